@@ -1,0 +1,197 @@
+package org.assay.kernel;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Installs the kernelspec "Java (Assay)": copies the kernel's jars next to {@code kernel.json}, so the kernel keeps
+ * working after a rebuild or a {@code mvn clean}, and records the absolute java path, {@code -Djava.awt.headless=true}
+ * and the JVM options in {@code ASSAY_JAVA_OPTS}.
+ */
+public final class Kernelspec {
+    public static final String DEFAULT_NAME = "assay";
+
+    private Kernelspec() {
+    }
+
+    static int install(String[] args, PrintStream out) throws IOException {
+        Options o = Options.parse(args, "install");
+        Path kernelDir = o.kernelsDir().resolve(o.name);
+        Path lib = kernelDir.resolve("lib");
+        Path staging = Files.createDirectories(o.kernelsDir()).resolve("." + o.name + ".staging-" + ProcessHandle.current().pid());
+        deleteTree(staging);
+        Files.createDirectories(staging.resolve("lib"));
+        Set<String> names = new LinkedHashSet<>();
+        for (String element : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path p = Path.of(element);
+            if (Files.isRegularFile(p) && p.toString().endsWith(".jar") && names.add(p.getFileName().toString())) {
+                Files.copy(p, staging.resolve("lib").resolve(p.getFileName()));
+            } else if (Files.isDirectory(p)) {
+                throw new IllegalStateException("install: the kernel must run from jars, but the class path has the"
+                        + " folder " + p + "; run ./assay install, which builds the jars first");
+            }
+        }
+        Files.writeString(staging.resolve("kernel.json"), kernelJson(lib), StandardCharsets.UTF_8);
+        // Replace the old spec in one step where the file system allows it.
+        Path old = o.kernelsDir().resolve("." + o.name + ".old-" + ProcessHandle.current().pid());
+        if (Files.exists(kernelDir)) {
+            Files.move(kernelDir, old);
+        }
+        try {
+            Files.move(staging, kernelDir, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(staging, kernelDir);
+        }
+        deleteTree(old);
+        out.println("Installed kernelspec '" + o.name + "' (Java (Assay)) in " + kernelDir);
+        return 0;
+    }
+
+    static int uninstall(String[] args, PrintStream out) throws IOException {
+        Options o = Options.parse(args, "uninstall");
+        Path kernelDir = o.kernelsDir().resolve(o.name);
+        if (!Files.exists(kernelDir)) {
+            out.println("No kernelspec '" + o.name + "' in " + o.kernelsDir());
+            return 0;
+        }
+        deleteTree(kernelDir);
+        out.println("Removed kernelspec '" + o.name + "' from " + kernelDir);
+        return 0;
+    }
+
+    static String kernelJson(Path lib) {
+        List<String> argv = new ArrayList<>();
+        argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        argv.add("-Djava.awt.headless=true");
+        String opts = System.getenv("ASSAY_JAVA_OPTS");
+        if (opts != null && !opts.isBlank()) {
+            argv.addAll(List.of(opts.trim().split("\\s+")));
+        }
+        argv.add("-cp");
+        argv.add(lib.resolve("*").toString());
+        argv.add(Main.class.getName());
+        argv.add("{connection_file}");
+        StringBuilder json = new StringBuilder("{\n  \"argv\": [");
+        for (int i = 0; i < argv.size(); i++) {
+            json.append(i == 0 ? "\n    " : ",\n    ").append(quote(argv.get(i)));
+        }
+        json.append("\n  ],\n")
+                .append("  \"display_name\": \"Java (Assay)\",\n")
+                .append("  \"language\": \"java\",\n")
+                .append("  \"interrupt_mode\": \"message\",\n")
+                .append("  \"metadata\": {\"debugger\": false}\n}\n");
+        return json.toString();
+    }
+
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** Where to install: the user's Jupyter data folder (default), a prefix, the Python's sys.prefix, or a folder. */
+    record Options(String name, Path dataDir) {
+        Path kernelsDir() {
+            return dataDir.resolve("kernels");
+        }
+
+        static Options parse(String[] args, String command) throws IOException {
+            String name = DEFAULT_NAME;
+            Path dataDir = null;
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--user" -> dataDir = userDataDir();
+                    case "--prefix" -> dataDir = Path.of(value(args, ++i, a, command)).resolve("share/jupyter");
+                    case "--sys-prefix" -> dataDir = Path.of(sysPrefix()).resolve("share/jupyter");
+                    case "--data-dir" -> dataDir = Path.of(value(args, ++i, a, command));
+                    case "--name" -> name = value(args, ++i, a, command);
+                    default -> throw new IllegalArgumentException(command + ": unknown option '" + a
+                            + "'; use --user, --prefix DIR, --sys-prefix, --data-dir DIR, --name NAME");
+                }
+            }
+            if (!name.matches("[a-zA-Z0-9._-]+")) {
+                throw new IllegalArgumentException(command + ": --name must be letters, digits, '.', '_' or '-', got '"
+                        + name + "'");
+            }
+            return new Options(name, dataDir != null ? dataDir : userDataDir());
+        }
+
+        private static String value(String[] args, int i, String option, String command) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(command + ": " + option + " needs a value");
+            }
+            return args[i];
+        }
+
+        /** Jupyter's rules: JUPYTER_DATA_DIR, else the platform's user data folder. */
+        static Path userDataDir() {
+            String env = System.getenv("JUPYTER_DATA_DIR");
+            if (env != null && !env.isBlank()) {
+                return Path.of(env);
+            }
+            String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+            Path home = Path.of(System.getProperty("user.home"));
+            if (os.contains("mac")) {
+                return home.resolve("Library/Jupyter");
+            }
+            if (os.contains("win")) {
+                return Path.of(System.getenv().getOrDefault("APPDATA", home.toString())).resolve("jupyter");
+            }
+            String xdg = System.getenv("XDG_DATA_HOME");
+            return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".local/share")).resolve("jupyter");
+        }
+
+        /** sys.prefix of the Python that runs Jupyter: ASSAY_PYTHON, else python3 on the PATH. */
+        static String sysPrefix() throws IOException {
+            String python = System.getenv().getOrDefault("ASSAY_PYTHON", "python3");
+            Process p = new ProcessBuilder(python, "-c", "import sys; print(sys.prefix)").redirectErrorStream(true).start();
+            String outText = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            try {
+                if (p.waitFor() != 0) {
+                    throw new IOException("--sys-prefix: '" + python + "' failed: " + outText);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("--sys-prefix: interrupted");
+            }
+            return outText;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package org.assay.kernel;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.assay.kernel.jupyter.KernelLauncher;
+
+/**
+ * Entry point: {@code Main CONNECTION_FILE} runs the kernel (Jupyter starts it so);
+ * {@code Main install|uninstall [...]} manages the kernelspec.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        configureLogging();
+        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
+            System.out.println("""
+                    usage: Main CONNECTION_FILE                 run the kernel (Jupyter does this)
+                           Main install [--user | --prefix DIR | --sys-prefix | --data-dir DIR] [--name NAME]
+                           Main uninstall [same location options]""");
+            return;
+        }
+        switch (args[0]) {
+            case "install" -> System.exit(Kernelspec.install(Arrays.copyOfRange(args, 1, args.length), System.out));
+            case "uninstall" -> System.exit(Kernelspec.uninstall(Arrays.copyOfRange(args, 1, args.length), System.out));
+            default -> {
+                Path connectionFile = Path.of(args[0]);
+                if (!Files.isRegularFile(connectionFile)) {
+                    System.err.println("assay kernel: connection file not found: " + connectionFile);
+                    System.exit(2);
+                }
+                PrintStream kernelErr = System.err;
+                KernelLauncher.run(connectionFile, kernelErr);
+                System.exit(0);
+            }
+        }
+    }
+
+    /**
+     * Quiet by default: warnings only, on the kernel's own stderr (kept even after cells' stderr is redirected).
+     * {@code ASSAY_KERNEL_LOG=debug} (or info, trace) for diagnosis.
+     */
+    static void configureLogging() {
+        String level = System.getenv().getOrDefault("ASSAY_KERNEL_LOG", "warn").toLowerCase(java.util.Locale.ROOT);
+        setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", level);
+        setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
+        setIfAbsent("org.slf4j.simpleLogger.cacheOutputStream", "true");
+        setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
+        setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+        setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+}

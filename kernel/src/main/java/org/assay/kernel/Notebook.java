@@ -1,0 +1,75 @@
+package org.assay.kernel;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import org.assay.display.Display;
+import org.assay.display.Html;
+import org.assay.display.Image;
+import org.assay.display.Markdown;
+import org.assay.display.Progress;
+
+/**
+ * The calls a notebook uses to show things, imported statically in every cell:
+ * {@code display(chart)}, {@code updateDisplay(id, table)}, {@code html("<b>hi</b>")}, {@code progress("train", n)}.
+ */
+public final class Notebook {
+    private Notebook() {
+    }
+
+    /** Shows a value now (not only as the cell's result) and returns its display id. */
+    public static String display(Object value) {
+        return Display.show(value);
+    }
+
+    /** Shows a value in a display with the given id, to update it later with {@link #updateDisplay}. */
+    public static String display(Object value, String displayId) {
+        return Display.show(value, displayId);
+    }
+
+    /** Shows a value as the given MIME types only, e.g. {@code displayAs(chart, "image/svg+xml")}. */
+    public static String displayAs(Object value, String... mimeTypes) {
+        if (mimeTypes.length == 0) {
+            throw new IllegalArgumentException("displayAs: give at least one MIME type, e.g. \"image/svg+xml\"");
+        }
+        return Display.showAs(value, mimeTypes);
+    }
+
+    /** Replaces what the display with this id shows. */
+    public static void updateDisplay(String displayId, Object value) {
+        Display.update(displayId, value);
+    }
+
+    public static Html html(String html) {
+        return new Html(html);
+    }
+
+    public static Markdown markdown(String markdown) {
+        return new Markdown(markdown);
+    }
+
+    public static Image image(BufferedImage image) {
+        return Image.of(image);
+    }
+
+    public static Image image(byte[] bytes) {
+        return Image.fromBytes(bytes);
+    }
+
+    public static Image image(Path file) {
+        return Image.read(file);
+    }
+
+    public static Image image(String file) {
+        return Image.read(Path.of(file));
+    }
+
+    /** A progress bar shown now; call {@code step()} as work is done and {@code close()} at the end. */
+    public static Progress progress(String label, long total) {
+        return Progress.start(label, total);
+    }
+
+    /** Iterates over the items with a progress bar. */
+    public static <T> Iterable<T> progress(String label, Iterable<T> items) {
+        return Progress.over(label, items);
+    }
+}

@@ -1,0 +1,473 @@
+package org.assay.kernel;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import jdk.jshell.Diag;
+import jdk.jshell.EvalException;
+import jdk.jshell.ExpressionSnippet;
+import jdk.jshell.JShell;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+import jdk.jshell.SourceCodeAnalysis;
+import jdk.jshell.UnresolvedReferenceException;
+import jdk.jshell.VarSnippet;
+import org.assay.display.Display;
+import org.assay.display.DisplaySink;
+import org.assay.display.MimeBundle;
+import org.assay.kernel.display.Renderers;
+import org.assay.kernel.exec.CellExecutionControl;
+import org.assay.kernel.exec.CellExecutionControlProvider;
+import org.assay.kernel.magic.Magics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One notebook's Java session: JShell evaluating in this JVM, with magics, rich display, completion and inspection.
+ * Independent of the Jupyter transport, so tests drive it directly.
+ * <p>
+ * Thread use: {@link #execute}, {@link #complete}, {@link #inspect} and {@link #isComplete} from one thread (the
+ * kernel's shell thread); {@link #interrupt()} from any thread.
+ */
+public final class Session implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+
+    private final JShell shell;
+    private final CellExecutionControl control;
+    private final SourceCodeAnalysis analysis;
+    private final Renderers renderers;
+    private final Magics magics;
+    private final Map<String, Errors.Origin> origins = new ConcurrentHashMap<>();
+    private final OutputRouter stdout;
+    private final OutputRouter stderr;
+    private final PrintStream originalOut = System.out;
+    private final PrintStream originalErr = System.err;
+    private final ScheduledExecutorService flusher;
+    private volatile SessionOutput output;
+    private volatile boolean interrupted;
+    private int anonymousCells;
+
+    public Session(SessionOutput output) {
+        this(output, SessionOptions.defaults());
+    }
+
+    public Session(SessionOutput output, SessionOptions options) {
+        this.output = Objects.requireNonNull(output, "output");
+        ClassLoader kernelLoader = Session.class.getClassLoader();
+        CellExecutionControlProvider provider = new CellExecutionControlProvider(kernelLoader);
+        this.shell = JShell.builder()
+                .executionEngine(provider, Map.of())
+                .compilerOptions("-proc:none", "-Xlint:none")
+                .out(originalErr)
+                .err(originalErr)
+                .build();
+        this.control = Objects.requireNonNull(provider.control(), "execution control not created");
+        this.analysis = shell.sourceCodeAnalysis();
+        String classPath = System.getProperty("java.class.path", "");
+        if (!classPath.isEmpty()) {
+            // Compile against the kernel's class path; the loader already sees it through its parent.
+            shell.addToClasspath(classPath);
+        }
+        this.renderers = new Renderers(control.classLoader());
+        this.magics = new Magics(this);
+        this.stdout = new OutputRouter("stdout", () -> this.output);
+        this.stderr = new OutputRouter("stderr", () -> this.output);
+        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "assay-output-flusher");
+            t.setDaemon(true);
+            return t;
+        });
+        flusher.scheduleWithFixedDelay(this::flushStreams, OutputRouter.FLUSH_MS, OutputRouter.FLUSH_MS,
+                TimeUnit.MILLISECONDS);
+        Display.install(new SessionDisplaySink());
+        runStartup(options);
+    }
+
+    /** Replaces where output goes (the kernel points it at the current request). */
+    public void setOutput(SessionOutput output) {
+        flushStreams();
+        this.output = Objects.requireNonNull(output, "output");
+    }
+
+    public Renderers renderers() {
+        return renderers;
+    }
+
+    public JShell shell() {
+        return shell;
+    }
+
+    public CellExecutionControl control() {
+        return control;
+    }
+
+    public Magics magics() {
+        return magics;
+    }
+
+    /** Sends buffered stdout and stderr now. */
+    public void flushStreams() {
+        stdout.publish();
+        stderr.publish();
+    }
+
+    // ---------------------------------------------------------------------------------------------------- execute
+
+    /** Executes a cell labelled by its execution count, as in {@code cell [3]}. */
+    public ExecutionResult execute(String cell, int executionCount) {
+        return execute(cell, "cell [" + executionCount + "]");
+    }
+
+    public ExecutionResult execute(String cell) {
+        return execute(cell, "cell [" + (++anonymousCells) + "]");
+    }
+
+    public ExecutionResult execute(String cell, String label) {
+        interrupted = false;
+        try {
+            return magics.runCell(cell, label);
+        } catch (OutOfMemoryError e) {
+            return ExecutionResult.failed(Errors.simple("java.lang.OutOfMemoryError", String.valueOf(e.getMessage())));
+        } finally {
+            flushStreams();
+        }
+    }
+
+    /**
+     * Evaluates Java code (no magics), snippet by snippet, stopping at the first error.
+     *
+     * @param text        the whole text the code is part of (for error positions)
+     * @param codeStart   where the code starts in {@code text}
+     * @param code        the code
+     * @param label       where it came from, for messages
+     */
+    public ExecutionResult evalJava(String text, int codeStart, String code, String label) {
+        Object value = null;
+        boolean hasValue = false;
+        for (Chunk chunk : split(code)) {
+            if (interrupted) {
+                return ExecutionResult.failed(interruptedError());
+            }
+            int start = codeStart + chunk.start();
+            int firstLine = 1 + (int) text.substring(0, Math.min(start, text.length())).chars().filter(c -> c == '\n').count();
+            List<SnippetEvent> events = shell.eval(chunk.source());
+            hasValue = false;
+            value = null;
+            for (SnippetEvent event : events) {
+                Snippet snippet = event.snippet();
+                if (event.causeSnippet() != null) {
+                    continue; // a dependent snippet updated because of this one
+                }
+                origins.put(snippet.id(), new Errors.Origin(label, firstLine));
+                switch (event.status()) {
+                    case REJECTED -> {
+                        List<Diag> diags = shell.diagnostics(snippet).collect(Collectors.toList());
+                        return ExecutionResult.failed(Errors.compile(diags, text, start, label));
+                    }
+                    case RECOVERABLE_DEFINED, RECOVERABLE_NOT_DEFINED -> noteUnresolved(snippet, event);
+                    default -> {
+                    }
+                }
+                if (control.takeLastStopped()) {
+                    return ExecutionResult.failed(interruptedError());
+                }
+                if (event.exception() != null) {
+                    return ExecutionResult.failed(runtimeError(event.exception()));
+                }
+                if (isDisplayable(snippet)) {
+                    value = control.takeLastValue();
+                    hasValue = value != null;
+                } else {
+                    control.takeLastValue();
+                }
+            }
+        }
+        return hasValue ? ExecutionResult.value(value) : ExecutionResult.EMPTY;
+    }
+
+    private CellError runtimeError(Exception fromShell) {
+        Throwable real = control.takeLastThrowable();
+        if (real != null) {
+            if (real instanceof OutOfMemoryError) {
+                System.gc();
+            }
+            return Errors.runtime(real, fromShell instanceof EvalException ? fromShell : null, origins);
+        }
+        if (fromShell instanceof UnresolvedReferenceException ure) {
+            Snippet s = ure.getSnippet();
+            String what = s instanceof jdk.jshell.DeclarationSnippet d ? d.name() : s.source();
+            String missing = String.join(", ", shell.unresolvedDependencies((jdk.jshell.DeclarationSnippet) s).toList());
+            return Errors.simple("UnresolvedReferenceException",
+                    "'" + what + "' cannot be used until " + (missing.isEmpty() ? "its dependencies are" : missing
+                            + " is") + " declared");
+        }
+        if (fromShell instanceof EvalException ee) {
+            return Errors.simple(ee.getExceptionClassName(), String.valueOf(ee.getMessage()));
+        }
+        return Errors.runtime(fromShell, null, origins);
+    }
+
+    private CellError interruptedError() {
+        return new CellError("InterruptedException", "the cell was interrupted",
+                List.of(Errors.BOLD_RED + "InterruptedException" + Errors.RESET
+                        + ": the cell was interrupted; the kernel and its state are intact"));
+    }
+
+    private void noteUnresolved(Snippet snippet, SnippetEvent event) {
+        if (snippet instanceof jdk.jshell.DeclarationSnippet d) {
+            List<String> missing = shell.unresolvedDependencies(d).toList();
+            if (!missing.isEmpty()) {
+                System.err.println("note: " + d.name() + " was created, but cannot be used until "
+                        + String.join(", ", missing) + " is declared");
+            }
+        }
+    }
+
+    /** Expressions show their value, as in IPython; declarations and assignments do not. */
+    private static boolean isDisplayable(Snippet s) {
+        if (s instanceof VarSnippet v) {
+            return v.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND;
+        }
+        if (s instanceof ExpressionSnippet e) {
+            return e.subKind() != Snippet.SubKind.ASSIGNMENT_SUBKIND;
+        }
+        return false;
+    }
+
+    /** Stops the running cell (from any thread). */
+    public void interrupt() {
+        interrupted = true;
+        control.stop();
+    }
+
+    public boolean wasInterrupted() {
+        return interrupted;
+    }
+
+    // ---------------------------------------------------------------------------------------------------- analysis
+
+    /** A complete snippet of a cell and where it starts in the code. */
+    record Chunk(String source, int start) {
+    }
+
+    List<Chunk> split(String code) {
+        List<Chunk> chunks = new ArrayList<>();
+        String rest = code;
+        int consumed = 0;
+        while (!rest.isBlank()) {
+            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(rest);
+            SourceCodeAnalysis.Completeness c = info.completeness();
+            if (!c.isComplete() || info.source() == null) {
+                chunks.add(new Chunk(rest, consumed + leadingSpace(rest)));
+                break;
+            }
+            String source = info.source();
+            String bare = c == SourceCodeAnalysis.Completeness.COMPLETE_WITH_SEMI && source.endsWith(";")
+                    ? source.substring(0, source.length() - 1) : source;
+            int at = rest.indexOf(bare);
+            chunks.add(new Chunk(source, consumed + (at >= 0 ? at : leadingSpace(rest))));
+            int used = rest.length() - info.remaining().length();
+            if (used <= 0) {
+                break;
+            }
+            consumed += used;
+            rest = info.remaining();
+        }
+        return chunks;
+    }
+
+    private static int leadingSpace(String s) {
+        int i = 0;
+        while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    /**
+     * For {@code is_complete_request}: {@code "complete"}, {@code "invalid"}, {@code "unknown"}, or the indent to
+     * continue with when the code is unfinished.
+     */
+    public String isComplete(String code) {
+        String rest = magics.blankOutMagics(code);
+        while (!rest.isBlank()) {
+            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(rest);
+            switch (info.completeness()) {
+                case DEFINITELY_INCOMPLETE, CONSIDERED_INCOMPLETE:
+                    return indentFor(rest);
+                case UNKNOWN:
+                    return "invalid";
+                case EMPTY:
+                    return "complete";
+                default:
+                    rest = info.remaining();
+            }
+        }
+        return "complete";
+    }
+
+    private static String indentFor(String code) {
+        String[] lines = code.split("\n", -1);
+        String last = lines[lines.length - 1];
+        String indent = last.substring(0, leadingSpace(last));
+        String trimmed = code.stripTrailing();
+        return trimmed.endsWith("{") || trimmed.endsWith("(") ? indent + "    " : indent;
+    }
+
+    /** Completion candidates for the cursor position, and the range of the cell they replace. */
+    public Completion complete(String code, int cursor) {
+        String text = magics.blankOutMagics(code);
+        cursor = Math.max(0, Math.min(cursor, text.length()));
+        Chunk chunk = chunkAt(text, cursor);
+        int local = cursor - chunk.start();
+        int[] anchor = new int[1];
+        List<SourceCodeAnalysis.Suggestion> suggestions =
+                analysis.completionSuggestions(chunk.source(), local, anchor);
+        Set<String> matches = new LinkedHashSet<>();
+        suggestions.stream().filter(SourceCodeAnalysis.Suggestion::matchesType)
+                .forEach(s -> matches.add(s.continuation()));
+        suggestions.forEach(s -> matches.add(s.continuation()));
+        return new Completion(List.copyOf(matches), chunk.start() + anchor[0], cursor);
+    }
+
+    /** @param matches replacement texts; {@code start}..{@code end} is the range of the cell they replace */
+    public record Completion(List<String> matches, int start, int end) {
+    }
+
+    /** Signatures and javadoc of what is at the cursor, or null. */
+    public String inspect(String code, int cursor, boolean detail) {
+        String text = magics.blankOutMagics(code);
+        cursor = Math.max(0, Math.min(cursor, text.length()));
+        while (cursor < text.length() && Character.isJavaIdentifierPart(text.charAt(cursor))) {
+            cursor++; // JShell documents the identifier that ends at the cursor
+        }
+        Chunk chunk = chunkAt(text, cursor);
+        int local = cursor - chunk.start();
+        List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(chunk.source(), local, true);
+        if (docs.isEmpty() && local < chunk.source().length() && chunk.source().charAt(local) == '(') {
+            docs = analysis.documentation(chunk.source(), local + 1, true);
+        }
+        if (docs.isEmpty()) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder();
+        for (SourceCodeAnalysis.Documentation d : docs) {
+            b.append(d.signature()).append('\n');
+            if (d.javadoc() != null && !d.javadoc().isBlank()) {
+                String doc = d.javadoc().strip();
+                b.append(detail || doc.length() < 2000 ? doc : doc.substring(0, 2000) + "…").append("\n\n");
+            }
+        }
+        return b.toString().strip();
+    }
+
+    /** The snippet that contains the position, with its own source as the analysis sees it. */
+    private Chunk chunkAt(String text, int cursor) {
+        Chunk last = new Chunk(text, 0);
+        int consumed = 0;
+        String rest = text;
+        while (!rest.isBlank()) {
+            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(rest);
+            int used = rest.length() - info.remaining().length();
+            if (!info.completeness().isComplete() || used <= 0 || consumed + used >= cursor) {
+                return new Chunk(text.substring(consumed), consumed);
+            }
+            consumed += used;
+            rest = info.remaining();
+            last = new Chunk(rest, consumed);
+        }
+        return last;
+    }
+
+    // ---------------------------------------------------------------------------------------------------- class path
+
+    /** Adds jars or folders for compilation and loading, and picks up renderers they contribute. */
+    public void addToClasspath(List<Path> paths) {
+        for (Path p : paths) {
+            shell.addToClasspath(p.toAbsolutePath().toString());
+        }
+        renderers.reload(control.classLoader());
+    }
+
+    // ---------------------------------------------------------------------------------------------------- start-up
+
+    private void runStartup(SessionOptions options) {
+        List<String> sources = new ArrayList<>();
+        if (options.defaultStartup()) {
+            sources.add(resource("startup.jsh"));
+        }
+        for (Path file : options.startupFiles()) {
+            try {
+                sources.add(Files.readString(file));
+            } catch (IOException e) {
+                LOG.warn("Cannot read start-up file {}: {}", file, e.getMessage());
+            }
+        }
+        for (String source : sources) {
+            for (Chunk chunk : split(source)) {
+                for (SnippetEvent e : shell.eval(chunk.source())) {
+                    if (e.status() == Snippet.Status.REJECTED) {
+                        // A package that is not on the class path (yet) is skipped, not fatal.
+                        LOG.debug("start-up snippet rejected: {}", chunk.source().strip());
+                    } else if (e.exception() != null) {
+                        LOG.warn("start-up snippet failed: {}: {}", chunk.source().strip(), e.exception().toString());
+                    }
+                }
+            }
+        }
+        control.takeLastValue();
+    }
+
+    static String resource(String name) {
+        try (InputStream in = Session.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("kernel resource missing: " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("kernel resource unreadable: " + name, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        flushStreams();
+        flusher.shutdownNow();
+        System.setOut(originalOut);
+        System.setErr(originalErr);
+        shell.close();
+    }
+
+    /** Renders values shown from cells and libraries, and sends them to the current output. */
+    private final class SessionDisplaySink implements DisplaySink {
+        @Override
+        public void show(Object value, String displayId, boolean update, Set<String> requested) {
+            flushStreams(); // keep prints and displays in the order they happened
+            MimeBundle bundle = renderers.render(value, requested);
+            output.display(bundle, displayId, update);
+        }
+
+        @Override
+        public boolean isInteractive() {
+            return true;
+        }
+    }
+
+}

@@ -1,0 +1,174 @@
+package org.assay.kernel.jupyter;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.assay.kernel.CellError;
+import org.assay.kernel.ExecutionResult;
+import org.assay.kernel.Session;
+import org.assay.kernel.SessionOptions;
+import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
+import org.dflib.jjava.jupyter.kernel.BaseKernel;
+import org.dflib.jjava.jupyter.kernel.HelpLink;
+import org.dflib.jjava.jupyter.kernel.JupyterIO;
+import org.dflib.jjava.jupyter.kernel.LanguageInfo;
+import org.dflib.jjava.jupyter.kernel.ReplacementOptions;
+import org.dflib.jjava.jupyter.kernel.comm.CommManager;
+import org.dflib.jjava.jupyter.kernel.display.DisplayData;
+import org.dflib.jjava.jupyter.kernel.display.Renderer;
+import org.dflib.jjava.jupyter.kernel.magic.MagicsRegistry;
+import org.dflib.jjava.jupyter.kernel.util.StringStyler;
+import org.dflib.jjava.jupyter.messages.Message;
+import org.dflib.jjava.jupyter.messages.publish.PublishError;
+import org.dflib.jjava.jupyter.messages.publish.PublishExecuteInput;
+import org.dflib.jjava.jupyter.messages.publish.PublishExecuteResult;
+import org.dflib.jjava.jupyter.messages.reply.ErrorReply;
+import org.dflib.jjava.jupyter.messages.reply.ExecuteReply;
+import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Jupyter side of the kernel: jjava's protocol handling, with execution, completion and inspection done by a
+ * {@link Session}. The session (JShell and its start-up script) is built in the background, so
+ * {@code kernel_info_reply} goes out at once and the first cell waits only for what is left.
+ */
+public final class AssayKernel extends BaseKernel {
+    private static final Logger LOG = LoggerFactory.getLogger(AssayKernel.class);
+    public static final String VERSION = "0.1.0";
+
+    private final KernelOutput output;
+    private final CompletableFuture<Session> session;
+
+    public AssayKernel(PrintStream kernelErr) {
+        super("Assay", VERSION,
+                new LanguageInfo("java", Runtime.version().toString(), "text/x-java-source", ".jshell", "java",
+                        "text/x-java", "java"),
+                List.of(new HelpLink("Assay", "https://github.com/search?q=assay+kernel"),
+                        new HelpLink("Java API", "https://docs.oracle.com/en/java/javase/17/docs/api/")),
+                null, new JupyterIO(java.nio.charset.StandardCharsets.UTF_8), new CommManager(), new Renderer(),
+                null, new MagicsRegistry(), false,
+                new StringStyler("", "", "", i -> ""));
+        this.output = new KernelOutput(kernelErr);
+        this.session = CompletableFuture.supplyAsync(() -> new Session(output, SessionOptions.defaults()),
+                r -> {
+                    Thread t = new Thread(r, "assay-session-start");
+                    t.setDaemon(true);
+                    t.start();
+                });
+    }
+
+    private Session session() {
+        try {
+            return session.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the session was starting", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the Java session failed to start: " + e.getCause(), e.getCause());
+        }
+    }
+
+    @Override
+    public String getBanner() {
+        return "Assay " + VERSION + " :: Java " + Runtime.version() + " (JShell, in-process)";
+    }
+
+    @Override
+    protected synchronized void handleExecuteRequest(ShellReplyEnvironment env, Message<ExecuteRequest> message) {
+        commManager.setMessageContext(message);
+        ExecuteRequest request = message.getContent();
+        boolean silent = request.isSilent();
+        int count = silent || !request.shouldStoreHistory() ? executionCount.get() : executionCount.getAndIncrement();
+        env.setBusyDeferIdle();
+        env.publish(new PublishExecuteInput(request.getCode(), count));
+        ExecutionResult result;
+        Session s;
+        try {
+            s = session();
+        } catch (IllegalStateException e) {
+            replyError(env, count, new CellError("KernelStartError", e.getMessage(), List.of(e.getMessage())));
+            return;
+        }
+        output.attach(env);
+        s.setOutput(output);
+        result = s.execute(request.getCode(), count);
+        if (!result.ok()) {
+            replyError(env, count, result.error());
+            return;
+        }
+        if (result.hasValue() && !silent) {
+            DisplayData data = KernelOutput.toDisplayData(s.renderers().render(result.value()));
+            env.publish(new PublishExecuteResult(count, data));
+        }
+        env.defer().reply(new ExecuteReply(count, Map.of()));
+    }
+
+    private static void replyError(ShellReplyEnvironment env, int count, CellError error) {
+        env.publish(new PublishError(error.ename(), error.evalue(), error.traceback()));
+        ErrorReply reply = new ErrorReply(error.ename(), error.evalue(), error.traceback());
+        reply.setExecutionCount(count);
+        env.defer().replyError(ExecuteReply.MESSAGE_TYPE.error(), reply);
+    }
+
+    @Override
+    public Object evalRaw(String source) {
+        ExecutionResult r = session().execute(source);
+        if (!r.ok()) {
+            throw new IllegalStateException(r.error().ename() + ": " + r.error().evalue());
+        }
+        return r.value();
+    }
+
+    @Override
+    public DisplayData inspect(String code, int at, boolean extraDetail) {
+        String doc = session().inspect(code, charIndex(code, at), extraDetail);
+        return doc == null ? null : new DisplayData(doc);
+    }
+
+    @Override
+    public ReplacementOptions complete(String code, int at) {
+        Session.Completion c = session().complete(code, charIndex(code, at));
+        return new ReplacementOptions(c.matches(), codePoint(code, c.start()), codePoint(code, c.end()));
+    }
+
+    @Override
+    public String isComplete(String code) {
+        String verdict = session().isComplete(code);
+        return switch (verdict) {
+            case "complete" -> IS_COMPLETE_YES;
+            case "invalid" -> IS_COMPLETE_BAD;
+            case "unknown" -> IS_COMPLETE_MAYBE;
+            default -> verdict;
+        };
+    }
+
+    /** Jupyter counts cursor positions in code points; Java strings index UTF-16 chars. */
+    static int charIndex(String code, int codePoints) {
+        int n = Math.min(Math.max(0, codePoints), code.codePointCount(0, code.length()));
+        return code.offsetByCodePoints(0, n);
+    }
+
+    static int codePoint(String code, int charIndex) {
+        return code.codePointCount(0, Math.min(Math.max(0, charIndex), code.length()));
+    }
+
+    @Override
+    public void interrupt() {
+        Session s = session.getNow(null);
+        if (s != null) {
+            LOG.debug("interrupt requested");
+            s.interrupt();
+        }
+    }
+
+    @Override
+    public void onShutdown(boolean isRestarting) {
+        Session s = session.getNow(null);
+        if (s != null) {
+            s.close();
+        }
+    }
+}

@@ -1,0 +1,296 @@
+package org.assay.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SessionTest {
+    static RecordingOutput out;
+    static Session session;
+
+    @BeforeAll
+    static void start() {
+        out = new RecordingOutput();
+        session = new Session(out);
+    }
+
+    @AfterAll
+    static void stop() {
+        session.close();
+    }
+
+    @BeforeEach
+    void clear() {
+        out.clear();
+    }
+
+    private static ExecutionResult ok(String code) {
+        ExecutionResult r = session.execute(code);
+        assertTrue(r.ok(), () -> "expected success for:\n" + code + "\ngot: " + r.error().text());
+        return r;
+    }
+
+    private static CellError fails(String code) {
+        ExecutionResult r = session.execute(code);
+        assertFalse(r.ok(), () -> "expected an error for:\n" + code + "\nvalue: " + r.value());
+        return r.error();
+    }
+
+    @Test
+    void stateAndDeclarationsPersistAcrossCells() {
+        ok("int x = 41;");
+        ok("import java.util.concurrent.atomic.AtomicInteger;");
+        ok("record Point(int x, int y) { int sum() { return x + y; } }");
+        ok("int twice(int v) { return 2 * v; }");
+        ok("class Counter { int n; void inc() { n++; } }");
+        ExecutionResult r = ok("""
+                var c = new Counter();
+                c.inc(); c.inc();
+                var a = new AtomicInteger(x + 1);
+                twice(a.get()) + new Point(c.n, 0).sum()
+                """);
+        assertTrue(r.hasValue());
+        assertEquals(86, r.value());
+    }
+
+    @Test
+    void lastExpressionIsTheValueAndStatementsShowNothing() {
+        assertEquals("ab", ok("String s = \"a\";\ns + \"b\"").value());
+        assertFalse(ok("int y = 3;").hasValue());
+        assertFalse(ok("int z = 0;\nz = 5").hasValue(), "an assignment shows nothing, as in IPython");
+        assertFalse(ok("1 + 1;\nSystem.out.println(\"hi\");").hasValue(), "only the last snippet counts");
+        assertEquals("hi\n", out.stdout.toString());
+        assertFalse(ok("Object o = null;\no").hasValue(), "null shows nothing");
+    }
+
+    @Test
+    void compileErrorPointsAtLineAndColumn() {
+        CellError e = fails("int a = 1;\nint b = \"text\";\n");
+        assertEquals("CompilationException", e.ename());
+        String text = e.text();
+        assertTrue(text.contains("line 2, column 9"), text);
+        assertTrue(text.contains("int b = \"text\";"), text);
+        assertTrue(text.contains("^^^^^^"), text);
+        assertTrue(e.evalue().contains("incompatible types"), e.evalue());
+    }
+
+    @Test
+    void runtimeErrorShowsExceptionAndUserFramesOnly() {
+        ok("int divide(int a, int b) {\n    return a / b;\n}");
+        CellError e = fails("int r = 1;\ndivide(r, 0)");
+        assertEquals("java.lang.ArithmeticException", e.ename());
+        assertEquals("/ by zero", e.evalue());
+        String text = e.text();
+        assertTrue(text.contains("line 2") && text.contains("in divide()"), text);
+        assertFalse(text.contains("org.assay.kernel"), "kernel frames are hidden:\n" + text);
+        assertFalse(text.contains("jdk.internal.reflect") || text.contains("java.lang.reflect"), text);
+    }
+
+    @Test
+    void exceptionCausesAreShown() {
+        CellError e = fails("throw new IllegalStateException(\"outer\", new java.io.IOException(\"inner\"));");
+        assertEquals("java.lang.IllegalStateException", e.ename());
+        assertTrue(e.text().contains("Caused by: ") && e.text().contains("java.io.IOException"), e.text());
+    }
+
+    @Test
+    void laterSnippetsDoNotRunAfterAnError() {
+        fails("int q = 1;\nObject n = null; n.hashCode();\nq = 99;");
+        assertEquals(1, ok("q").value());
+    }
+
+    @Test
+    void systemExitRaisesInsteadOfKillingTheJvm() {
+        CellError e = fails("System.exit(3);");
+        assertEquals("org.assay.kernel.exec.ExitRefusedException", e.ename());
+        assertTrue(e.evalue().contains("System.exit(3)"), e.evalue());
+        CellError viaRuntime = fails("Runtime.getRuntime().halt(1);");
+        assertTrue(viaRuntime.evalue().contains("Runtime.halt(1)"), viaRuntime.evalue());
+        CellError viaReference = fails("java.util.function.IntConsumer quit = System::exit;\nquit.accept(4);");
+        assertTrue(viaReference.evalue().contains("System.exit(4)"), viaReference.evalue());
+        assertEquals(2, ok("1 + 1").value(), "the session still works");
+    }
+
+    @Test
+    void interruptStopsATightLoopAndKeepsState() throws Exception {
+        ok("long kept = 7;");
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            timer.schedule(session::interrupt, 300, TimeUnit.MILLISECONDS);
+            long t0 = System.nanoTime();
+            CellError e = fails("long spins = 0;\nwhile (true) { spins++; }");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals("InterruptedException", e.ename());
+            assertTrue(ms < 1300, "stopped within a second of the interrupt, took " + ms + " ms");
+            timer.schedule(session::interrupt, 300, TimeUnit.MILLISECONDS);
+            CellError sleeping = fails("Thread.sleep(60_000);");
+            assertEquals("InterruptedException", sleeping.ename());
+            timer.schedule(session::interrupt, 300, TimeUnit.MILLISECONDS);
+            CellError swallowed = fails("while (true) { try { Thread.sleep(10); } catch (Exception ignored) { } }");
+            assertEquals("InterruptedException", swallowed.ename());
+        } finally {
+            timer.shutdownNow();
+        }
+        assertEquals(7L, ok("kept").value());
+    }
+
+    @Test
+    void outOfMemoryIsReportedAndTheSessionGoesOn() {
+        CellError e = fails("""
+                List<long[]> hog = new ArrayList<>();
+                while (true) { hog.add(new long[50_000_000]); }
+                """);
+        assertEquals("java.lang.OutOfMemoryError", e.ename());
+        assertEquals(3, ok("1 + 2").value());
+    }
+
+    @Test
+    void stdoutAndStderrAreCaptured() {
+        ok("System.out.println(\"to out\"); System.err.println(\"to err\");");
+        assertEquals("to out\n", out.stdout.toString());
+        assertEquals("to err\n", out.stderr.toString());
+    }
+
+    @Test
+    void displayApiSendsRenderedBundles() {
+        ok("String id = display(html(\"<b>bold</b>\"));");
+        assertEquals(1, out.displays.size());
+        assertEquals("<b>bold</b>", out.displays.get(0).bundle().get("text/html"));
+        ok("updateDisplay(id, markdown(\"*now*\"));");
+        RecordingOutput.Shown update = out.displays.get(1);
+        assertTrue(update.update());
+        assertEquals(out.displays.get(0).id(), update.id());
+        assertEquals("*now*", update.bundle().get("text/markdown"));
+        ok("display(\"plain\", \"my-id\");");
+        assertEquals("my-id", out.displays.get(2).id());
+    }
+
+    @Test
+    void progressBarUpdatesOneDisplayInPlace() {
+        ok("""
+                try (var p = progress("work", 5)) {
+                    for (int i = 0; i < 5; i++) { p.step(); }
+                }
+                """);
+        assertTrue(out.displays.size() >= 2, "shown and updated: " + out.displays);
+        String id = out.displays.get(0).id();
+        assertTrue(out.displays.stream().allMatch(d -> d.id().equals(id)));
+        RecordingOutput.Shown last = out.displays.get(out.displays.size() - 1);
+        assertTrue(last.update());
+        assertTrue(last.bundle().get("text/plain").contains("100%"), last.bundle().get("text/plain"));
+        assertTrue(last.bundle().get("text/html").contains("<progress"), last.bundle().get("text/html"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "int x = 1;|complete",
+            "for (int i = 0; i < 3; i++) {|incomplete",
+            "String s = \"abc|invalid",
+            "Math.max(1,|incomplete",
+            "%time 1 + 1|complete",
+    })
+    void isCompleteAnswersForUnfinishedCode(String code, String expected) {
+        String verdict = session.isComplete(code);
+        switch (expected) {
+            case "incomplete" -> assertTrue(verdict.isBlank(), "an indent for unfinished code, got '" + verdict + "'");
+            default -> assertEquals(expected, verdict);
+        }
+    }
+
+    @Test
+    void completionSuggestsMembersAndLocals() {
+        ok("String greeting = \"hi\";");
+        Session.Completion c = session.complete("greeting.toUpp", 14);
+        assertTrue(c.matches().stream().anyMatch(m -> m.startsWith("toUpperCase")), c.matches().toString());
+        assertEquals(9, c.start());
+        assertEquals(14, c.end());
+        Session.Completion local = session.complete("int a = 1;\ngree", 16);
+        assertTrue(local.matches().contains("greeting"), local.matches().toString());
+        assertEquals(11, local.start());
+    }
+
+    @Test
+    void inspectionGivesSignatures() {
+        String doc = session.inspect("Math.max(1, 2)", 6, false);
+        assertNotNull(doc);
+        assertTrue(doc.contains("max(int"), doc);
+        assertNull(session.inspect("   ", 1, false));
+    }
+
+    @Test
+    void renderersCoverRecordsMapsListsAndFailures() {
+        ok("record Run(String name, double loss) { }");
+        Object run = ok("new Run(\"a\", 1.5)").value();
+        var bundle = session.renderers().render(run);
+        assertTrue(bundle.get("text/html").contains("<b>loss</b>"), bundle.get("text/html"));
+        Object list = ok("List.of(new Run(\"a\", 1.0), new Run(\"b\", 2.0))").value();
+        String html = session.renderers().render(list).get("text/html");
+        assertTrue(html.contains("<th>name</th>") && html.contains("2 rows"), html);
+        Object map = ok("new TreeMap<>(Map.of(\"lr\", 0.001, \"steps\", 100))").value();
+        assertTrue(session.renderers().render(map).get("text/html").contains("<b>lr</b>"));
+        ok("class Bad implements org.assay.display.Renderable { public MimeBundle toMimeBundle() { throw new RuntimeException(\"boom\"); } public String toString() { return \"bad!\"; } }");
+        var failed = session.renderers().render(ok("new Bad()").value());
+        assertTrue(failed.get("text/plain").contains("boom") && failed.get("text/plain").contains("bad!"),
+                failed.get("text/plain"));
+    }
+
+    @Test
+    void unknownMagicListsTheKnownOnes() {
+        CellError e = fails("%frobnicate now");
+        assertEquals("UnknownMagic", e.ename());
+        assertTrue(e.evalue().contains("%classpath") && e.evalue().contains("%%time"), e.evalue());
+    }
+
+    @Test
+    void timeMagicsReportAndKeepTheValue() {
+        ExecutionResult r = ok("%time 6 * 7");
+        assertEquals(42, r.value());
+        assertTrue(out.stdout.toString().contains("Wall time:"), out.stdout.toString());
+        out.clear();
+        ExecutionResult cell = ok("%%time\nint t = 2;\nt * 21");
+        assertEquals(42, cell.value());
+        assertTrue(out.stdout.toString().contains("Wall time:"));
+    }
+
+    @Test
+    void lineMagicsRunInOrderWithCode() {
+        ExecutionResult r = ok("int before = 1;\n%lsmagic\nbefore + 1");
+        assertEquals(2, r.value());
+        Object listing = ok("%lsmagic").value();
+        assertTrue(listing.toString().contains("%maven"), listing.toString());
+    }
+
+    @Test
+    void multiLineCodeWithPercentOperatorIsNotAMagic() {
+        assertEquals(1, ok("int m = 7\n% 3;\nm").value());
+    }
+
+    @Test
+    void unresolvedReferencesAreExplained() {
+        ok("int later() { return notYetDeclared + 1; }");
+        assertTrue(out.stderr.toString().contains("notYetDeclared"), out.stderr.toString());
+        CellError e = fails("later()");
+        assertTrue(e.evalue().contains("notYetDeclared"), e.evalue());
+        ok("int notYetDeclared = 1;");
+        assertEquals(2, ok("later()").value());
+    }
+
+    @Test
+    void startupImportsAreAvailable() {
+        assertEquals(List.of(1, 2), ok("Stream.of(1, 2).collect(Collectors.toList())").value());
+        assertNotNull(ok("new XYChartBuilder().build()").value());
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * Assay lib. See ../README.md of this module for what belongs here.
+ */
+package org.assay.lib;
