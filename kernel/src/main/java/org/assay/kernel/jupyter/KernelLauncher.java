@@ -20,11 +20,24 @@ public final class KernelLauncher {
         AssayConnection connection = new AssayConnection(props);
         kernel.becomeHandlerForConnection(connection);
         installSigintHandler(kernel);
+        exitWithParent(connection);
         connection.connect();
         LOG.info("Assay kernel listening on {}:{} (shell port {})", props.getTransport(), props.getIp(),
                 props.getShellPort());
         connection.waitUntilClose();
         LOG.info("Assay kernel shut down");
+    }
+
+    /** Like ipykernel: when the process that started us (JPY_PARENT_PID) dies, do not linger as an orphan. */
+    private static void exitWithParent(AssayConnection connection) {
+        String pid = System.getenv("JPY_PARENT_PID");
+        if (pid == null || !pid.matches("\\d+")) {
+            return;
+        }
+        ProcessHandle.of(Long.parseLong(pid)).ifPresent(parent -> parent.onExit().thenRun(() -> {
+            LOG.info("parent process {} exited; shutting down", pid);
+            connection.close();
+        }));
     }
 
     /** For front ends that interrupt with SIGINT instead of a message: stop the cell, not the JVM. */
