@@ -150,7 +150,7 @@ public final class Kernelspec {
                 throw new IllegalArgumentException(command + ": --name must be letters, digits, '.', '_' or '-', got '"
                         + name + "'");
             }
-            return new Options(name, dataDir != null ? dataDir : userDataDir());
+            return new Options(name, (dataDir != null ? dataDir : userDataDir()).toAbsolutePath().normalize());
         }
 
         private static String value(String[] args, int i, String option, String command) {

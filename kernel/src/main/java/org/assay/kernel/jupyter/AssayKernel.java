@@ -106,6 +106,14 @@ public final class AssayKernel extends BaseKernel {
         env.defer().reply(new ExecuteReply(count, Map.of()));
     }
 
+    @Override
+    protected void handleKernelInfoRequest(ShellReplyEnvironment env,
+                                           Message<org.dflib.jjava.jupyter.messages.request.KernelInfoRequest> message) {
+        env.setBusyDeferIdle();
+        env.reply(new AssayKernelInfoReply(org.dflib.jjava.jupyter.messages.Header.PROTOCOL_VERISON, name, version,
+                getLanguageInfo(), getBanner(), getHelpLinks()));
+    }
+
     private static void replyError(ShellReplyEnvironment env, int count, CellError error) {
         env.publish(new PublishError(error.ename(), error.evalue(), error.traceback()));
         ErrorReply reply = new ErrorReply(error.ename(), error.evalue(), error.traceback());

@@ -1,0 +1,40 @@
+"""End-to-end tests: the real kernel through Jupyter's own client libraries (Debian's jupyter_client, nbconvert)."""
+import os
+
+import jupyter_client
+import pytest
+
+KERNEL_NAME = os.environ.get("ASSAY_KERNEL_NAME", "assay")
+
+
+@pytest.fixture(scope="module")
+def kernel():
+    """A running kernel and a blocking client; shut down at the end of the module."""
+    km = jupyter_client.KernelManager(kernel_name=KERNEL_NAME)
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=60)
+    yield km, kc
+    kc.stop_channels()
+    km.shutdown_kernel(now=False)
+
+
+def execute(kc, code, timeout=60):
+    """Runs code; returns (reply content, iopub messages of this request, seconds to the reply)."""
+    import time
+    t0 = time.monotonic()
+    msg_id = kc.execute(code)
+    reply = kc.get_shell_msg(timeout=timeout)
+    while reply["parent_header"].get("msg_id") != msg_id:
+        reply = kc.get_shell_msg(timeout=timeout)
+    elapsed = time.monotonic() - t0
+    messages = []
+    while True:
+        msg = kc.get_iopub_msg(timeout=timeout)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        messages.append(msg)
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            break
+    return reply["content"], messages, elapsed

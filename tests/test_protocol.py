@@ -1,0 +1,157 @@
+"""The Jupyter protocol, spoken by jupyter_client: execution, interrupts, System.exit, completion, signatures."""
+import threading
+import time
+
+import pytest
+from jupyter_client.session import Session
+
+from conftest import execute
+
+
+def test_kernel_info_names_the_kernel(kernel):
+    km, kc = kernel
+    kc.kernel_info()
+    info = kc.get_shell_msg(timeout=10)["content"]
+    assert info["implementation"] == "Assay"
+    assert info["language_info"]["name"] == "java"
+    assert info["status"] == "ok"
+
+
+def test_state_value_and_stream(kernel):
+    km, kc = kernel
+    reply, msgs, _ = execute(kc, 'int base = 20;\nSystem.out.println("hello");\nbase + 22')
+    assert reply["status"] == "ok"
+    streams = [m["content"]["text"] for m in msgs if m["msg_type"] == "stream"]
+    assert "".join(streams) == "hello\n"
+    results = [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"]
+    assert results == ["42"]
+
+
+def test_output_streams_while_the_cell_runs(kernel):
+    km, kc = kernel
+    msg_id = kc.execute('System.out.println("first"); Thread.sleep(1500); System.out.println("second");')
+    t0 = time.monotonic()
+    while True:
+        msg = kc.get_iopub_msg(timeout=10)
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "stream":
+            break
+    first_at = time.monotonic() - t0
+    assert "first" in msg["content"]["text"]
+    assert first_at < 1.0, f"first line arrived after {first_at:.2f}s, not while the cell ran"
+    reply = kc.get_shell_msg(timeout=10)
+    assert reply["content"]["status"] == "ok"
+
+
+def test_interrupt_stops_a_tight_loop_within_a_second_and_keeps_state(kernel):
+    km, kc = kernel
+    execute(kc, "long keep = 123;")
+    msg_id = kc.execute("long spins = 0;\nwhile (true) { spins++; }")
+    time.sleep(1.0)
+    t0 = time.monotonic()
+    km.interrupt_kernel()
+    reply = kc.get_shell_msg(timeout=10)
+    while reply["parent_header"].get("msg_id") != msg_id:
+        reply = kc.get_shell_msg(timeout=10)
+    stopped_after = time.monotonic() - t0
+    assert reply["content"]["status"] == "error"
+    assert reply["content"]["ename"] == "InterruptedException"
+    assert stopped_after < 1.0, f"took {stopped_after:.2f}s to stop"
+    reply, msgs, _ = execute(kc, "keep + 1")
+    assert reply["status"] == "ok"
+    assert [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["124"]
+
+
+def test_interrupt_stops_a_sleeping_cell(kernel):
+    km, kc = kernel
+    msg_id = kc.execute("Thread.sleep(600_000);")
+    time.sleep(0.5)
+    km.interrupt_kernel()
+    reply = kc.get_shell_msg(timeout=10)
+    assert reply["parent_header"]["msg_id"] == msg_id
+    assert reply["content"]["ename"] == "InterruptedException"
+
+
+def test_system_exit_raises_and_the_kernel_survives(kernel):
+    km, kc = kernel
+    execute(kc, 'String survivor = "still here";')
+    reply, msgs, _ = execute(kc, "System.exit(1);")
+    assert reply["status"] == "error"
+    assert "ExitRefusedException" in reply["ename"]
+    assert "System.exit(1)" in reply["evalue"]
+    time.sleep(0.5)
+    assert km.is_alive()
+    reply, msgs, _ = execute(kc, "survivor")
+    assert [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["still here"]
+
+
+def test_errors_are_readable(kernel):
+    km, kc = kernel
+    reply, msgs, _ = execute(kc, 'int x = "s";')
+    assert reply["status"] == "error" and reply["ename"] == "CompilationException"
+    assert any("column" in line for line in reply["traceback"])
+    reply, msgs, _ = execute(kc, 'Integer.parseInt("abc")')
+    assert reply["ename"] == "java.lang.NumberFormatException"
+    errors = [m for m in msgs if m["msg_type"] == "error"]
+    assert len(errors) == 1
+    assert not any("org.assay.kernel" in line for line in errors[0]["content"]["traceback"])
+
+
+def test_display_and_update_display(kernel):
+    km, kc = kernel
+    reply, msgs, _ = execute(kc, 'String id = display("one");\nupdateDisplay(id, "two");')
+    assert reply["status"] == "ok"
+    shown = [m for m in msgs if m["msg_type"] == "display_data"]
+    updated = [m for m in msgs if m["msg_type"] == "update_display_data"]
+    assert len(shown) == 1 and len(updated) == 1
+    assert shown[0]["content"]["transient"]["display_id"] == updated[0]["content"]["transient"]["display_id"]
+    assert updated[0]["content"]["data"]["text/plain"] == "two"
+
+
+def test_complete_inspect_and_is_complete(kernel):
+    km, kc = kernel
+    execute(kc, 'String greeting = "hi";')
+    kc.complete("greeting.toUpp", 14)
+    reply = kc.get_shell_msg(timeout=10)["content"]
+    assert reply["status"] == "ok"
+    assert any(m.startswith("toUpperCase") for m in reply["matches"])
+    assert (reply["cursor_start"], reply["cursor_end"]) == (9, 14)
+
+    kc.inspect("Math.max(1, 2)", 6)
+    reply = kc.get_shell_msg(timeout=10)["content"]
+    assert reply["found"] and "max(int" in reply["data"]["text/plain"]
+
+    kc.is_complete("for (int i = 0; i < 3; i++) {")
+    assert kc.get_shell_msg(timeout=10)["content"]["status"] == "incomplete"
+    kc.is_complete("int done = 1;")
+    assert kc.get_shell_msg(timeout=10)["content"]["status"] == "complete"
+
+
+def test_messages_with_a_bad_signature_are_ignored(kernel):
+    km, kc = kernel
+    forged = Session(key=b"not-the-key", username="intruder")
+    forged.send(kc.shell_channel.socket, "execute_request",
+                {"code": 'String pwned = "yes";', "silent": False, "store_history": True,
+                 "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
+    time.sleep(1.0)
+    reply, msgs, _ = execute(kc, 'String checked = "ok";')
+    assert reply["status"] == "ok"
+    reply, msgs, _ = execute(kc, "pwned")
+    assert reply["status"] == "error", "the forged request must not have run"
+
+
+def test_sockets_bind_to_loopback_only(kernel):
+    km, kc = kernel
+    assert km.ip == "127.0.0.1"
+    ports = {km.shell_port, km.iopub_port, km.stdin_port, km.control_port, km.hb_port}
+    loopback = {"0100007F", "0000000000000000FFFF00000100007F"}  # 127.0.0.1 in tcp and as IPv4-mapped in tcp6
+    listening = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as f:
+            next(f)
+            for line in f:
+                local, state = line.split()[1], line.split()[3]
+                addr, port = local.split(":")
+                if state == "0A":
+                    listening[int(port, 16)] = addr
+    for port in ports:
+        assert listening.get(port) in loopback, f"port {port} listens on {listening.get(port)}, not 127.0.0.1"
