@@ -28,23 +28,38 @@ public final class Kernelspec {
 
     static int install(String[] args, PrintStream out) throws IOException {
         Options o = Options.parse(args, "install");
+        List<Path> classPath = new ArrayList<>();
+        for (String element : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (!element.isBlank()) {
+                classPath.add(Path.of(element));
+            }
+        }
+        Path kernelDir = install(o, classPath);
+        out.println("Installed kernelspec '" + o.name + "' (Java (Assay)) in " + kernelDir);
+        return 0;
+    }
+
+    /** Installs a kernelspec whose class path is a copy of the given jars; returns its folder. */
+    static Path install(Options o, List<Path> classPath) throws IOException {
         Path kernelDir = o.kernelsDir().resolve(o.name);
         Path lib = kernelDir.resolve("lib");
-        Path staging = Files.createDirectories(o.kernelsDir()).resolve("." + o.name + ".staging-" + ProcessHandle.current().pid());
+        Files.createDirectories(o.kernelsDir());
+        Path staging = o.kernelsDir().resolve("." + o.name + ".staging-" + ProcessHandle.current().pid());
         deleteTree(staging);
         Files.createDirectories(staging.resolve("lib"));
         Set<String> names = new LinkedHashSet<>();
-        for (String element : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            Path p = Path.of(element);
-            if (Files.isRegularFile(p) && p.toString().endsWith(".jar") && names.add(p.getFileName().toString())) {
-                Files.copy(p, staging.resolve("lib").resolve(p.getFileName()));
-            } else if (Files.isDirectory(p)) {
+        for (Path p : classPath) {
+            if (Files.isDirectory(p)) {
+                deleteTree(staging);
                 throw new IllegalStateException("install: the kernel must run from jars, but the class path has the"
                         + " folder " + p + "; run ./assay install, which builds the jars first");
             }
+            if (Files.isRegularFile(p) && p.toString().endsWith(".jar") && names.add(p.getFileName().toString())) {
+                Files.copy(p, staging.resolve("lib").resolve(p.getFileName()));
+            }
         }
         Files.writeString(staging.resolve("kernel.json"), kernelJson(lib), StandardCharsets.UTF_8);
-        // Replace the old spec in one step where the file system allows it.
+        // Swap the new spec in with renames, so a failed install leaves the old one working.
         Path old = o.kernelsDir().resolve("." + o.name + ".old-" + ProcessHandle.current().pid());
         if (Files.exists(kernelDir)) {
             Files.move(kernelDir, old);
@@ -55,8 +70,7 @@ public final class Kernelspec {
             Files.move(staging, kernelDir);
         }
         deleteTree(old);
-        out.println("Installed kernelspec '" + o.name + "' (Java (Assay)) in " + kernelDir);
-        return 0;
+        return kernelDir;
     }
 
     static int uninstall(String[] args, PrintStream out) throws IOException {

@@ -94,7 +94,9 @@ public final class AssayKernel extends BaseKernel {
         }
         output.attach(env);
         s.setOutput(output);
+        long t0 = System.nanoTime();
         result = s.execute(request.getCode(), count);
+        LOG.debug("cell {} executed in {} ms", count, (System.nanoTime() - t0) / 1e6);
         if (!result.ok()) {
             replyError(env, count, result.error());
             return;
