@@ -155,3 +155,27 @@ def test_sockets_bind_to_loopback_only(kernel):
                     listening[int(port, 16)] = addr
     for port in ports:
         assert listening.get(port) in loopback, f"port {port} listens on {listening.get(port)}, not 127.0.0.1"
+
+
+def test_kernel_is_quiet_by_default():
+    """No log lines on the kernel's own stderr for a normal session: start, a cell, an error, shut down."""
+    import subprocess
+    import tempfile
+
+    import jupyter_client
+
+    from conftest import KERNEL_NAME
+    with tempfile.TemporaryFile() as err:
+        km = jupyter_client.KernelManager(kernel_name=KERNEL_NAME)
+        km.start_kernel(stderr=err)
+        kc = km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=60)
+            assert execute(kc, "1 + 1")[0]["status"] == "ok"
+            assert execute(kc, "1 / 0")[0]["status"] == "error"
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=False)
+        err.seek(0)
+        assert err.read().decode() == ""

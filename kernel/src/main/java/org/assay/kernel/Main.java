@@ -25,6 +25,10 @@ public final class Main {
         }
         switch (args[0]) {
             case "install" -> System.exit(Kernelspec.install(Arrays.copyOfRange(args, 1, args.length), System.out));
+            case "--warm-up" -> {
+                warmUp();
+                System.exit(0);
+            }
             case "uninstall" -> System.exit(Kernelspec.uninstall(Arrays.copyOfRange(args, 1, args.length), System.out));
             default -> {
                 Path connectionFile = Path.of(args[0]);
@@ -36,6 +40,39 @@ public final class Main {
                 KernelLauncher.run(connectionFile, kernelErr);
                 System.exit(0);
             }
+        }
+    }
+
+    /** Runs typical cells once, so that a class-data-sharing dump (see {@link Kernelspec}) sees their classes. */
+    static void warmUp() {
+        PrintStream err = System.err;
+        try (Session s = new Session(new SessionOutput() {
+            @Override
+            public void stream(String name, String text) {
+            }
+
+            @Override
+            public void display(org.assay.display.MimeBundle bundle, String displayId, boolean update) {
+            }
+        })) {
+            for (String cell : new String[] {
+                    "1 + 1",
+                    "record R(int a) { }\nList.of(new R(1), new R(2))",
+                    "var c = new XYChartBuilder().width(200).height(100).build();\n"
+                            + "c.addSeries(\"s\", new double[] {1, 2}, new double[] {2, 1});\nc",
+                    "Table.create(\"t\", IntColumn.create(\"i\", new int[] {1, 2}))",
+                    "int bad = \"x\";",
+                    "Integer.parseInt(\"x\")",
+                    "%time Math.max(1, 2)"}) {
+                ExecutionResult r = s.execute(cell);
+                if (r.hasValue()) {
+                    s.renderers().render(r.value());
+                }
+            }
+            s.complete("Math.ma", 7);
+            KernelLauncher.warmUpProtocol();
+        } catch (Exception e) {
+            err.println("warm-up failed: " + e);
         }
     }
 

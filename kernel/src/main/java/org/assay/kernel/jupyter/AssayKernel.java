@@ -52,12 +52,24 @@ public final class AssayKernel extends BaseKernel {
                 null, new MagicsRegistry(), false,
                 new StringStyler("", "", "", i -> ""));
         this.output = new KernelOutput(kernelErr);
-        this.session = CompletableFuture.supplyAsync(() -> new Session(output, SessionOptions.defaults()),
-                r -> {
-                    Thread t = new Thread(r, "assay-session-start");
-                    t.setDaemon(true);
-                    t.start();
-                });
+        this.session = new CompletableFuture<>();
+    }
+
+    /**
+     * Builds the session in the background. Called once the sockets are up, so that JShell's start-up does not
+     * compete with answering {@code kernel_info_request} on a small machine.
+     */
+    void startSession() {
+        Thread t = new Thread(() -> {
+            try {
+                session.complete(new Session(output, SessionOptions.defaults()));
+            } catch (Throwable e) {
+                LOG.error("the Java session failed to start", e);
+                session.completeExceptionally(e);
+            }
+        }, "assay-session-start");
+        t.setDaemon(true);
+        t.start();
     }
 
     private Session session() {

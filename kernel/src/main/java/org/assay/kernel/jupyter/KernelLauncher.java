@@ -22,10 +22,26 @@ public final class KernelLauncher {
         installSigintHandler(kernel);
         exitWithParent(connection);
         connection.connect();
+        kernel.startSession();
         LOG.info("Assay kernel listening on {}:{} (shell port {})", props.getTransport(), props.getIp(),
                 props.getShellPort());
         connection.waitUntilClose();
         LOG.info("Assay kernel shut down");
+    }
+
+    /** Binds a connection on free loopback ports and closes it: loads the protocol classes for a CDS dump. */
+    public static void warmUpProtocol() throws Exception {
+        int[] ports = new int[5];
+        for (int i = 0; i < ports.length; i++) {
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                ports[i] = s.getLocalPort();
+            }
+        }
+        KernelConnectionProperties props = new KernelConnectionProperties("127.0.0.1", ports[0], ports[1], ports[2],
+                ports[3], ports[4], "tcp", "hmac-sha256", "warm-up-key");
+        AssayConnection connection = new AssayConnection(props);
+        connection.connect();
+        connection.close();
     }
 
     /** Like ipykernel: when the process that started us (JPY_PARENT_PID) dies, do not linger as an orphan. */
