@@ -106,3 +106,17 @@ def test_tour_time_magic_reports_and_keeps_the_value(executed):
     outputs = tagged(executed["00-tour.ipynb"], "time").outputs
     assert "Wall time:" in "".join(o.text for o in outputs if o.output_type == "stream")
     assert outputs[-1]["data"]["text/plain"] == "149999997"
+
+
+def test_an_unexpected_error_makes_nbconvert_fail(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Java (Assay)", "language": "java"}
+    nb.cells = [nbformat.v4.new_code_cell("int ok = 1;"), nbformat.v4.new_code_cell('throw new RuntimeException("boom");'),
+                nbformat.v4.new_code_cell("int never = 2;")]
+    path = tmp_path / "failing.ipynb"
+    nbformat.write(nb, path)
+    proc = subprocess.run(
+        [str(JUPYTER), "nbconvert", "--to", "notebook", "--execute", f"--ExecutePreprocessor.kernel_name={KERNEL_NAME}",
+         "--output-dir", str(tmp_path / "out"), str(path)], capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert "java.lang.RuntimeException" in proc.stderr and "boom" in proc.stderr

@@ -179,3 +179,21 @@ def test_kernel_is_quiet_by_default():
             km.shutdown_kernel(now=False)
         err.seek(0)
         assert err.read().decode() == ""
+
+
+def test_a_failed_cell_aborts_the_cells_queued_after_it(kernel):
+    """Run All: after an error (stop_on_error), requests already queued are answered 'aborted' and do not run."""
+    km, kc = kernel
+    execute(kc, "int ranAfter = 0;")
+    failing = kc.execute('Thread.sleep(500);\nthrow new IllegalStateException("stop here");')
+    queued = kc.execute("ranAfter = 1;")
+    replies = {}
+    while len(replies) < 2:
+        msg = kc.get_shell_msg(timeout=30)
+        replies[msg["parent_header"]["msg_id"]] = msg["content"]
+    assert replies[failing]["status"] == "error"
+    assert replies[queued]["status"] == "aborted"
+    reply, msgs, _ = execute(kc, "ranAfter")
+    assert [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["0"]
+    reply, _, _ = execute(kc, "1 + 1")
+    assert reply["status"] == "ok", "later requests run normally"

@@ -33,6 +33,11 @@ final class AssayConnection extends JupyterConnection {
         this.heartbeatSocket = context.socket(SocketType.REP);
     }
 
+    /** See {@link BlockingShellChannel#setAbortQueued}. */
+    void setAbortQueued(java.util.function.BooleanSupplier check) {
+        shellChannel.setAbortQueued(check);
+    }
+
     @Override
     public void connect() {
         ((ZMQ.Socket) iopub).bind(Channels.address(props, props.getIopubPort()));

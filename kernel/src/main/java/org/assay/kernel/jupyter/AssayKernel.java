@@ -40,6 +40,7 @@ public final class AssayKernel extends BaseKernel {
     public static final String VERSION = "0.1.0";
 
     private final KernelOutput output;
+    private volatile boolean abortQueued;
     private final CompletableFuture<Session> session;
 
     public AssayKernel(PrintStream kernelErr) {
@@ -111,6 +112,7 @@ public final class AssayKernel extends BaseKernel {
         LOG.debug("cell {} executed in {} ms", count, (System.nanoTime() - t0) / 1e6);
         if (!result.ok()) {
             replyError(env, count, result.error());
+            abortQueued = request.shouldStopOnError();
             return;
         }
         if (result.hasValue() && !silent) {
@@ -133,6 +135,13 @@ public final class AssayKernel extends BaseKernel {
         ErrorReply reply = new ErrorReply(error.ename(), error.evalue(), error.traceback());
         reply.setExecutionCount(count);
         env.defer().replyError(ExecuteReply.MESSAGE_TYPE.error(), reply);
+    }
+
+    /** True once after a failed cell whose request asked to stop on error. */
+    boolean takeAbortQueued() {
+        boolean abort = abortQueued;
+        abortQueued = false;
+        return abort;
     }
 
     @Override

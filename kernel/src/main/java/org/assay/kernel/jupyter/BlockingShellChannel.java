@@ -1,5 +1,7 @@
 package org.assay.kernel.jupyter;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.dflib.jjava.jupyter.channels.JupyterConnection;
 import org.dflib.jjava.jupyter.channels.ShellChannel;
 import org.dflib.jjava.jupyter.channels.ShellHandler;
@@ -7,15 +9,17 @@ import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
 import org.dflib.jjava.jupyter.messages.HMACGenerator;
 import org.dflib.jjava.jupyter.messages.Message;
+import org.dflib.jjava.jupyter.messages.MessageType;
+import org.dflib.jjava.jupyter.messages.reply.ExecuteReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.ZMQ;
 
 /**
  * A shell (or control) channel that blocks in {@code poll} and handles each message as it arrives.
- * jjava's own channel polls without waiting and then sleeps 50 ms per turn, which adds up to 50 ms to every request
- * (measured: see bench/kernel); this one adds none and uses no CPU while idle. Message parsing, HMAC verification
- * and replies are jjava's.
+ * jjava's own channel polls without waiting and then sleeps 50 ms per turn (its {@code Loop}), so a request waits
+ * 0–50 ms before it is read and at most one message is read per turn; this one adds no wait and uses no CPU while
+ * idle. Message parsing, HMAC verification and replies are jjava's.
  */
 final class BlockingShellChannel extends ShellChannel {
     private static final Logger LOG = LoggerFactory.getLogger(BlockingShellChannel.class);
@@ -23,6 +27,7 @@ final class BlockingShellChannel extends ShellChannel {
     private final boolean control;
     private final JupyterConnection connection;
     private volatile boolean running;
+    private volatile java.util.function.BooleanSupplier abortQueued = () -> false;
     private Thread loop;
 
     BlockingShellChannel(ZMQ.Context context, HMACGenerator hmac, boolean control, JupyterConnection connection) {
@@ -41,7 +46,7 @@ final class BlockingShellChannel extends ShellChannel {
             while (running) {
                 try {
                     if (poller.poll(250) > 0) {
-                        handle(readMessage());
+                        handle(readMessage(), poller);
                     }
                 } catch (org.zeromq.ZMQException e) {
                     if (running) {
@@ -59,12 +64,51 @@ final class BlockingShellChannel extends ShellChannel {
         loop.start();
     }
 
+    /**
+     * Asked after each message: true when the execute requests already queued are to be answered {@code aborted}
+     * without running, as ipykernel does after a failed cell with {@code stop_on_error} ("Run All" stops there).
+     */
+    void setAbortQueued(java.util.function.BooleanSupplier check) {
+        this.abortQueued = check;
+    }
+
+    /**
+     * Takes the execute requests already waiting, before the failed request's reply goes out — so a client that
+     * reacts to that reply with a new request does not get it aborted. Other requests are handled as usual.
+     */
+    private List<Message<?>> takeQueuedExecuteRequests(ZMQ.Poller poller) {
+        List<Message<?>> queued = new ArrayList<>();
+        while (running && poller.poll(0) > 0) {
+            Message<?> message = readMessage();
+            if (message == null) {
+                break;
+            }
+            if (message.getHeader().getType() == MessageType.EXECUTE_REQUEST) {
+                queued.add(message);
+            } else {
+                handle(message);
+            }
+        }
+        return queued;
+    }
+
+    /** The content of an aborted execute_reply. */
+    static final class Aborted {
+        @SuppressWarnings("unused") // serialised by Gson
+        private final String status = "aborted";
+    }
+
     private String name() {
         return control ? "assay-control" : "assay-shell";
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     private void handle(Message<?> message) {
+        handle(message, null);
+    }
+
+    /** Handles one message; with a poller, aborts queued execute requests when the handler asks for it. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void handle(Message<?> message, ZMQ.Poller poller) {
         if (message == null) {
             return;
         }
@@ -74,12 +118,22 @@ final class BlockingShellChannel extends ShellChannel {
             return;
         }
         ShellReplyEnvironment env = connection.prepareReplyEnv(this, message);
+        List<Message<?>> aborted = List.of();
         try {
             handler.handle(env, message);
+            if (poller != null && abortQueued.getAsBoolean()) {
+                aborted = takeQueuedExecuteRequests(poller);
+            }
         } catch (Exception e) {
             LOG.warn("{}: error handling {}: {}", name(), message.getHeader().getType().getName(), e.toString());
         } finally {
             env.resolveDeferrals();
+        }
+        for (Message<?> queued : aborted) {
+            ShellReplyEnvironment abortEnv = connection.prepareReplyEnv(this, queued);
+            abortEnv.setBusyDeferIdle();
+            abortEnv.reply(new Message(queued, ExecuteReply.MESSAGE_TYPE, new Aborted()));
+            abortEnv.resolveDeferrals();
         }
         if (env.isMarkedForShutdown()) {
             running = false;

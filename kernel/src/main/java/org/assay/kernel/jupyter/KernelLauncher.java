@@ -19,6 +19,7 @@ public final class KernelLauncher {
         AssayKernel kernel = new AssayKernel(kernelErr);
         AssayConnection connection = new AssayConnection(props);
         kernel.becomeHandlerForConnection(connection);
+        connection.setAbortQueued(kernel::takeAbortQueued);
         installSigintHandler(kernel);
         exitWithParent(connection);
         connection.connect();
