@@ -422,29 +422,30 @@ public final class Session implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------------- start-up
 
     private void runStartup(SessionOptions options) {
-        List<String> sources = new ArrayList<>();
+        Map<String, String> sources = new java.util.LinkedHashMap<>();
         if (options.defaultStartup()) {
-            sources.add(resource("startup.jsh"));
+            sources.put("the built-in start-up script", resource("startup.jsh"));
         }
         for (Path file : options.startupFiles()) {
             try {
-                sources.add(Files.readString(file));
+                sources.put(file.toString(), Files.readString(file));
             } catch (IOException e) {
                 LOG.warn("Cannot read start-up file {}: {}", file, e.getMessage());
             }
         }
-        for (String source : sources) {
+        // A snippet that fails is skipped, not fatal: the kernel must start even with a broken start-up file.
+        sources.forEach((name, source) -> {
             for (Chunk chunk : split(source)) {
                 for (SnippetEvent e : shell.eval(chunk.source())) {
                     if (e.status() == Snippet.Status.REJECTED) {
-                        // A package that is not on the class path (yet) is skipped, not fatal.
-                        LOG.debug("start-up snippet rejected: {}", chunk.source().strip());
+                        LOG.warn("start-up snippet in {} does not compile, skipped: {}", name, chunk.source().strip());
                     } else if (e.exception() != null) {
-                        LOG.warn("start-up snippet failed: {}: {}", chunk.source().strip(), e.exception().toString());
+                        LOG.warn("start-up snippet in {} failed: {}: {}", name, chunk.source().strip(),
+                                e.exception().toString());
                     }
                 }
             }
-        }
+        });
         control.takeLastValue();
     }
 

@@ -1,5 +1,7 @@
 // Assay kernel start-up: what every notebook can use without imports.
-// Extend it with ~/.assay/startup.jsh or files named in ASSAY_STARTUP; a missing package is skipped.
+// Each import costs a compile at start-up, so only packages that have classes are listed; a module adds its
+// packages here when it has some. Extend with ~/.assay/startup.jsh or files named in ASSAY_STARTUP
+// (a snippet that does not compile there is skipped with a warning in the kernel log).
 import java.util.*;
 import java.util.function.*;
 import java.util.stream.*;
@@ -9,10 +11,6 @@ import java.time.*;
 import org.assay.display.*;
 import org.assay.kernel.LiveChart;
 import static org.assay.kernel.Notebook.*;
-import org.assay.lib.*;
-import org.assay.scaling.*;
-import org.assay.scaling.viz.*;
-import org.assay.evals.*;
 import org.knowm.xchart.*;
 import org.knowm.xchart.style.*;
 import tech.tablesaw.api.*;
