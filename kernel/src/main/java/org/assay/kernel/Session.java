@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -268,10 +267,6 @@ public final class Session implements AutoCloseable {
     public void interrupt() {
         interrupted = true;
         control.stop();
-    }
-
-    public boolean wasInterrupted() {
-        return interrupted;
     }
 
     // ---------------------------------------------------------------------------------------------------- analysis

@@ -32,6 +32,7 @@ public final class Renderers {
     }
 
     /** Finds renderers again, e.g. after jars were added to the class path. */
+    @SuppressWarnings("rawtypes")
     public void reload(ClassLoader loader) {
         List<Renderer<?>> found = new ArrayList<>();
         ServiceLoader<Renderer> services = ServiceLoader.load(Renderer.class, loader);

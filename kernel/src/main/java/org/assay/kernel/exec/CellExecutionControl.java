@@ -73,20 +73,6 @@ public final class CellExecutionControl extends DirectExecutionControl {
         return s;
     }
 
-    /** Runs a task on the cell thread, as cells run; used for code the kernel runs on the user's behalf. */
-    public <T> T runOnCellThread(java.util.concurrent.Callable<T> task) throws Exception {
-        Future<T> f = cellExecutor.submit(task);
-        try {
-            return f.get();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof Exception ex) {
-                throw ex;
-            }
-            throw (Error) cause;
-        }
-    }
-
     @Override
     protected String invoke(Method doitMethod) throws Exception {
         lastValue = null;
