@@ -38,15 +38,11 @@ class SessionTest {
     }
 
     private static ExecutionResult ok(String code) {
-        ExecutionResult r = session.execute(code);
-        assertTrue(r.ok(), () -> "expected success for:\n" + code + "\ngot: " + r.error().text());
-        return r;
+        return Cells.ok(session, code);
     }
 
     private static CellError fails(String code) {
-        ExecutionResult r = session.execute(code);
-        assertFalse(r.ok(), () -> "expected an error for:\n" + code + "\nvalue: " + r.value());
-        return r.error();
+        return Cells.fails(session, code);
     }
 
     @Test
