@@ -66,6 +66,10 @@ final class AssayConnection extends JupyterConnection {
         }
     }
 
+    boolean isOpen() {
+        return open;
+    }
+
     @Override
     public synchronized void close() {
         if (!open) {

@@ -21,6 +21,7 @@ public final class KernelLauncher {
         kernel.becomeHandlerForConnection(connection);
         connection.setAbortQueued(kernel::takeAbortQueued);
         installSigintHandler(kernel);
+        quietTransportThreads(connection);
         exitWithParent(connection);
         connection.connect();
         kernel.startSession();
@@ -28,6 +29,31 @@ public final class KernelLauncher {
                 props.getShellPort());
         connection.waitUntilClose();
         LOG.info("Assay kernel shut down");
+    }
+
+    /**
+     * JeroMQ's I/O and reaper threads can throw while the sockets are torn down at shutdown; the default handler
+     * would print those traces on the kernel's stderr. They are logged instead (debug once closing, else warn).
+     * Other threads' uncaught exceptions, such as a background thread of the user's, print as usual — into the
+     * notebook, since System.err is the cell's.
+     */
+    private static void quietTransportThreads(AssayConnection connection) {
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((thread, error) -> {
+            String name = thread.getName();
+            if (name.startsWith("iothread-") || name.startsWith("reaper-")) {
+                if (connection.isOpen()) {
+                    LOG.warn("transport thread {} failed: {}", name, error.toString());
+                } else {
+                    LOG.debug("transport thread {} failed during shutdown: {}", name, error.toString());
+                }
+            } else if (previous != null) {
+                previous.uncaughtException(thread, error);
+            } else {
+                System.err.print("Exception in thread \"" + name + "\" ");
+                error.printStackTrace(System.err);
+            }
+        });
     }
 
     /** Binds a connection on free loopback ports and closes it: loads the protocol classes for a CDS dump. */
