@@ -144,6 +144,39 @@ class SessionTest {
     }
 
     @Test
+    void interruptStopsLibraryLoopsThatCheckForIt() {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            timer.schedule(session::interrupt, 300, TimeUnit.MILLISECONDS);
+            long t0 = System.nanoTime();
+            CellError e = fails("org.assay.kernel.LoopFixture.spinUntilInterrupted()");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals("InterruptedException", e.ename());
+            assertTrue(ms < 1300, "took " + ms + " ms");
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    @Test
+    void aLoopThatIgnoresInterruptsIsAbandonedAndTheSessionGoesOn() {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            ok("int stillHere = 5;");
+            timer.schedule(session::interrupt, 300, TimeUnit.MILLISECONDS);
+            long t0 = System.nanoTime();
+            CellError e = fails("org.assay.kernel.LoopFixture.spinIgnoringInterrupts()");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals("InterruptedException", e.ename());
+            assertTrue(ms < 3000, "the kernel gives up on the cell after its grace period, took " + ms + " ms");
+            assertEquals(6, ok("stillHere + 1").value(), "a fresh cell thread runs the next cell");
+        } finally {
+            LoopFixture.release = true;
+            timer.shutdownNow();
+        }
+    }
+
+    @Test
     void outOfMemoryIsReportedAndTheSessionGoesOn() {
         CellError e = fails("""
                 List<long[]> hog = new ArrayList<>();
