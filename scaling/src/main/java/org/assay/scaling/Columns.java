@@ -1,0 +1,38 @@
+package org.assay.scaling;
+
+/** Checks input columns, with messages that name the function, the column, the row and the value. */
+final class Columns {
+    private Columns() {
+    }
+
+    static void requireSameLength(String function, String[] names, double[]... columns) {
+        for (int i = 1; i < columns.length; i++) {
+            if (columns[i].length != columns[0].length) {
+                throw new IllegalArgumentException(function + ": columns '" + names[0] + "' and '" + names[i]
+                        + "' must have the same length, got " + columns[0].length + " and " + columns[i].length);
+            }
+        }
+    }
+
+    /** Rows are numbered from 1, as a user counts them in a CSV or table. */
+    static void requirePositiveFinite(String function, String name, double[] values) {
+        for (int i = 0; i < values.length; i++) {
+            double v = values[i];
+            if (Double.isNaN(v) || Double.isInfinite(v)) {
+                throw new IllegalArgumentException(function + ": column '" + name + "' must be finite, got " + v
+                        + " at row " + (i + 1));
+            }
+            if (!(v > 0)) {
+                throw new IllegalArgumentException(function + ": column '" + name + "' must be > 0, got " + v
+                        + " at row " + (i + 1));
+            }
+        }
+    }
+
+    static void requireAtLeast(String function, int rows, int parameters) {
+        if (rows < parameters) {
+            throw new IllegalArgumentException(function + ": needs at least as many points as parameters ("
+                    + parameters + "), got " + rows);
+        }
+    }
+}
