@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """scipy side of bench/scaling: the same Chinchilla Approach-3 objective, grid and L-BFGS-B (scipy defaults),
-written here for the comparison (Hoffmann et al. 2022, Appendix D.2). Usage: scipy_peer.py DATA.csv"""
+written here for the comparison (Hoffmann et al. 2022, Appendix D.2), then the same bootstrap work: RESAMPLES
+resamples (numpy's own), each refitted from the given warm starts.
+Usage: scipy_peer.py DATA.csv [RESAMPLES WARM_STARTS_JSON]"""
 import itertools
 import json
 import sys
@@ -47,9 +49,25 @@ def main():
             best = res
     elapsed = time.perf_counter() - t0
     a, b, e, alpha, beta = best.x
-    print(json.dumps({"points": len(log_n), "starts": starts, "fit_s": round(elapsed, 3),
-                      "objective": float(best.fun), "converged": converged, "E": float(np.exp(e)),
-                      "A": float(np.exp(a)), "B": float(np.exp(b)), "alpha": float(alpha), "beta": float(beta)}))
+    out = {"points": len(log_n), "starts": starts, "fit_s": round(elapsed, 3),
+           "objective": float(best.fun), "converged": converged, "E": float(np.exp(e)),
+           "A": float(np.exp(a)), "B": float(np.exp(b)), "alpha": float(alpha), "beta": float(beta)}
+    if len(sys.argv) > 3:
+        resamples, warm = int(sys.argv[2]), [np.array(s) for s in json.loads(sys.argv[3])]
+        rng = np.random.default_rng(2022)
+        t0 = time.perf_counter()
+        alphas, betas, es = [], [], []
+        for _ in range(resamples):
+            idx = rng.integers(0, len(log_n), len(log_n))
+            fits = [minimize(objective, s, args=(log_n[idx], log_d[idx], log_l[idx]), jac=True, method="L-BFGS-B")
+                    for s in warm]
+            bx = min(fits, key=lambda r: r.fun).x
+            alphas.append(bx[3]); betas.append(bx[4]); es.append(np.exp(bx[2]))
+        out["bootstrap"] = {"resamples": resamples, "warm_starts": len(warm),
+                            "seconds": round(time.perf_counter() - t0, 3),
+                            "ci95": {k: [float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))]
+                                     for k, v in (("alpha", alphas), ("beta", betas), ("E", es))}}
+    print(json.dumps(out))
 
 
 if __name__ == "__main__":

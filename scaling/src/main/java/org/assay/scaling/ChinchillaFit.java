@@ -24,6 +24,7 @@ public final class ChinchillaFit {
     public enum Reduction { SUM, MEAN }
 
     private static final double BASIN_RTOL = 1e-6;
+    private static final int KEPT_OPTIMA = 8;
 
     private final double[][] grid; // alpha, beta, e, a, b
     private final double delta;
@@ -102,48 +103,134 @@ public final class ChinchillaFit {
         Columns.requirePositiveFinite(fn, "D", tokens);
         Columns.requirePositiveFinite(fn, "loss", loss);
         Columns.requireAtLeast(fn, parameters.length, 5);
-        Objective objective = new Objective(parameters, tokens, loss, delta, reduction);
-        List<double[]> starts = startPoints();
+        return fitFrom(new Objective(parameters, tokens, loss, delta, reduction), startPoints(), threads);
+    }
+
+    /** Runs the optimiser from each start and summarises; {@code workers} threads share the starts. */
+    private Result fitFrom(Objective objective, List<double[]> starts, int workers) {
         OptimizationResult[] results = new OptimizationResult[starts.size()];
-        runAll(objective, starts, results);
-        int best = 0;
-        int converged = 0;
-        for (int i = 0; i < results.length; i++) {
-            if (results[i].converged()) {
-                converged++;
-            }
-            if (isBetter(results[i].value(), results[best].value())) {
-                best = i;
-            }
+        runAll(objective, starts, results, workers);
+        Integer[] order = new Integer[results.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
         }
-        double bestValue = results[best].value();
+        // Best first; NaN last; ties keep the earlier start, so the answer does not depend on scheduling.
+        java.util.Arrays.sort(order, (x, y) -> {
+            double vx = results[x].value();
+            double vy = results[y].value();
+            if (Double.isFinite(vx) != Double.isFinite(vy)) {
+                return Double.isFinite(vx) ? -1 : 1;
+            }
+            int c = Double.compare(vx, vy);
+            return c != 0 ? c : Integer.compare(x, y);
+        });
+        OptimizationResult best = results[order[0]];
+        double bestValue = best.value();
+        int converged = 0;
         int reached = 0;
         for (OptimizationResult r : results) {
+            if (r.converged()) {
+                converged++;
+            }
             if (Double.isFinite(r.value()) && r.value() <= bestValue + BASIN_RTOL * Math.max(Math.abs(bestValue), 1e-300)) {
                 reached++;
             }
         }
-        double[] p = results[best].x(); // a, b, e, alpha, beta
-        ChinchillaLaw law = new ChinchillaLaw(Math.exp(p[2]), Math.exp(p[0]), Math.exp(p[1]), p[3], p[4]);
-        return new Result(law, bestValue, results.length, converged, reached, results[best].converged(),
-                delta, reduction);
-    }
-
-    /** NaN never wins; ties keep the earlier start, so the answer does not depend on scheduling. */
-    private static boolean isBetter(double candidate, double incumbent) {
-        return Double.isFinite(candidate) && (!Double.isFinite(incumbent) || candidate < incumbent);
-    }
-
-    private void runAll(Objective objective, List<double[]> starts, OptimizationResult[] results) {
-        int workers = Math.min(threads, starts.size());
-        if (workers == 1) {
-            for (int i = 0; i < starts.size(); i++) {
-                results[i] = optimizer.minimize(objective, starts.get(i));
+        List<ChinchillaLaw> optima = new ArrayList<>();
+        List<double[]> taken = new ArrayList<>();
+        for (int i = 0; i < order.length && optima.size() < KEPT_OPTIMA; i++) {
+            OptimizationResult r = results[order[i]];
+            if (!Double.isFinite(r.value()) || taken.stream().anyMatch(t -> close(t, r.x()))) {
+                continue;
             }
-            return;
+            ChinchillaLaw law = toLaw(r.x());
+            if (law != null) {
+                taken.add(r.x());
+                optima.add(law);
+            }
         }
+        if (optima.isEmpty()) {
+            throw new IllegalStateException("fitChinchilla: no start reached a finite, valid optimum ("
+                    + results.length + " starts)");
+        }
+        return new Result(optima.get(0), bestValue, results.length, converged, reached, best.converged(), delta,
+                reduction, List.copyOf(optima));
+    }
+
+    /** Distinct basins: every log-space parameter within 1e-3 counts as the same optimum. */
+    private static boolean close(double[] p, double[] q) {
+        for (int i = 0; i < p.length; i++) {
+            if (Math.abs(p[i] - q[i]) > 1e-3 * Math.max(1, Math.abs(p[i]))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The law for log-space parameters (a, b, e, alpha, beta), or null if they are outside its domain. */
+    private static ChinchillaLaw toLaw(double[] p) {
+        double e = Math.exp(p[2]);
+        double a = Math.exp(p[0]);
+        double b = Math.exp(p[1]);
+        if (!(a > 0 && b > 0 && p[3] > 0 && p[4] > 0) || Double.isInfinite(a) || Double.isInfinite(b)) {
+            return null;
+        }
+        return new ChinchillaLaw(e, a, b, p[3], p[4]);
+    }
+
+    private static double[] toStart(ChinchillaLaw law) {
+        return new double[] {Math.log(law.A()), Math.log(law.B()), Math.log(law.E()), law.alpha(), law.beta()};
+    }
+
+    /**
+     * Bootstrap: resamples the points with replacement, refits each resample, and keeps the fitted laws, for
+     * percentile intervals of any parameter or derived quantity ({@link Bootstrap#interval}).
+     * Each resample is refitted from the distinct optima of the full fit ({@link Result#optima()}), not from the whole
+     * grid: the grid's basins are already known, and 1,000 refits from 4,500 starts each would take an hour.
+     * Resample i draws from its own random stream, made from {@code seed} before any work starts, so the result is
+     * the same for any number of threads.
+     */
+    public Bootstrap bootstrap(double[] parameters, double[] tokens, double[] loss, Result full, int resamples,
+                               long seed) {
+        if (resamples < 1) {
+            throw new IllegalArgumentException("bootstrapChinchilla: resamples must be >= 1, got " + resamples);
+        }
+        Columns.requireSameLength("bootstrapChinchilla", new String[] {"N", "D", "loss"}, parameters, tokens, loss);
+        int m = parameters.length;
+        java.util.SplittableRandom root = new java.util.SplittableRandom(seed);
+        long[] seeds = new long[resamples];
+        for (int i = 0; i < resamples; i++) {
+            seeds[i] = root.nextLong();
+        }
+        List<double[]> starts = full.optima().stream().map(ChinchillaFit::toStart).toList();
+        ChinchillaLaw[] fits = new ChinchillaLaw[resamples];
+        boolean[] converged = new boolean[resamples];
+        forEachParallel(resamples, i -> {
+            java.util.SplittableRandom rng = new java.util.SplittableRandom(seeds[i]);
+            double[] n = new double[m];
+            double[] d = new double[m];
+            double[] l = new double[m];
+            for (int j = 0; j < m; j++) {
+                int k = rng.nextInt(m);
+                n[j] = parameters[k];
+                d[j] = tokens[k];
+                l[j] = loss[k];
+            }
+            Result r = fitFrom(new Objective(n, d, l, delta, reduction), starts, 1);
+            fits[i] = r.law();
+            converged[i] = r.bestConverged();
+        });
+        int ok = 0;
+        for (boolean c : converged) {
+            ok += c ? 1 : 0;
+        }
+        return new Bootstrap(full.law(), List.of(fits), ok, seed);
+    }
+
+    private void forEachParallel(int count, java.util.function.IntConsumer body) {
+        int workers = Math.min(threads, count);
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-            Thread t = new Thread(r, "chinchilla-fit");
+            Thread t = new Thread(r, "chinchilla-bootstrap");
             t.setDaemon(true);
             return t;
         });
@@ -152,11 +239,11 @@ public final class ChinchillaFit {
             for (int w = 0; w < workers; w++) {
                 int first = w;
                 futures.add(pool.submit(() -> {
-                    for (int i = first; i < starts.size(); i += workers) {
+                    for (int i = first; i < count; i += workers) {
                         if (Thread.currentThread().isInterrupted()) {
                             return;
                         }
-                        results[i] = optimizer.minimize(objective, starts.get(i));
+                        body.accept(i);
                     }
                 }));
             }
@@ -167,10 +254,20 @@ public final class ChinchillaFit {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("fitChinchilla: interrupted", e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("fitChinchilla: a start failed: " + e.getCause(), e.getCause());
+            throw new IllegalStateException("fitChinchilla: a worker failed: " + e.getCause(), e.getCause());
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    private void runAll(Objective objective, List<double[]> starts, OptimizationResult[] results, int workers) {
+        if (workers <= 1) {
+            for (int i = 0; i < starts.size(); i++) {
+                results[i] = optimizer.minimize(objective, starts.get(i));
+            }
+            return;
+        }
+        forEachParallel(starts.size(), i -> results[i] = optimizer.minimize(objective, starts.get(i)));
     }
 
     /** Start points in the optimiser's order (a, b, e, alpha, beta). */
@@ -206,9 +303,10 @@ public final class ChinchillaFit {
      * @param converged    starts whose optimiser met a convergence test
      * @param reachedBest  starts that ended within 1e-6 (relative) of the best objective
      * @param bestConverged whether the best start itself converged
+     * @param optima       the distinct optima found, best first (at most 8); the bootstrap refits from them
      */
     public record Result(ChinchillaLaw law, double objective, int starts, int converged, int reachedBest,
-                         boolean bestConverged, double delta, Reduction reduction) {
+                         boolean bestConverged, double delta, Reduction reduction, List<ChinchillaLaw> optima) {
     }
 
     /** The Huber loss of log-sum-exp predictions against log losses, with its gradient. */

@@ -1,0 +1,73 @@
+package org.assay.scaling;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Bootstrap refits of a law: percentile intervals for any parameter or derived quantity, and a check for parameters
+ * that the data do not pin down separately.
+ *
+ * @param estimate  the fit to all the points
+ * @param fits      one fit per resample
+ * @param converged resamples whose best refit converged
+ * @param seed      the seed the resamples came from
+ */
+public record Bootstrap(ChinchillaLaw estimate, List<ChinchillaLaw> fits, int converged, long seed) {
+
+    public Bootstrap {
+        fits = List.copyOf(fits);
+    }
+
+    /** A percentile interval around the full-data estimate. */
+    public record Interval(double estimate, double lower, double upper, double confidence) {
+    }
+
+    /**
+     * The percentile interval of a quantity, e.g. {@code interval(ChinchillaLaw::alpha, 0.95)} or
+     * {@code interval(l -> l.allocate(1e21).parameters(), 0.9)}.
+     */
+    public Interval interval(ToDoubleFunction<ChinchillaLaw> quantity, double confidence) {
+        if (!(confidence > 0 && confidence < 1)) {
+            throw new IllegalArgumentException("Bootstrap.interval: confidence must be in (0, 1), got " + confidence);
+        }
+        double[] v = values(quantity);
+        Arrays.sort(v);
+        double tail = (1 - confidence) / 2;
+        return new Interval(quantity.applyAsDouble(estimate), quantile(v, tail), quantile(v, 1 - tail), confidence);
+    }
+
+    /** Pearson correlation of two quantities across the refits; near ±1 means the data cannot tell them apart. */
+    public double correlation(ToDoubleFunction<ChinchillaLaw> x, ToDoubleFunction<ChinchillaLaw> y) {
+        double[] a = values(x);
+        double[] b = values(y);
+        double ma = Arrays.stream(a).average().orElse(Double.NaN);
+        double mb = Arrays.stream(b).average().orElse(Double.NaN);
+        double sab = 0;
+        double saa = 0;
+        double sbb = 0;
+        for (int i = 0; i < a.length; i++) {
+            sab += (a[i] - ma) * (b[i] - mb);
+            saa += (a[i] - ma) * (a[i] - ma);
+            sbb += (b[i] - mb) * (b[i] - mb);
+        }
+        return sab / Math.sqrt(saa * sbb);
+    }
+
+    /** True when |corr(alpha, beta)| across refits exceeds 0.95: the exponents are poorly identified. */
+    public boolean exponentsPoorlyIdentified() {
+        return Math.abs(correlation(ChinchillaLaw::alpha, ChinchillaLaw::beta)) > 0.95;
+    }
+
+    private double[] values(ToDoubleFunction<ChinchillaLaw> quantity) {
+        return fits.stream().mapToDouble(quantity).toArray();
+    }
+
+    /** Linear interpolation between order statistics (numpy's default "linear" method). */
+    static double quantile(double[] sorted, double q) {
+        double pos = q * (sorted.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(lo + 1, sorted.length - 1);
+        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+    }
+}
