@@ -1,8 +1,12 @@
 package org.assay.scaling;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
+import org.assay.display.MimeBundle;
+import org.assay.display.Renderable;
 
 /**
  * Bootstrap refits of a law: percentile intervals for any parameter or derived quantity, and a check for parameters
@@ -13,7 +17,8 @@ import java.util.function.ToDoubleFunction;
  * @param converged resamples whose best refit converged
  * @param seed      the seed the resamples came from
  */
-public record Bootstrap(ChinchillaLaw estimate, List<ChinchillaLaw> fits, int converged, long seed) {
+public record Bootstrap(ChinchillaLaw estimate, List<ChinchillaLaw> fits, int converged, long seed)
+        implements Renderable {
 
     public Bootstrap {
         fits = List.copyOf(fits);
@@ -61,6 +66,48 @@ public record Bootstrap(ChinchillaLaw estimate, List<ChinchillaLaw> fits, int co
 
     private double[] values(ToDoubleFunction<ChinchillaLaw> quantity) {
         return fits.stream().mapToDouble(quantity).toArray();
+    }
+
+    /** 95% intervals of the parameters and the allocation exponent, keyed as in {@link ChinchillaFit.Result#toMap()}. */
+    public Map<String, Object> toMap(double confidence) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, ToDoubleFunction<ChinchillaLaw>> quantities = quantities();
+        quantities.forEach((name, q) -> {
+            Interval i = interval(q, confidence);
+            m.put(name, new double[] {i.lower(), i.upper()});
+        });
+        m.put("confidence", confidence);
+        m.put("resamples", fits.size());
+        m.put("converged", converged);
+        m.put("seed", seed);
+        return m;
+    }
+
+    private static Map<String, ToDoubleFunction<ChinchillaLaw>> quantities() {
+        Map<String, ToDoubleFunction<ChinchillaLaw>> q = new LinkedHashMap<>();
+        q.put("A", ChinchillaLaw::A);
+        q.put("B", ChinchillaLaw::B);
+        q.put("E", ChinchillaLaw::E);
+        q.put("alpha", ChinchillaLaw::alpha);
+        q.put("beta", ChinchillaLaw::beta);
+        q.put("a", ChinchillaLaw::a);
+        return q;
+    }
+
+    @Override
+    public MimeBundle toMimeBundle() {
+        StringBuilder rows = new StringBuilder();
+        quantities().forEach((name, q) -> {
+            Interval i = interval(q, 0.95);
+            rows.append(Html.row(name, i.estimate(), i.lower(), i.upper()));
+        });
+        String warning = exponentsPoorlyIdentified()
+                ? "<br><b>α and β are strongly correlated across refits (|r| &gt; 0.95): the data do not identify them"
+                + " separately.</b>" : "";
+        String html = "<div><b>Bootstrap</b>, " + fits.size() + " resamples (seed " + seed + "), " + converged
+                + " converged<table><thead><tr><th>parameter</th><th>estimate</th><th>2.5%</th><th>97.5%</th></tr>"
+                + "</thead><tbody>" + rows + "</tbody></table>" + warning + "</div>";
+        return MimeBundle.html(html, "Bootstrap" + toMap(0.95));
     }
 
     /** Linear interpolation between order statistics (numpy's default "linear" method). */

@@ -1,11 +1,15 @@
 package org.assay.scaling;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.assay.display.MimeBundle;
+import org.assay.display.Renderable;
 import org.assay.scaling.optim.DifferentiableFunction;
 import org.assay.scaling.optim.Lbfgs;
 import org.assay.scaling.optim.OptimizationResult;
@@ -306,7 +310,45 @@ public final class ChinchillaFit {
      * @param optima       the distinct optima found, best first (at most 8); the bootstrap refits from them
      */
     public record Result(ChinchillaLaw law, double objective, int starts, int converged, int reachedBest,
-                         boolean bestConverged, double delta, Reduction reduction, List<ChinchillaLaw> optima) {
+                         boolean bestConverged, double delta, Reduction reduction, List<ChinchillaLaw> optima)
+            implements Renderable {
+
+        /** The keys researchers' scripts use: {@code A, B, E, alpha, beta, objective, starts, converged}. */
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("A", law.A());
+            m.put("B", law.B());
+            m.put("E", law.E());
+            m.put("alpha", law.alpha());
+            m.put("beta", law.beta());
+            m.put("a", law.a());
+            m.put("b", law.b());
+            m.put("objective", objective);
+            m.put("starts", starts);
+            m.put("converged", converged);
+            m.put("reached_best", reachedBest);
+            m.put("huber_delta", delta);
+            m.put("reduction", reduction.name().toLowerCase(java.util.Locale.ROOT));
+            return m;
+        }
+
+        public String toJson() {
+            return Json.write(toMap());
+        }
+
+        @Override
+        public MimeBundle toMimeBundle() {
+            String rows = Html.row("E", law.E()) + Html.row("A", law.A()) + Html.row("B", law.B())
+                    + Html.row("α", law.alpha()) + Html.row("β", law.beta())
+                    + Html.row("a = β/(α+β)", law.a()) + Html.row("objective", objective);
+            String html = "<div><b>Chinchilla fit</b> (Hoffmann et al. 2022, Approach 3): "
+                    + "L(N, D) = E + A/N<sup>α</sup> + B/D<sup>β</sup>"
+                    + "<table><thead><tr><th>parameter</th><th>estimate</th></tr></thead><tbody>" + rows
+                    + "</tbody></table><small>" + starts + " starts, " + converged + " converged, " + reachedBest
+                    + " reached the best basin; Huber δ=" + delta + ", " + reduction.name().toLowerCase(java.util.Locale.ROOT)
+                    + (bestConverged ? "" : "; <b>the best start did not converge</b>") + "</small></div>";
+            return MimeBundle.html(html, toString());
+        }
     }
 
     /** The Huber loss of log-sum-exp predictions against log losses, with its gradient. */

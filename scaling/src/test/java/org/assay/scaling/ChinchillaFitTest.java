@@ -111,4 +111,17 @@ class ChinchillaFitTest {
                 () -> smallGrid().fit(new double[] {1, 2}, new double[] {1}, new double[] {1, 2}));
         assertTrue(e.getMessage().contains("same length"), e.getMessage());
     }
+
+    @Test
+    void resultRendersAsATableAndSerialisesToJson() {
+        double[][] xyz = data(TRUTH, 0.005, 2);
+        ChinchillaFit fit = smallGrid();
+        ChinchillaFit.Result r = fit.fit(xyz[0], xyz[1], xyz[2]);
+        var bundle = r.toMimeBundle();
+        assertTrue(bundle.get("text/html").contains("<td>α</td>") && bundle.get("text/html").contains("Approach 3"));
+        String json = r.toJson();
+        assertTrue(json.startsWith("{\"A\": ") && json.contains("\"starts\": 243"), json);
+        Bootstrap b = fit.bootstrap(xyz[0], xyz[1], xyz[2], r, 10, 4);
+        assertTrue(b.toMimeBundle().get("text/html").contains("97.5%"));
+    }
 }

@@ -1,0 +1,23 @@
+package org.assay.scaling;
+
+import java.util.Locale;
+
+/** Table rows for results shown in a notebook. */
+final class Html {
+    private Html() {
+    }
+
+    static String row(String name, double... values) {
+        StringBuilder b = new StringBuilder("<tr><td>").append(name).append("</td>");
+        for (double v : values) {
+            b.append("<td>").append(format(v)).append("</td>");
+        }
+        return b.append("</tr>").toString();
+    }
+
+    static String format(double v) {
+        double a = Math.abs(v);
+        return a != 0 && (a >= 1e5 || a < 1e-3) ? String.format(Locale.ROOT, "%.4g", v)
+                : String.format(Locale.ROOT, "%.4f", v);
+    }
+}

@@ -1,0 +1,126 @@
+package org.assay.scaling.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.assay.scaling.Bootstrap;
+import org.assay.scaling.ChinchillaFit;
+import org.assay.scaling.ChinchillaLaw;
+import org.assay.scaling.ScalingData;
+
+/**
+ * {@code ./assay fit chinchilla FILE.csv --n-col COL (--d-col COL | --c-col COL) --loss-col COL [--bootstrap B]
+ * [--seed S] [--threads T] [--json]}: fits and prints the parameters, objective, convergence counts and, with
+ * {@code --bootstrap}, 95% percentile intervals. Exit status 0 on success, 2 on bad usage or input.
+ */
+public final class FitCommand {
+    private static final Set<String> FLAGS = Set.of("--json");
+    private static final String USAGE = "usage: fit chinchilla FILE.csv --n-col COL (--d-col COL | --c-col COL)"
+            + " --loss-col COL [--bootstrap B] [--seed S] [--threads T] [--json]";
+
+    private FitCommand() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        try {
+            if (args.length < 2) {
+                throw new IllegalArgumentException(USAGE);
+            }
+            if (!args[0].equals("chinchilla")) {
+                throw new IllegalArgumentException("fit: law '" + args[0] + "' is not available yet; available: chinchilla");
+            }
+            Map<String, String> opts = options(args);
+            ScalingData data = ScalingData.readCsv(Path.of(args[1]), required(opts, "--n-col"), opts.get("--d-col"),
+                    required(opts, "--loss-col"), opts.get("--c-col"));
+            ChinchillaFit fit = ChinchillaFit.hoffmann2022();
+            if (opts.containsKey("--threads")) {
+                fit = fit.withThreads(integer(opts, "--threads"));
+            }
+            ChinchillaFit.Result result = fit.fit(data.parameters(), data.tokens(), data.loss());
+            Map<String, Object> json = new LinkedHashMap<>(result.toMap());
+            Bootstrap boot = null;
+            if (opts.containsKey("--bootstrap")) {
+                long seed = opts.containsKey("--seed") ? Long.parseLong(opts.get("--seed")) : 0L;
+                boot = fit.bootstrap(data.parameters(), data.tokens(), data.loss(), result,
+                        integer(opts, "--bootstrap"), seed);
+                json.put("ci", boot.toMap(0.95));
+            }
+            if (opts.containsKey("--json")) {
+                out.println(org.assay.scaling.Json.write(json));
+            } else {
+                printText(out, result, boot);
+            }
+            return 0;
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            err.println("fit: " + e.getMessage().replaceFirst("^fit: ", ""));
+            return 2;
+        }
+    }
+
+    private static void printText(PrintStream out, ChinchillaFit.Result r, Bootstrap boot) {
+        ChinchillaLaw law = r.law();
+        out.println("Chinchilla fit (Hoffmann et al. 2022, Approach 3): L(N, D) = E + A/N^alpha + B/D^beta");
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put("E", law.E());
+        values.put("A", law.A());
+        values.put("B", law.B());
+        values.put("alpha", law.alpha());
+        values.put("beta", law.beta());
+        values.put("a", law.a());
+        Map<String, Object> ci = boot == null ? Map.of() : boot.toMap(0.95);
+        values.forEach((name, v) -> {
+            String interval = ci.get(name) instanceof double[] i
+                    ? String.format(Locale.ROOT, "   95%% CI [%.6g, %.6g]", i[0], i[1]) : "";
+            out.printf(Locale.ROOT, "  %-6s %.6g%s%n", name, v, interval);
+        });
+        out.printf(Locale.ROOT, "objective %.9g; %d starts, %d converged, %d reached the best basin%n", r.objective(),
+                r.starts(), r.converged(), r.reachedBest());
+        if (boot != null) {
+            out.printf(Locale.ROOT, "bootstrap: %d resamples, %d converged, seed %d%n", boot.fits().size(),
+                    boot.converged(), boot.seed());
+        }
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> opts = new HashMap<>();
+        for (int i = 2; i < args.length; i++) {
+            String a = args[i];
+            if (FLAGS.contains(a)) {
+                opts.put(a, "true");
+            } else if (Set.of("--n-col", "--d-col", "--c-col", "--loss-col", "--bootstrap", "--seed", "--threads")
+                    .contains(a)) {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(a + " needs a value");
+                }
+                opts.put(a, args[++i]);
+            } else {
+                throw new IllegalArgumentException("unknown option '" + a + "'; " + USAGE);
+            }
+        }
+        return opts;
+    }
+
+    private static String required(Map<String, String> opts, String name) {
+        String v = opts.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException(name + " is required; " + USAGE);
+        }
+        return v;
+    }
+
+    private static int integer(Map<String, String> opts, String name) {
+        try {
+            return Integer.parseInt(opts.get(name));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be an integer, got '" + opts.get(name) + "'");
+        }
+    }
+}

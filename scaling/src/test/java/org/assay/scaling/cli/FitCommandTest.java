@@ -1,0 +1,92 @@
+package org.assay.scaling.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.assay.scaling.ChinchillaLaw;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FitCommandTest {
+    @TempDir
+    Path tmp;
+
+    /** 25 points from a known law, with compute as a column too. */
+    private Path csv() throws Exception {
+        ChinchillaLaw law = new ChinchillaLaw(1.8, 480, 1100, 0.36, 0.30);
+        StringBuilder b = new StringBuilder("params,tokens,compute,loss\n");
+        for (int i = 0; i < 5; i++) {
+            for (int j = 0; j < 5; j++) {
+                double n = Math.pow(10, 6 + 0.75 * i);
+                double d = Math.pow(10, 8 + 0.75 * j);
+                b.append(n).append(',').append(d).append(',').append(6 * n * d).append(',').append(law.predict(n, d))
+                        .append('\n');
+            }
+        }
+        Path f = tmp.resolve("runs.csv");
+        Files.writeString(f, b);
+        return f;
+    }
+
+    private record Run(int status, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = FitCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void jsonHasTheDocumentedKeysAndIntervalsWithBootstrap() throws Exception {
+        Run r = run("chinchilla", csv().toString(), "--n-col", "params", "--d-col", "tokens", "--loss-col", "loss",
+                "--bootstrap", "20", "--seed", "3", "--json", "--threads", "2");
+        assertEquals(0, r.status(), r.err());
+        for (String key : new String[] {"\"A\": ", "\"B\": ", "\"E\": ", "\"alpha\": ", "\"beta\": ", "\"objective\": ",
+                "\"starts\": 4500", "\"converged\": ", "\"ci\": {", "\"seed\": 3"}) {
+            assertTrue(r.out().contains(key), key + " in " + r.out());
+        }
+        var json = com.google.gson.JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals(0.36, json.get("alpha").getAsDouble(), 0.01);
+        assertEquals(2, json.getAsJsonObject("ci").getAsJsonArray("alpha").size());
+    }
+
+    @Test
+    void tokensCanBeDerivedFromCompute() throws Exception {
+        Run r = run("chinchilla", csv().toString(), "--n-col", "params", "--c-col", "compute", "--loss-col", "loss",
+                "--json");
+        assertEquals(0, r.status(), r.err());
+        var json = com.google.gson.JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals(0.30, json.get("beta").getAsDouble(), 0.01);
+    }
+
+    @Test
+    void textOutputNamesParametersAndConvergence() throws Exception {
+        Run r = run("chinchilla", csv().toString(), "--n-col", "params", "--d-col", "tokens", "--loss-col", "loss");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("alpha") && r.out().contains("4500 starts"), r.out());
+    }
+
+    @Test
+    void badInputFailsWithStatus2AndAClearMessage() throws Exception {
+        Path f = csv();
+        Run missing = run("chinchilla", f.toString(), "--n-col", "N", "--d-col", "tokens", "--loss-col", "loss");
+        assertEquals(2, missing.status());
+        assertTrue(missing.err().contains("no column 'N'; the columns are [params, tokens, compute, loss]"), missing.err());
+        Files.writeString(f, Files.readString(f).replaceFirst("\n1000000.0,", "\n-5,"));
+        Run negative = run("chinchilla", f.toString(), "--n-col", "params", "--d-col", "tokens", "--loss-col", "loss");
+        assertEquals(2, negative.status());
+        assertTrue(negative.err().contains("fitChinchilla: column 'N' must be > 0, got -5.0 at row 1"), negative.err());
+        Run law = run("kaplan", f.toString());
+        assertTrue(law.err().contains("not available yet"), law.err());
+        Run option = run("chinchilla", f.toString(), "--frobnicate");
+        assertTrue(option.err().contains("unknown option '--frobnicate'"), option.err());
+    }
+}
