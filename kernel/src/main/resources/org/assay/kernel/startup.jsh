@@ -11,6 +11,8 @@ import java.time.*;
 import org.assay.display.*;
 import org.assay.kernel.LiveChart;
 import static org.assay.kernel.Notebook.*;
+import org.assay.scaling.*;
+import org.assay.scaling.viz.*;
 import org.knowm.xchart.*;
 import org.knowm.xchart.style.*;
 import tech.tablesaw.api.*;

@@ -107,7 +107,14 @@ public record Bootstrap(ChinchillaLaw estimate, List<ChinchillaLaw> fits, int co
         String html = "<div><b>Bootstrap</b>, " + fits.size() + " resamples (seed " + seed + "), " + converged
                 + " converged<table><thead><tr><th>parameter</th><th>estimate</th><th>2.5%</th><th>97.5%</th></tr>"
                 + "</thead><tbody>" + rows + "</tbody></table>" + warning + "</div>";
-        return MimeBundle.html(html, "Bootstrap" + toMap(0.95));
+        StringBuilder text = new StringBuilder("Bootstrap, " + fits.size() + " resamples (seed " + seed + "), "
+                + converged + " converged; 95% intervals:");
+        quantities().forEach((name, q) -> {
+            Interval i = interval(q, 0.95);
+            text.append(String.format(java.util.Locale.ROOT, "%n  %-6s %.6g  [%.6g, %.6g]", name, i.estimate(),
+                    i.lower(), i.upper()));
+        });
+        return MimeBundle.html(html, text.toString());
     }
 
     /** Linear interpolation between order statistics (numpy's default "linear" method). */

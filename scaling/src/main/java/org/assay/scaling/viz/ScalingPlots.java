@@ -1,0 +1,113 @@
+package org.assay.scaling.viz;
+
+import java.awt.Color;
+import java.util.stream.DoubleStream;
+import org.assay.scaling.Bootstrap;
+import org.assay.scaling.ChinchillaLaw;
+import org.assay.scaling.IsoFlopFit;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** Charts of scaling fits (XChart), shown inline by the kernel. */
+public final class ScalingPlots {
+    private ScalingPlots() {
+    }
+
+    /** IsoFLOP profiles: the runs, each budget's fitted parabola in log N, and its vertex. Log x axis. */
+    public static XYChart isoFlop(IsoFlopFit.Result fit, double[] parameters, double[] tokens, double[] loss) {
+        XYChart chart = new XYChartBuilder().width(720).height(440).title("IsoFLOP profiles, " + fit.approach())
+                .xAxisTitle("parameters N").yAxisTitle("final loss").build();
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
+        for (IsoFlopFit.Profile p : fit.profiles()) {
+            String label = String.format(java.util.Locale.ROOT, "C=%.1e", p.computeFlops());
+            double[] n = DoubleStream.of(indices(parameters, tokens, p.computeFlops())).toArray();
+            double[] ln = new double[n.length];
+            for (int i = 0; i < n.length; i++) {
+                ln[i] = loss[(int) n[i]];
+                n[i] = parameters[(int) n[i]];
+            }
+            XYSeries runs = chart.addSeries(label, n, ln);
+            runs.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+            if (!Double.isNaN(p.c2())) {
+                double lo = DoubleStream.of(n).min().orElseThrow();
+                double hi = DoubleStream.of(n).max().orElseThrow();
+                double[] xs = new double[60];
+                double[] ys = new double[60];
+                for (int i = 0; i < 60; i++) {
+                    xs[i] = lo * Math.pow(hi / lo, i / 59.0);
+                    double u = Math.log(xs[i]);
+                    ys[i] = p.c0() + p.c1() * u + p.c2() * u * u;
+                }
+                XYSeries curve = chart.addSeries(label + " fit", xs, ys);
+                curve.setMarker(SeriesMarkers.NONE);
+                curve.setShowInLegend(false);
+                curve.setLineColor(runs.getMarkerColor());
+            }
+        }
+        double[] vx = fit.profiles().stream().mapToDouble(IsoFlopFit.Profile::optimalParameters).toArray();
+        double[] vy = fit.profiles().stream().mapToDouble(IsoFlopFit.Profile::minimumLoss).toArray();
+        XYSeries minima = chart.addSeries("minima", vx, vy);
+        minima.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        minima.setMarker(SeriesMarkers.DIAMOND);
+        minima.setMarkerColor(Color.BLACK);
+        return chart;
+    }
+
+    /**
+     * The compute-optimal frontier {@code N_opt(C)} of a law, with the bootstrap's 95% band drawn as its bounds, and
+     * optional IsoFLOP minima as points. Log-log axes.
+     */
+    public static XYChart frontier(ChinchillaLaw law, Bootstrap bootstrap, IsoFlopFit.Result isoFlop, double cMin,
+                                   double cMax) {
+        XYChart chart = new XYChartBuilder().width(720).height(440).title("Compute-optimal model size")
+                .xAxisTitle("compute C (FLOPs)").yAxisTitle("N_opt (parameters)").build();
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setYAxisLogarithmic(true);
+        int k = 50;
+        double[] c = new double[k];
+        double[] n = new double[k];
+        double[] lo = new double[k];
+        double[] hi = new double[k];
+        for (int i = 0; i < k; i++) {
+            c[i] = cMin * Math.pow(cMax / cMin, i / (k - 1.0));
+            double ci = c[i];
+            n[i] = law.allocate(ci).parameters();
+            if (bootstrap != null) {
+                Bootstrap.Interval band = bootstrap.interval(l -> l.allocate(ci).parameters(), 0.95);
+                lo[i] = band.lower();
+                hi[i] = band.upper();
+            }
+        }
+        if (bootstrap != null) {
+            Color bandColor = new Color(70, 130, 180, 90);
+            XYSeries upper = chart.addSeries("95% CI", c, hi);
+            upper.setMarker(SeriesMarkers.NONE);
+            upper.setLineColor(bandColor);
+            XYSeries lower = chart.addSeries("95% CI low", c, lo);
+            lower.setMarker(SeriesMarkers.NONE);
+            lower.setLineColor(bandColor);
+            lower.setShowInLegend(false);
+        }
+        XYSeries fit = chart.addSeries(String.format(java.util.Locale.ROOT, "Approach 3: N_opt ∝ C^%.3f", law.a()), c, n);
+        fit.setMarker(SeriesMarkers.NONE);
+        fit.setLineColor(new Color(30, 80, 160));
+        if (isoFlop != null) {
+            double[] pc = isoFlop.profiles().stream().mapToDouble(IsoFlopFit.Profile::computeFlops).toArray();
+            double[] pn = isoFlop.profiles().stream().mapToDouble(IsoFlopFit.Profile::optimalParameters).toArray();
+            XYSeries pts = chart.addSeries(String.format(java.util.Locale.ROOT, "IsoFLOP minima (a=%.3f)", isoFlop.a()),
+                    pc, pn);
+            pts.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            pts.setMarker(SeriesMarkers.DIAMOND);
+        }
+        return chart;
+    }
+
+    private static double[] indices(double[] parameters, double[] tokens, double budget) {
+        return java.util.stream.IntStream.range(0, parameters.length)
+                .filter(i -> Math.abs(6 * parameters[i] * tokens[i] / budget - 1) < 5e-3)
+                .asDoubleStream().toArray();
+    }
+}
