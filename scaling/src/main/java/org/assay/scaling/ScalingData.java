@@ -15,47 +15,67 @@ import java.util.List;
  */
 public record ScalingData(double[] parameters, double[] tokens, double[] loss) {
 
+    /** A CSV's header and its rows split into cells, each row checked to have as many cells as the header. */
+    private record Csv(String fn, List<String> header, List<String[]> rows) {
+        static Csv read(Path file) {
+            String fn = "readCsv(" + file + ")";
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(fn + ": cannot read the file: " + e.getMessage(), e);
+            }
+            lines.removeIf(String::isBlank);
+            if (lines.isEmpty()) {
+                throw new IllegalArgumentException(fn + ": the file is empty; expected a header row");
+            }
+            List<String> header = Arrays.stream(lines.get(0).split(",", -1)).map(String::trim).toList();
+            List<String[]> rows = new ArrayList<>();
+            for (int r = 1; r < lines.size(); r++) {
+                String[] cells = lines.get(r).split(",", -1);
+                if (cells.length != header.size()) {
+                    throw new IllegalArgumentException(fn + ": row " + r + " has " + cells.length + " cells, the header "
+                            + header.size());
+                }
+                rows.add(cells);
+            }
+            return new Csv(fn, header, rows);
+        }
+
+        double[] column(String name) {
+            int i = ScalingData.column(fn, header, name);
+            double[] v = new double[rows.size()];
+            for (int r = 0; r < v.length; r++) {
+                v[r] = number(fn, name, rows.get(r)[i], r);
+            }
+            return v;
+        }
+    }
+
     public static ScalingData readCsv(Path file, String nCol, String dCol, String lossCol, String cCol) {
-        String fn = "readCsv(" + file + ")";
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(fn + ": cannot read the file: " + e.getMessage(), e);
-        }
-        lines.removeIf(String::isBlank);
-        if (lines.isEmpty()) {
-            throw new IllegalArgumentException(fn + ": the file is empty; expected a header row");
-        }
-        List<String> header = Arrays.stream(lines.get(0).split(",", -1)).map(String::trim).toList();
+        Csv csv = Csv.read(file);
         if (dCol == null && cCol == null) {
-            throw new IllegalArgumentException(fn + ": give the tokens column (--d-col) or the compute column (--c-col)");
+            throw new IllegalArgumentException(csv.fn() + ": give the tokens column (--d-col) or the compute column"
+                    + " (--c-col)");
         }
-        int n = column(fn, header, nCol);
-        int loss = column(fn, header, lossCol);
-        int d = dCol != null ? column(fn, header, dCol) : -1;
-        int c = dCol == null ? column(fn, header, cCol) : -1;
-        int rows = lines.size() - 1;
-        double[] nv = new double[rows];
-        double[] dv = new double[rows];
-        double[] lv = new double[rows];
-        List<String> names = new ArrayList<>(header);
-        for (int r = 0; r < rows; r++) {
-            String[] cells = lines.get(r + 1).split(",", -1);
-            if (cells.length != header.size()) {
-                throw new IllegalArgumentException(fn + ": row " + (r + 1) + " has " + cells.length + " cells, the header "
-                        + header.size());
-            }
-            nv[r] = number(fn, names.get(n), cells[n], r);
-            lv[r] = number(fn, names.get(loss), cells[loss], r);
-            if (d >= 0) {
-                dv[r] = number(fn, names.get(d), cells[d], r);
-            } else {
-                double compute = number(fn, names.get(c), cells[c], r);
-                dv[r] = compute / (6 * nv[r]);
+        double[] n = csv.column(nCol);
+        double[] loss = csv.column(lossCol);
+        double[] d;
+        if (dCol != null) {
+            d = csv.column(dCol);
+        } else {
+            d = csv.column(cCol);
+            for (int r = 0; r < d.length; r++) {
+                d[r] = d[r] / (6 * n[r]); // C = 6 N D
             }
         }
-        return new ScalingData(nv, dv, lv);
+        return new ScalingData(n, d, loss);
+    }
+
+    /** Two numeric columns (x, y) of a CSV with a header row. */
+    public static double[][] readColumns(Path file, String xCol, String yCol) {
+        Csv csv = Csv.read(file);
+        return new double[][] {csv.column(xCol), csv.column(yCol)};
     }
 
     private static int column(String fn, List<String> header, String name) {

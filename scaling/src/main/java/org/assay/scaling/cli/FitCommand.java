@@ -10,17 +10,23 @@ import java.util.Set;
 import org.assay.scaling.Bootstrap;
 import org.assay.scaling.ChinchillaFit;
 import org.assay.scaling.ChinchillaLaw;
+import org.assay.scaling.CurveFit;
+import org.assay.scaling.CurveForm;
+import org.assay.scaling.Laws;
 import org.assay.scaling.ScalingData;
 
 /**
  * {@code ./assay fit chinchilla FILE.csv --n-col COL (--d-col COL | --c-col COL) --loss-col COL [--bootstrap B]
  * [--seed S] [--threads T] [--json]}: fits and prints the parameters, objective, convergence counts and, with
- * {@code --bootstrap}, 95% percentile intervals. Exit status 0 on success, 2 on bad usage or input.
+ * {@code --bootstrap}, 95% percentile intervals; {@code fit LAW FILE.csv --x-col X --y-col Y} does the same for the
+ * one-variable laws of {@link Laws}. Exit status 0 on success, 2 on bad usage or input.
  */
 public final class FitCommand {
     private static final Set<String> FLAGS = Set.of("--json");
     private static final String USAGE = "usage: fit chinchilla FILE.csv --n-col COL (--d-col COL | --c-col COL)"
-            + " --loss-col COL [--bootstrap B] [--seed S] [--threads T] [--json]";
+            + " --loss-col COL [--bootstrap B] [--seed S] [--threads T] [--json]\n"
+            + "       fit LAW FILE.csv --x-col COL --y-col COL [--r0 R0] [--bootstrap B] [--seed S] [--json]\n"
+            + "       LAW: power-law, log-linear, sigmoid, coverage, bon-overoptimization, rl-overoptimization";
 
     private FitCommand() {
     }
@@ -34,10 +40,10 @@ public final class FitCommand {
             if (args.length < 2) {
                 throw new IllegalArgumentException(USAGE);
             }
-            if (!args[0].equals("chinchilla")) {
-                throw new IllegalArgumentException("fit: law '" + args[0] + "' is not available yet; available: chinchilla");
-            }
             Map<String, String> opts = options(args);
+            if (!args[0].equals("chinchilla")) {
+                return fitCurve(args[0], Path.of(args[1]), opts, out);
+            }
             ScalingData data = ScalingData.readCsv(Path.of(args[1]), required(opts, "--n-col"), opts.get("--d-col"),
                     required(opts, "--loss-col"), opts.get("--c-col"));
             ChinchillaFit fit = ChinchillaFit.hoffmann2022();
@@ -62,6 +68,53 @@ public final class FitCommand {
         } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             err.println("fit: " + e.getMessage().replaceFirst("^fit: ", ""));
             return 2;
+        }
+    }
+
+    /** The one-variable laws, by their command-line names. */
+    private static CurveForm form(String law, Map<String, String> opts) {
+        return switch (law) {
+            case "power-law" -> Laws.powerLawWithOffset();
+            case "log-linear" -> Laws.logLinear();
+            case "sigmoid" -> opts.containsKey("--r0") ? Laws.rlSigmoid(number(opts, "--r0")) : Laws.rlSigmoid();
+            case "coverage" -> Laws.coverage();
+            case "bon-overoptimization" -> Laws.bestOfNOveroptimization();
+            case "rl-overoptimization" -> Laws.rlOveroptimization();
+            default -> throw new IllegalArgumentException("unknown law '" + law + "'; " + USAGE);
+        };
+    }
+
+    private static int fitCurve(String law, Path file, Map<String, String> opts, PrintStream out) {
+        CurveForm form = form(law, opts);
+        double[][] xy = ScalingData.readColumns(file, required(opts, "--x-col"), required(opts, "--y-col"));
+        CurveFit fitter = CurveFit.create();
+        CurveFit.Result r = fitter.fit(form, xy[0], xy[1]);
+        Map<String, Object> json = new LinkedHashMap<>(r.toMap());
+        Map<String, double[]> ci = null;
+        if (opts.containsKey("--bootstrap")) {
+            long seed = opts.containsKey("--seed") ? Long.parseLong(opts.get("--seed")) : 0L;
+            ci = fitter.bootstrap(form, xy[0], xy[1], r, integer(opts, "--bootstrap"), seed, 0.95);
+            json.put("ci", new LinkedHashMap<>(ci));
+        }
+        if (opts.containsKey("--json")) {
+            out.println(org.assay.scaling.Json.write(json));
+            return 0;
+        }
+        out.println(r.law() + ": " + r.formula() + "   (" + r.citation() + ")");
+        for (Map.Entry<String, Double> p : r.params().entrySet()) {
+            double[] i = ci == null ? null : ci.get(p.getKey());
+            out.printf(Locale.ROOT, "  %-6s %.6g%s%n", p.getKey(), p.getValue(),
+                    i == null ? "" : String.format(Locale.ROOT, "   95%% CI [%.6g, %.6g]", i[0], i[1]));
+        }
+        out.printf(Locale.ROOT, "rmse %.6g; %d starts, %d converged%n", r.rmse(), r.starts(), r.converged());
+        return 0;
+    }
+
+    private static double number(Map<String, String> opts, String name) {
+        try {
+            return Double.parseDouble(opts.get(name));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number, got '" + opts.get(name) + "'");
         }
     }
 
@@ -95,8 +148,8 @@ public final class FitCommand {
             String a = args[i];
             if (FLAGS.contains(a)) {
                 opts.put(a, "true");
-            } else if (Set.of("--n-col", "--d-col", "--c-col", "--loss-col", "--bootstrap", "--seed", "--threads")
-                    .contains(a)) {
+            } else if (Set.of("--n-col", "--d-col", "--c-col", "--loss-col", "--bootstrap", "--seed", "--threads",
+                    "--x-col", "--y-col", "--r0").contains(a)) {
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException(a + " needs a value");
                 }

@@ -85,8 +85,31 @@ class FitCommandTest {
         assertEquals(2, negative.status());
         assertTrue(negative.err().contains("fitChinchilla: column 'N' must be > 0, got -5.0 at row 1"), negative.err());
         Run law = run("kaplan", f.toString());
-        assertTrue(law.err().contains("not available yet"), law.err());
+        assertTrue(law.err().contains("unknown law 'kaplan'"), law.err());
         Run option = run("chinchilla", f.toString(), "--frobnicate");
         assertTrue(option.err().contains("unknown option '--frobnicate'"), option.err());
+    }
+
+    @Test
+    void sigmoidAndPowerLawFitFromColumns() throws Exception {
+        StringBuilder b = new StringBuilder("compute,reward,loss\n");
+        for (int i = 0; i < 20; i++) {
+            double c = Math.pow(10, 2 + 5 * i / 19.0);
+            b.append(c).append(',').append(0.2 + 0.55 / (1 + Math.pow(3e4 / c, 1.3))).append(',')
+                    .append(1.8 + 30 * Math.pow(c, -0.15)).append('\n');
+        }
+        Path f = tmp.resolve("rl.csv");
+        Files.writeString(f, b);
+        Run sigmoid = run("sigmoid", f.toString(), "--x-col", "compute", "--y-col", "reward", "--r0", "0.2", "--json");
+        assertEquals(0, sigmoid.status(), sigmoid.err());
+        var json = com.google.gson.JsonParser.parseString(sigmoid.out()).getAsJsonObject();
+        assertEquals(0.75, json.get("A").getAsDouble(), 1e-3);
+        assertEquals(1.3, json.get("B").getAsDouble(), 1e-2);
+        Run power = run("power-law", f.toString(), "--x-col", "compute", "--y-col", "loss", "--bootstrap", "20");
+        assertEquals(0, power.status(), power.err());
+        assertTrue(power.out().contains("alpha") && power.out().contains("95% CI"), power.out());
+        Run missing = run("sigmoid", f.toString(), "--x-col", "compute");
+        assertEquals(2, missing.status());
+        assertTrue(missing.err().contains("--y-col is required"), missing.err());
     }
 }
