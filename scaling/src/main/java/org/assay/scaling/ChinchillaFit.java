@@ -107,7 +107,21 @@ public final class ChinchillaFit {
         Columns.requirePositiveFinite(fn, "D", tokens);
         Columns.requirePositiveFinite(fn, "loss", loss);
         Columns.requireAtLeast(fn, parameters.length, 5);
+        requireVaries(fn, "N", parameters, "alpha and A");
+        requireVaries(fn, "D", tokens, "beta and B");
+        requireVaries(fn, "loss", loss, "any parameter");
         return fitFrom(new Objective(parameters, tokens, loss, delta, reduction), startPoints(), threads);
+    }
+
+    /** A column with one value leaves parameters unidentified: say so instead of returning an arbitrary optimum. */
+    private static void requireVaries(String fn, String column, double[] v, String what) {
+        for (double x : v) {
+            if (x != v[0]) {
+                return;
+            }
+        }
+        throw new IllegalArgumentException(fn + ": column '" + column + "' has one value (" + v[0] + ") in all "
+                + v.length + " rows, so the data cannot identify " + what);
     }
 
     /** Runs the optimiser from each start and summarises; {@code workers} threads share the starts. */
