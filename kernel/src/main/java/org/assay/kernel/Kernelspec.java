@@ -150,35 +150,17 @@ public final class Kernelspec {
         argv.add(classPath(jars));
         argv.add(Main.class.getName());
         argv.add("{connection_file}");
-        StringBuilder json = new StringBuilder("{\n  \"argv\": [");
-        for (int i = 0; i < argv.size(); i++) {
-            json.append(i == 0 ? "\n    " : ",\n    ").append(quote(argv.get(i)));
-        }
-        json.append("\n  ],\n")
-                .append("  \"display_name\": \"Java (Assay)\",\n")
-                .append("  \"language\": \"java\",\n")
-                .append("  \"interrupt_mode\": \"message\",\n")
-                .append("  \"metadata\": {\"debugger\": false}\n}\n");
-        return json.toString();
-    }
-
-    static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
+        com.google.gson.JsonObject spec = new com.google.gson.JsonObject();
+        com.google.gson.JsonArray args = new com.google.gson.JsonArray();
+        argv.forEach(args::add);
+        spec.add("argv", args);
+        spec.addProperty("display_name", "Java (Assay)");
+        spec.addProperty("language", "java");
+        spec.addProperty("interrupt_mode", "message");
+        com.google.gson.JsonObject metadata = new com.google.gson.JsonObject();
+        metadata.addProperty("debugger", false);
+        spec.add("metadata", metadata);
+        return new com.google.gson.GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(spec) + "\n";
     }
 
     static void deleteTree(Path dir) throws IOException {

@@ -87,15 +87,7 @@ public final class Laws {
                 "Khatri et al. 2025 (ScaleRL), eq. 1", List.of("A", "B", "C_mid"), 3, false) {
             @Override
             public double predict(double[] t, double c, double[] g) {
-                double b = Math.exp(t[1]);
-                double z = t[2] - Math.log(c);
-                double tt = Math.exp(b * z);
-                double s = 1 / (1 + tt);
-                double span = t[0] - r0;
-                g[0] = s;
-                g[1] = -span * s * s * tt * z * b;
-                g[2] = -span * s * s * tt * b;
-                return r0 + span * s;
+                return sigmoid(t, r0, c, g);
             }
 
             @Override
@@ -121,16 +113,9 @@ public final class Laws {
                 "Khatri et al. 2025 (ScaleRL), eq. 1", List.of("A", "B", "C_mid", "R0"), 4, false) {
             @Override
             public double predict(double[] t, double c, double[] g) {
-                double b = Math.exp(t[1]);
-                double z = t[2] - Math.log(c);
-                double tt = Math.exp(b * z);
-                double s = 1 / (1 + tt);
-                double span = t[0] - t[3];
-                g[0] = s;
-                g[1] = -span * s * s * tt * z * b;
-                g[2] = -span * s * s * tt * b;
-                g[3] = 1 - s;
-                return t[3] + span * s;
+                double value = sigmoid(t, t[3], c, g);
+                g[3] = 1 - g[0]; // ∂R/∂R0 = 1 − s, and g[0] = s
+                return value;
             }
 
             @Override
@@ -148,6 +133,22 @@ public final class Laws {
                 Columns.requirePositiveFinite(fn, "C", x);
             }
         };
+    }
+
+    /**
+     * {@code R0 + (A − R0) s} with {@code s = 1 / (1 + (C_mid/C)^B)}, for internal {@code t = (A, ln B, ln C_mid, …)};
+     * fills g[0..2] with the derivatives in A, ln B and ln C_mid.
+     */
+    private static double sigmoid(double[] t, double r0, double c, double[] g) {
+        double b = Math.exp(t[1]);
+        double z = t[2] - Math.log(c);
+        double tt = Math.exp(b * z);
+        double s = 1 / (1 + tt);
+        double span = t[0] - r0;
+        g[0] = s;
+        g[1] = -span * s * s * tt * z * b;
+        g[2] = -span * s * s * tt * b;
+        return r0 + span * s;
     }
 
     private static List<double[]> sigmoidStarts(double[] x, double[] y, double r0, boolean withR0) {

@@ -11,6 +11,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class LbfgsTest {
+    /** Rosenbrock's valley: minimum 0 at (1, 1). */
+    static final DifferentiableFunction ROSENBROCK = (x, g) -> {
+        double a = 1 - x[0];
+        double b = x[1] - x[0] * x[0];
+        g[0] = -2 * a - 400 * x[0] * b;
+        g[1] = 200 * b;
+        return a * a + 100 * b * b;
+    };
 
     /** f(x) = Σ c_i (x_i - m_i)^2: minimum at m, value 0. */
     @Test
@@ -35,13 +43,7 @@ class LbfgsTest {
     @ParameterizedTest
     @CsvSource({"-1.2, 1", "0, 0", "2, 2", "-3, -4"})
     void rosenbrockFromClassicStarts(double x0, double y0) {
-        DifferentiableFunction f = (x, g) -> {
-            double a = 1 - x[0];
-            double b = x[1] - x[0] * x[0];
-            g[0] = -2 * a - 400 * x[0] * b;
-            g[1] = 200 * b;
-            return a * a + 100 * b * b;
-        };
+        DifferentiableFunction f = ROSENBROCK;
         OptimizationResult r = Lbfgs.defaults().withGradientTolerance(1e-8).withRelativeFunctionTolerance(0)
                 .minimize(f, new double[] {x0, y0});
         assertTrue(r.converged(), r.reason());
@@ -58,13 +60,7 @@ class LbfgsTest {
 
     @Test
     void iterationLimitIsReported() {
-        DifferentiableFunction f = (x, g) -> {
-            double a = 1 - x[0];
-            double b = x[1] - x[0] * x[0];
-            g[0] = -2 * a - 400 * x[0] * b;
-            g[1] = 200 * b;
-            return a * a + 100 * b * b;
-        };
+        DifferentiableFunction f = ROSENBROCK;
         OptimizationResult r = Lbfgs.defaults().withMaxIterations(3).withRelativeFunctionTolerance(0)
                 .minimize(f, new double[] {-1.2, 1});
         assertFalse(r.converged());
