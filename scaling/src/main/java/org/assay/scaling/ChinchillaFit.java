@@ -113,6 +113,34 @@ public final class ChinchillaFit {
         return fitFrom(new Objective(parameters, tokens, loss, delta, reduction), startPoints(), threads);
     }
 
+    /**
+     * A fit that leaves out outliers, on request: fits all points, drops those whose log residual is more than
+     * {@code k} standard deviations from the mean, and refits. The rows left out are listed (1-based), so nothing is
+     * dropped silently.
+     */
+    public Robust fitDroppingOutliers(double[] parameters, double[] tokens, double[] loss, double k) {
+        if (!(k > 0)) {
+            throw new IllegalArgumentException("fitChinchilla: the outlier threshold k must be > 0, got " + k);
+        }
+        Result first = fit(parameters, tokens, loss);
+        List<Integer> dropped = Residuals.of(first.law(), parameters, tokens, loss).outliers(k);
+        if (dropped.isEmpty()) {
+            return new Robust(first, List.of());
+        }
+        java.util.Set<Integer> out = new java.util.HashSet<>(dropped);
+        int[] keep = java.util.stream.IntStream.range(0, loss.length).filter(i -> !out.contains(i + 1)).toArray();
+        Result refit = fit(pick(parameters, keep), pick(tokens, keep), pick(loss, keep));
+        return new Robust(refit, List.copyOf(dropped));
+    }
+
+    /** A fit without the listed rows (1-based, as in the input). */
+    public record Robust(Result result, List<Integer> droppedRows) {
+    }
+
+    private static double[] pick(double[] v, int[] rows) {
+        return java.util.stream.IntStream.of(rows).mapToDouble(i -> v[i]).toArray();
+    }
+
     /** A column with one value leaves parameters unidentified: say so instead of returning an arbitrary optimum. */
     private static void requireVaries(String fn, String column, double[] v, String what) {
         for (double x : v) {

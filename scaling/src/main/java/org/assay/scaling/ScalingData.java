@@ -72,6 +72,45 @@ public record ScalingData(double[] parameters, double[] tokens, double[] loss) {
         return new ScalingData(n, d, loss);
     }
 
+    /**
+     * Points from a Tablesaw table, by column name; D from {@code C / (6N)} when {@code dCol} is null. Numeric
+     * columns of any type; a missing value fails with its column and row.
+     */
+    public static ScalingData fromTable(tech.tablesaw.api.Table table, String nCol, String dCol, String lossCol,
+                                        String cCol) {
+        String fn = "fromTable(" + table.name() + ")";
+        if (dCol == null && cCol == null) {
+            throw new IllegalArgumentException(fn + ": give the tokens column or the compute column");
+        }
+        double[] n = numbers(fn, table, nCol);
+        double[] loss = numbers(fn, table, lossCol);
+        double[] d = numbers(fn, table, dCol != null ? dCol : cCol);
+        if (dCol == null) {
+            for (int r = 0; r < d.length; r++) {
+                d[r] = d[r] / (6 * n[r]); // C = 6 N D
+            }
+        }
+        return new ScalingData(n, d, loss);
+    }
+
+    private static double[] numbers(String fn, tech.tablesaw.api.Table table, String name) {
+        if (!table.columnNames().contains(name)) {
+            throw new IllegalArgumentException(fn + ": no column '" + name + "'; the columns are " + table.columnNames());
+        }
+        if (!(table.column(name) instanceof tech.tablesaw.api.NumericColumn<?> column)) {
+            throw new IllegalArgumentException(fn + ": column '" + name + "' must be numeric, got "
+                    + table.column(name).type());
+        }
+        double[] v = new double[table.rowCount()];
+        for (int r = 0; r < v.length; r++) {
+            if (column.isMissing(r)) {
+                throw new IllegalArgumentException(fn + ": column '" + name + "' has a missing value at row " + (r + 1));
+            }
+            v[r] = column.getDouble(r);
+        }
+        return v;
+    }
+
     /** Two numeric columns (x, y) of a CSV with a header row. */
     public static double[][] readColumns(Path file, String xCol, String yCol) {
         Csv csv = Csv.read(file);

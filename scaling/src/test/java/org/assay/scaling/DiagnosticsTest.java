@@ -45,4 +45,32 @@ class DiagnosticsTest {
         assertEquals("fitChinchilla: column 'N' has one value (1.0E8) in all 49 rows, so the data cannot identify"
                 + " alpha and A", e.getMessage());
     }
+
+    @Test
+    void outliersAreDroppedOnlyOnRequestAndListed() {
+        double[][] xyz = ChinchillaFitTest.data(TRUTH, 0.005, 8);
+        xyz[2][20] *= 1.5;
+        ChinchillaFit fit = ChinchillaFitTest.smallGrid();
+        ChinchillaFit.Robust robust = fit.fitDroppingOutliers(xyz[0], xyz[1], xyz[2], 4);
+        assertEquals(List.of(21), robust.droppedRows());
+        assertEquals(TRUTH.alpha(), robust.result().law().alpha(), 0.03);
+        assertTrue(fit.fit(xyz[0], xyz[1], xyz[2]).starts() > 0, "a plain fit keeps every point");
+    }
+
+    @Test
+    void tablesAreReadByColumnNameWithClearErrors() {
+        var table = tech.tablesaw.api.Table.create("runs",
+                tech.tablesaw.api.DoubleColumn.create("N", 1e6, 2e6, 4e6),
+                tech.tablesaw.api.DoubleColumn.create("C", 6e15, 2.4e16, 9.6e16),
+                tech.tablesaw.api.DoubleColumn.create("loss", 3.0, 2.9, 2.8),
+                tech.tablesaw.api.StringColumn.create("name", "a", "b", "c"));
+        ScalingData data = ScalingData.fromTable(table, "N", null, "loss", "C");
+        assertEquals(1e9, data.tokens()[0], 1e-3);
+        assertEquals(4e9, data.tokens()[2], 1e-3);
+        var e = assertThrows(IllegalArgumentException.class, () -> ScalingData.fromTable(table, "name", null, "loss", "C"));
+        assertEquals("fromTable(runs): column 'name' must be numeric, got STRING", e.getMessage());
+        table.doubleColumn("loss").setMissing(1);
+        e = assertThrows(IllegalArgumentException.class, () -> ScalingData.fromTable(table, "N", null, "loss", "C"));
+        assertEquals("fromTable(runs): column 'loss' has a missing value at row 2", e.getMessage());
+    }
 }
