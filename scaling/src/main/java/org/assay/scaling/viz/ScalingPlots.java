@@ -82,14 +82,7 @@ public final class ScalingPlots {
             }
         }
         if (bootstrap != null) {
-            Color bandColor = new Color(70, 130, 180, 90);
-            XYSeries upper = chart.addSeries("95% CI", c, hi);
-            upper.setMarker(SeriesMarkers.NONE);
-            upper.setLineColor(bandColor);
-            XYSeries lower = chart.addSeries("95% CI low", c, lo);
-            lower.setMarker(SeriesMarkers.NONE);
-            lower.setLineColor(bandColor);
-            lower.setShowInLegend(false);
+            band(chart, "95% CI", c, lo, hi);
         }
         XYSeries fit = chart.addSeries(String.format(java.util.Locale.ROOT, "Approach 3: N_opt ∝ C^%.3f", law.a()), c, n);
         fit.setMarker(SeriesMarkers.NONE);
@@ -103,6 +96,66 @@ public final class ScalingPlots {
             pts.setMarker(SeriesMarkers.DIAMOND);
         }
         return chart;
+    }
+
+    /**
+     * Loss against compute: the runs, and the loss of the compute-optimal model {@code L(N_opt(C), D_opt(C))} with
+     * the bootstrap's 95% band. Log x axis.
+     */
+    public static XYChart lossFrontier(ChinchillaLaw law, Bootstrap bootstrap, double[] parameters, double[] tokens,
+                                       double[] loss, double cMax) {
+        XYChart chart = new XYChartBuilder().width(720).height(440).title("Loss against compute")
+                .xAxisTitle("compute C = 6ND (FLOPs)").yAxisTitle("loss").build();
+        chart.getStyler().setXAxisLogarithmic(true);
+        double[] runC = new double[loss.length];
+        for (int i = 0; i < loss.length; i++) {
+            runC[i] = 6 * parameters[i] * tokens[i];
+        }
+        double cMin = DoubleStream.of(runC).min().orElseThrow();
+        int k = 50;
+        double[] c = new double[k];
+        double[] l = new double[k];
+        double[] lo = new double[k];
+        double[] hi = new double[k];
+        for (int i = 0; i < k; i++) {
+            double ci = cMin * Math.pow(cMax / cMin, i / (k - 1.0));
+            c[i] = ci;
+            l[i] = law.allocate(ci).loss();
+            if (bootstrap != null) {
+                Bootstrap.Interval band = bootstrap.interval(b -> b.allocate(ci).loss(), 0.95);
+                lo[i] = band.lower();
+                hi[i] = band.upper();
+            }
+        }
+        if (bootstrap != null) {
+            band(chart, "95% CI", c, lo, hi);
+        }
+        XYSeries runs = chart.addSeries("runs", runC, loss);
+        runs.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        runs.setMarkerColor(new Color(120, 120, 120));
+        XYSeries frontier = chart.addSeries(String.format(java.util.Locale.ROOT,
+                "compute-optimal loss, E = %.3f", law.E()), c, l);
+        frontier.setMarker(SeriesMarkers.NONE);
+        frontier.setLineColor(new Color(30, 80, 160));
+        return chart;
+    }
+
+    /** A filled band between lo and hi: one polygon, upper edge forward and lower edge back. */
+    static void band(XYChart chart, String name, double[] x, double[] lo, double[] hi) {
+        int k = x.length;
+        double[] px = new double[2 * k];
+        double[] py = new double[2 * k];
+        for (int i = 0; i < k; i++) {
+            px[i] = x[i];
+            py[i] = hi[i];
+            px[2 * k - 1 - i] = x[i];
+            py[2 * k - 1 - i] = lo[i];
+        }
+        XYSeries band = chart.addSeries(name, px, py);
+        band.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
+        band.setMarker(SeriesMarkers.NONE);
+        band.setFillColor(new Color(70, 130, 180, 70));
+        band.setLineColor(new Color(70, 130, 180, 0));
     }
 
     private static double[] indices(double[] parameters, double[] tokens, double budget) {

@@ -1,0 +1,51 @@
+package org.assay.scaling.viz;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.assay.scaling.ChinchillaFit;
+import org.assay.scaling.IsoFlopFit;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.junit.jupiter.api.Test;
+
+class ScalingPlotsTest {
+
+    private static double[][] sweeps() {
+        var truth = org.assay.scaling.ChinchillaLaw.hoffmann2022();
+        double[] budgets = {1e18, 1e19, 1e20};
+        double[][] out = new double[3][budgets.length * 7];
+        int r = 0;
+        for (double c : budgets) {
+            for (int k = -3; k <= 3; k++) {
+                double n = truth.allocate(c).parameters() * Math.pow(2, k * 0.75);
+                out[0][r] = n;
+                out[1][r] = c / (6 * n);
+                out[2][r] = truth.predict(n, out[1][r]) * (1 + 0.003 * Math.sin(r));
+                r++;
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void chartsCarryTheirSeriesAFilledBandAndRender() throws Exception {
+        double[][] s = sweeps();
+        ChinchillaFit fit = ChinchillaFit.hoffmann2022().withGrid(new double[] {0.5}, new double[] {0.5},
+                new double[] {0.5}, new double[] {5, 10}, new double[] {5, 10});
+        var full = fit.fit(s[0], s[1], s[2]);
+        var boot = fit.bootstrap(s[0], s[1], s[2], full, 30, 1);
+        var iso = IsoFlopFit.approach2(s[0], s[1], s[2]);
+        XYChart isoChart = ScalingPlots.isoFlop(iso, s[0], s[1], s[2]);
+        assertEquals(3, isoChart.getSeriesMap().keySet().stream().filter(k -> k.startsWith("C=") && !k.endsWith("fit")).count());
+        assertTrue(isoChart.getSeriesMap().containsKey("minima"));
+        for (XYChart chart : new XYChart[] {ScalingPlots.frontier(full.law(), boot, iso, 1e18, 1e23),
+                ScalingPlots.lossFrontier(full.law(), boot, s[0], s[1], s[2], 1e23)}) {
+            XYSeries band = chart.getSeriesMap().get("95% CI");
+            assertEquals(XYSeries.XYSeriesRenderStyle.PolygonArea, band.getXYSeriesRenderStyle(), "a filled band");
+            byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+            assertTrue(png.length > 1000);
+        }
+    }
+}
