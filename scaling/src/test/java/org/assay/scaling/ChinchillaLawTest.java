@@ -39,4 +39,16 @@ class ChinchillaLawTest {
         e = assertThrows(IllegalArgumentException.class, () -> ChinchillaLaw.hoffmann2022().allocate(0));
         assertEquals("ChinchillaLaw.allocate: computeFlops must be > 0 and finite, got 0.0", e.getMessage());
     }
+
+    /**
+     * At Gopher's budget (5.76e23 FLOPs) the rounded published parameters give a 32.2B-parameter model; the paper,
+     * from unrounded values, reports 40B for Approach 3 (Hoffmann et al. 2022, Fig. 1) — the known sensitivity of the
+     * allocation to the rounding of alpha and beta (Besiroglu et al. 2024). A golden value, kept to catch regressions.
+     */
+    @Test
+    void gopherBudgetWithTheRoundedParameters() {
+        ChinchillaLaw.Allocation a = ChinchillaLaw.hoffmann2022().allocate(5.76e23);
+        assertEquals(3.219e10, a.parameters(), 0.001e10);
+        assertEquals(2.982e12, a.tokens(), 0.001e12);
+    }
 }
