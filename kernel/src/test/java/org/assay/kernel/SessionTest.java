@@ -120,59 +120,53 @@ class SessionTest {
         assertEquals(2, ok("1 + 1").value(), "the session still works");
     }
 
-    @Test
-    void interruptStopsATightLoopAndKeepsState() throws Exception {
-        ok("long kept = 7;");
+    /** The cell's error and how long it ran, interrupted 300 ms after it started. */
+    private record Stopped(CellError error, long millis) {
+    }
+
+    private static Stopped interruptedAfter300ms(String code) {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         try {
             timer.schedule(session::interrupt, 300, TimeUnit.MILLISECONDS);
             long t0 = System.nanoTime();
-            CellError e = fails("long spins = 0;\nwhile (true) { spins++; }");
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            assertEquals("InterruptedException", e.ename());
-            assertTrue(ms < 1300, "stopped within a second of the interrupt, took " + ms + " ms");
-            timer.schedule(session::interrupt, 300, TimeUnit.MILLISECONDS);
-            CellError sleeping = fails("Thread.sleep(60_000);");
-            assertEquals("InterruptedException", sleeping.ename());
-            timer.schedule(session::interrupt, 300, TimeUnit.MILLISECONDS);
-            CellError swallowed = fails("while (true) { try { Thread.sleep(10); } catch (Exception ignored) { } }");
-            assertEquals("InterruptedException", swallowed.ename());
+            CellError e = fails(code);
+            return new Stopped(e, (System.nanoTime() - t0) / 1_000_000);
         } finally {
             timer.shutdownNow();
         }
+    }
+
+    @Test
+    void interruptStopsATightLoopAndKeepsState() {
+        ok("long kept = 7;");
+        Stopped loop = interruptedAfter300ms("long spins = 0;\nwhile (true) { spins++; }");
+        assertEquals("InterruptedException", loop.error().ename());
+        assertTrue(loop.millis() < 1300, "stopped within a second of the interrupt, took " + loop.millis() + " ms");
+        assertEquals("InterruptedException", interruptedAfter300ms("Thread.sleep(60_000);").error().ename());
+        Stopped swallowed = interruptedAfter300ms(
+                "while (true) { try { Thread.sleep(10); } catch (Exception ignored) { } }");
+        assertEquals("InterruptedException", swallowed.error().ename());
         assertEquals(7L, ok("kept").value());
     }
 
     @Test
     void interruptStopsLibraryLoopsThatCheckForIt() {
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-        try {
-            timer.schedule(session::interrupt, 300, TimeUnit.MILLISECONDS);
-            long t0 = System.nanoTime();
-            CellError e = fails("org.assay.kernel.LoopFixture.spinUntilInterrupted()");
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            assertEquals("InterruptedException", e.ename());
-            assertTrue(ms < 1300, "took " + ms + " ms");
-        } finally {
-            timer.shutdownNow();
-        }
+        Stopped s = interruptedAfter300ms("org.assay.kernel.LoopFixture.spinUntilInterrupted()");
+        assertEquals("InterruptedException", s.error().ename());
+        assertTrue(s.millis() < 1300, "took " + s.millis() + " ms");
     }
 
     @Test
     void aLoopThatIgnoresInterruptsIsAbandonedAndTheSessionGoesOn() {
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         try {
             ok("int stillHere = 5;");
-            timer.schedule(session::interrupt, 300, TimeUnit.MILLISECONDS);
-            long t0 = System.nanoTime();
-            CellError e = fails("org.assay.kernel.LoopFixture.spinIgnoringInterrupts()");
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            assertEquals("InterruptedException", e.ename());
-            assertTrue(ms < 3000, "the kernel gives up on the cell after its grace period, took " + ms + " ms");
+            Stopped s = interruptedAfter300ms("org.assay.kernel.LoopFixture.spinIgnoringInterrupts()");
+            assertEquals("InterruptedException", s.error().ename());
+            assertTrue(s.millis() < 3000, "the kernel gives up on the cell after its grace period, took " + s.millis()
+                    + " ms");
             assertEquals(6, ok("stillHere + 1").value(), "a fresh cell thread runs the next cell");
         } finally {
             LoopFixture.release = true;
-            timer.shutdownNow();
         }
     }
 
