@@ -13,6 +13,7 @@ import org.assay.kernel.LiveChart;
 import static org.assay.kernel.Notebook.*;
 import org.assay.scaling.*;
 import org.assay.scaling.viz.*;
+import org.assay.evals.*;
 import org.knowm.xchart.*;
 import org.knowm.xchart.style.*;
 import tech.tablesaw.api.*;
