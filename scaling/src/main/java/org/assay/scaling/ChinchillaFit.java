@@ -129,16 +129,12 @@ public final class ChinchillaFit {
         }
         java.util.Set<Integer> out = new java.util.HashSet<>(dropped);
         int[] keep = java.util.stream.IntStream.range(0, loss.length).filter(i -> !out.contains(i + 1)).toArray();
-        Result refit = fit(pick(parameters, keep), pick(tokens, keep), pick(loss, keep));
+        Result refit = fit(Columns.rows(parameters, keep), Columns.rows(tokens, keep), Columns.rows(loss, keep));
         return new Robust(refit, List.copyOf(dropped));
     }
 
     /** A fit without the listed rows (1-based, as in the input). */
     public record Robust(Result result, List<Integer> droppedRows) {
-    }
-
-    private static double[] pick(double[] v, int[] rows) {
-        return java.util.stream.IntStream.of(rows).mapToDouble(i -> v[i]).toArray();
     }
 
     /** A column with one value leaves parameters unidentified: say so instead of returning an arbitrary optimum. */
@@ -252,17 +248,10 @@ public final class ChinchillaFit {
         ChinchillaLaw[] fits = new ChinchillaLaw[resamples];
         boolean[] converged = new boolean[resamples];
         forEachParallel(resamples, i -> {
-            java.util.SplittableRandom rng = new java.util.SplittableRandom(seeds[i]);
-            double[] n = new double[m];
-            double[] d = new double[m];
-            double[] l = new double[m];
-            for (int j = 0; j < m; j++) {
-                int k = rng.nextInt(m);
-                n[j] = parameters[k];
-                d[j] = tokens[k];
-                l[j] = loss[k];
-            }
-            Result r = fitFrom(new Objective(n, d, l, delta, reduction), starts, 1);
+            int[] rows = Columns.resample(new java.util.SplittableRandom(seeds[i]), m);
+            Objective resampled = new Objective(Columns.rows(parameters, rows), Columns.rows(tokens, rows),
+                    Columns.rows(loss, rows), delta, reduction);
+            Result r = fitFrom(resampled, starts, 1);
             fits[i] = r.law();
             converged[i] = r.bestConverged();
         });

@@ -33,6 +33,11 @@ public record ChinchillaLaw(double E, double A, double B, double alpha, double b
         return alpha / (alpha + beta);
     }
 
+    /** {@code G = (alpha A / (beta B))^(1/(alpha+beta))} of Hoffmann et al. 2022, eq. 4. */
+    public double allocationCoefficient() {
+        return Math.pow(alpha * A / (beta * B), 1 / (alpha + beta));
+    }
+
     /**
      * The compute-optimal split of a budget of C FLOPs with {@code C = 6 N D}, in closed form (Hoffmann et al. 2022,
      * eq. 4): {@code N_opt = G (C/6)^a}, {@code D_opt = G^-1 (C/6)^b}, {@code G = (alpha A / (beta B))^(1/(alpha+beta))}.
@@ -42,7 +47,7 @@ public record ChinchillaLaw(double E, double A, double B, double alpha, double b
             throw new IllegalArgumentException("ChinchillaLaw.allocate: computeFlops must be > 0 and finite, got "
                     + computeFlops);
         }
-        double g = Math.pow(alpha * A / (beta * B), 1 / (alpha + beta));
+        double g = allocationCoefficient();
         double n = g * Math.pow(computeFlops / 6, a());
         double d = Math.pow(computeFlops / 6, b()) / g;
         return new Allocation(computeFlops, n, d, d / n, predict(n, d));

@@ -35,4 +35,22 @@ final class Columns {
                     + parameters + "), got " + rows);
         }
     }
+
+    /** The values at the given rows, in order (rows may repeat). */
+    static double[] rows(double[] values, int[] rows) {
+        double[] out = new double[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = values[rows[i]];
+        }
+        return out;
+    }
+
+    /** m row indices drawn with replacement: one bootstrap resample of m points. */
+    static int[] resample(java.util.SplittableRandom rng, int m) {
+        int[] rows = new int[m];
+        for (int i = 0; i < m; i++) {
+            rows[i] = rng.nextInt(m);
+        }
+        return rows;
+    }
 }

@@ -167,14 +167,8 @@ public final class CurveFit {
         List<String> names = form.parameters();
         double[][] samples = new double[names.size()][resamples];
         for (int b = 0; b < resamples; b++) {
-            double[] xs = new double[m];
-            double[] ys = new double[m];
-            for (int i = 0; i < m; i++) {
-                int k = rng.nextInt(m);
-                xs[i] = x[k];
-                ys[i] = y[k];
-            }
-            Result r = fitFrom(form, xs, ys, List.of(start));
+            int[] rows = Columns.resample(rng, m);
+            Result r = fitFrom(form, Columns.rows(x, rows), Columns.rows(y, rows), List.of(start));
             for (int p = 0; p < names.size(); p++) {
                 samples[p][b] = r.get(names.get(p));
             }

@@ -39,7 +39,7 @@ public record DataConstrainedLaw(ChinchillaLaw base, double rDStar, double rNSta
 
     /** U_N: the compute-optimal model size for U_D unique tokens, at most N. */
     public double uniqueParameters(double parameters, double uniqueTokens) {
-        double g = Math.pow(base.alpha() * base.A() / (base.beta() * base.B()), 1 / (base.alpha() + base.beta()));
+        double g = base.allocationCoefficient();
         return Math.min(parameters, g * Math.pow(g * uniqueTokens, base.beta() / base.alpha()));
     }
 

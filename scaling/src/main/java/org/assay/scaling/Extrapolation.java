@@ -28,15 +28,11 @@ public record Extrapolation(double threshold, int trainPoints, int heldOutPoints
         if (held.length == 0) {
             throw new IllegalArgumentException(fn + ": no run has C >= " + computeThreshold + "; nothing to predict");
         }
-        ChinchillaLaw law = fit.fit(pick(parameters, train), pick(tokens, train), pick(loss, train)).law();
+        ChinchillaLaw law = fit.fit(Columns.rows(parameters, train), Columns.rows(tokens, train), Columns.rows(loss, train)).law();
         double[] errors = IntStream.of(held)
                 .mapToDouble(i -> Math.abs(law.predict(parameters[i], tokens[i]) - loss[i]) / loss[i]).toArray();
         return new Extrapolation(computeThreshold, train.length, held.length, law, errors,
                 java.util.Arrays.stream(errors).average().orElseThrow(),
                 java.util.Arrays.stream(errors).max().orElseThrow());
-    }
-
-    private static double[] pick(double[] v, int[] rows) {
-        return IntStream.of(rows).mapToDouble(i -> v[i]).toArray();
     }
 }

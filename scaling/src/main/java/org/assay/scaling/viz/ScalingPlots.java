@@ -57,7 +57,7 @@ public final class ScalingPlots {
     }
 
     /**
-     * The compute-optimal frontier {@code N_opt(C)} of a law, with the bootstrap's 95% band drawn as its bounds, and
+     * The compute-optimal frontier {@code N_opt(C)} of a law, with the bootstrap's filled 95% band, and
      * optional IsoFLOP minima as points. Log-log axes.
      */
     public static XYChart frontier(ChinchillaLaw law, Bootstrap bootstrap, IsoFlopFit.Result isoFlop, double cMin,
@@ -66,25 +66,12 @@ public final class ScalingPlots {
                 .xAxisTitle("compute C (FLOPs)").yAxisTitle("N_opt (parameters)").build();
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisLogarithmic(true);
-        int k = 50;
-        double[] c = new double[k];
-        double[] n = new double[k];
-        double[] lo = new double[k];
-        double[] hi = new double[k];
-        for (int i = 0; i < k; i++) {
-            c[i] = cMin * Math.pow(cMax / cMin, i / (k - 1.0));
-            double ci = c[i];
-            n[i] = law.allocate(ci).parameters();
-            if (bootstrap != null) {
-                Bootstrap.Interval band = bootstrap.interval(l -> l.allocate(ci).parameters(), 0.95);
-                lo[i] = band.lower();
-                hi[i] = band.upper();
-            }
-        }
+        Curve curve = Curve.along(cMin, cMax, law, bootstrap, (l, c) -> l.allocate(c).parameters());
         if (bootstrap != null) {
-            band(chart, "95% CI", c, lo, hi);
+            band(chart, "95% CI", curve.x(), curve.lower(), curve.upper());
         }
-        XYSeries fit = chart.addSeries(String.format(java.util.Locale.ROOT, "Approach 3: N_opt ∝ C^%.3f", law.a()), c, n);
+        XYSeries fit = chart.addSeries(String.format(java.util.Locale.ROOT, "Approach 3: N_opt ∝ C^%.3f", law.a()),
+                curve.x(), curve.y());
         fit.setMarker(SeriesMarkers.NONE);
         fit.setLineColor(new Color(30, 80, 160));
         if (isoFlop != null) {
@@ -112,32 +99,48 @@ public final class ScalingPlots {
             runC[i] = 6 * parameters[i] * tokens[i];
         }
         double cMin = DoubleStream.of(runC).min().orElseThrow();
-        int k = 50;
-        double[] c = new double[k];
-        double[] l = new double[k];
-        double[] lo = new double[k];
-        double[] hi = new double[k];
-        for (int i = 0; i < k; i++) {
-            double ci = cMin * Math.pow(cMax / cMin, i / (k - 1.0));
-            c[i] = ci;
-            l[i] = law.allocate(ci).loss();
-            if (bootstrap != null) {
-                Bootstrap.Interval band = bootstrap.interval(b -> b.allocate(ci).loss(), 0.95);
-                lo[i] = band.lower();
-                hi[i] = band.upper();
-            }
-        }
+        Curve curve = Curve.along(cMin, cMax, law, bootstrap, (l, c) -> l.allocate(c).loss());
         if (bootstrap != null) {
-            band(chart, "95% CI", c, lo, hi);
+            band(chart, "95% CI", curve.x(), curve.lower(), curve.upper());
         }
         XYSeries runs = chart.addSeries("runs", runC, loss);
         runs.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         runs.setMarkerColor(new Color(120, 120, 120));
         XYSeries frontier = chart.addSeries(String.format(java.util.Locale.ROOT,
-                "compute-optimal loss, E = %.3f", law.E()), c, l);
+                "compute-optimal loss, E = %.3f", law.E()), curve.x(), curve.y());
         frontier.setMarker(SeriesMarkers.NONE);
         frontier.setLineColor(new Color(30, 80, 160));
         return chart;
+    }
+
+    /**
+     * A quantity of the law along a geometric grid of budgets, with the bootstrap's 95% interval at each point (NaN
+     * bounds without a bootstrap).
+     */
+    private record Curve(double[] x, double[] y, double[] lower, double[] upper) {
+        static final int POINTS = 50;
+
+        static Curve along(double cMin, double cMax, ChinchillaLaw law, Bootstrap bootstrap,
+                           java.util.function.ToDoubleBiFunction<ChinchillaLaw, Double> quantity) {
+            double[] x = new double[POINTS];
+            double[] y = new double[POINTS];
+            double[] lower = new double[POINTS];
+            double[] upper = new double[POINTS];
+            for (int i = 0; i < POINTS; i++) {
+                double c = cMin * Math.pow(cMax / cMin, i / (POINTS - 1.0));
+                x[i] = c;
+                y[i] = quantity.applyAsDouble(law, c);
+                if (bootstrap != null) {
+                    Bootstrap.Interval band = bootstrap.interval(l -> quantity.applyAsDouble(l, c), 0.95);
+                    lower[i] = band.lower();
+                    upper[i] = band.upper();
+                } else {
+                    lower[i] = Double.NaN;
+                    upper[i] = Double.NaN;
+                }
+            }
+            return new Curve(x, y, lower, upper);
+        }
     }
 
     /** A filled band between lo and hi: one polygon, upper edge forward and lower edge back. */
