@@ -43,7 +43,7 @@ final class Errors {
             if (lineEnd < 0) {
                 lineEnd = text.length();
             }
-            int line = 1 + (int) text.substring(0, lineStart).chars().filter(c -> c == '\n').count();
+            int line = lineOf(text, lineStart);
             int col = pos - lineStart + 1;
             int markEnd = (int) Math.min(lineEnd, snippetStart + end);
             String gutter = String.format(Locale.ROOT, "%4d | ", line);
@@ -66,6 +66,18 @@ final class Errors {
      * @param translated JShell's copy of it, whose cell frames carry the snippet id ({@code #12}) and the line within
      *                   the snippet; null to use the raw frames
      */
+    /** The 1-based line of a position in a text. */
+    static int lineOf(String text, int position) {
+        int end = Math.min(position, text.length());
+        int line = 1;
+        for (int i = 0; i < end; i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+            }
+        }
+        return line;
+    }
+
     static CellError runtime(Throwable t, Throwable translated, Map<String, Origin> origins) {
         List<String> lines = new ArrayList<>();
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());

@@ -165,7 +165,7 @@ public final class Session implements AutoCloseable {
                 return ExecutionResult.failed(interruptedError());
             }
             int start = codeStart + chunk.start();
-            int firstLine = 1 + (int) text.substring(0, Math.min(start, text.length())).chars().filter(c -> c == '\n').count();
+            int firstLine = Errors.lineOf(text, start);
             List<SnippetEvent> events = shell.eval(chunk.source());
             hasValue = false;
             value = null;
