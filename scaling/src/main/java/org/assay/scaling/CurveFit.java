@@ -3,7 +3,6 @@ package org.assay.scaling;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.assay.display.MimeBundle;
@@ -190,9 +189,5 @@ public final class CurveFit {
                         + (i + 1));
             }
         }
-    }
-
-    static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.4g", v);
     }
 }
