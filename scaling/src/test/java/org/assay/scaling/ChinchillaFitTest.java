@@ -75,10 +75,12 @@ class ChinchillaFitTest {
         assertEquals(sum.beta(), mean.beta(), 0.02);
     }
 
-    @Test
-    void gradientMatchesFiniteDifferences() {
+    @ParameterizedTest
+    @CsvSource({"HUBER_LOG, false", "HUBER_LOG, true", "SQUARED, false", "SQUARED, true"})
+    void gradientMatchesFiniteDifferences(ChinchillaFit.Loss loss, boolean tied) {
         double[][] xyz = data(TRUTH, 0.01, 9);
-        var objective = new ChinchillaFit.Objective(xyz[0], xyz[1], xyz[2], 1e-3, ChinchillaFit.Reduction.SUM);
+        var objective = new ChinchillaFit.Objective(xyz[0], xyz[1], xyz[2], loss, 1e-3, ChinchillaFit.Reduction.SUM,
+                tied);
         double[] p = {6.0, 7.0, 0.5, 0.4, 0.3};
         double[] g = new double[5];
         objective.valueAndGradient(p, g);
@@ -91,6 +93,9 @@ class ChinchillaFitTest {
             double numeric = (objective.valueAndGradient(up, new double[5]) - objective.valueAndGradient(down, new double[5]))
                     / (2 * h);
             assertEquals(numeric, g[i], 1e-6 * Math.max(1, Math.abs(numeric)), "component " + i);
+        }
+        if (tied) {
+            assertEquals(0.0, g[4], "with tied exponents beta is not a free parameter");
         }
     }
 

@@ -17,14 +17,15 @@ import org.assay.scaling.ScalingData;
 
 /**
  * {@code ./assay fit chinchilla FILE.csv --n-col COL (--d-col COL | --c-col COL) --loss-col COL [--bootstrap B]
- * [--seed S] [--threads T] [--json]}: fits and prints the parameters, objective, convergence counts and, with
+ * [--loss huber|squared] [--tied-exponents] [--seed S] [--threads T] [--json]}: fits and prints the parameters, objective, convergence counts and, with
  * {@code --bootstrap}, 95% percentile intervals; {@code fit LAW FILE.csv --x-col X --y-col Y} does the same for the
  * one-variable laws of {@link Laws}. Exit status 0 on success, 2 on bad usage or input.
  */
 public final class FitCommand {
-    private static final Set<String> FLAGS = Set.of("--json");
+    private static final Set<String> FLAGS = Set.of("--json", "--tied-exponents");
     private static final String USAGE = "usage: fit chinchilla FILE.csv --n-col COL (--d-col COL | --c-col COL)"
-            + " --loss-col COL [--bootstrap B] [--seed S] [--threads T] [--json]\n"
+            + " --loss-col COL [--loss huber|squared] [--tied-exponents] [--bootstrap B] [--seed S] [--threads T]"
+            + " [--json]\n"
             + "       fit LAW FILE.csv --x-col COL --y-col COL [--r0 R0] [--bootstrap B] [--seed S] [--json]\n"
             + "       LAW: power-law, log-linear, sigmoid, coverage, bon-overoptimization, rl-overoptimization";
 
@@ -49,6 +50,17 @@ public final class FitCommand {
             ChinchillaFit fit = ChinchillaFit.hoffmann2022();
             if (opts.containsKey("--threads")) {
                 fit = fit.withThreads(integer(opts, "--threads"));
+            }
+            if (opts.containsKey("--loss")) {
+                fit = fit.withLoss(switch (opts.get("--loss")) {
+                    case "huber" -> ChinchillaFit.Loss.HUBER_LOG;
+                    case "squared" -> ChinchillaFit.Loss.SQUARED;
+                    default -> throw new IllegalArgumentException("--loss must be huber or squared, got '"
+                            + opts.get("--loss") + "'");
+                });
+            }
+            if (opts.containsKey("--tied-exponents")) {
+                fit = fit.withTiedExponents();
             }
             ChinchillaFit.Result result = fit.fit(data.parameters(), data.tokens(), data.loss());
             Map<String, Object> json = new LinkedHashMap<>(result.toMap());
@@ -120,7 +132,9 @@ public final class FitCommand {
 
     private static void printText(PrintStream out, ChinchillaFit.Result r, Bootstrap boot) {
         ChinchillaLaw law = r.law();
-        out.println("Chinchilla fit (Hoffmann et al. 2022, Approach 3): L(N, D) = E + A/N^alpha + B/D^beta");
+        out.println("Chinchilla fit (Hoffmann et al. 2022, Approach 3): L(N, D) = E + A/N^alpha + B/D^beta"
+                + (r.tiedExponents() ? ", alpha = beta imposed" : "")
+                + (r.loss() == ChinchillaFit.Loss.SQUARED ? "; least squares on L" : ""));
         Map<String, Double> values = new LinkedHashMap<>();
         values.put("E", law.E());
         values.put("A", law.A());
@@ -149,7 +163,7 @@ public final class FitCommand {
             if (FLAGS.contains(a)) {
                 opts.put(a, "true");
             } else if (Set.of("--n-col", "--d-col", "--c-col", "--loss-col", "--bootstrap", "--seed", "--threads",
-                    "--x-col", "--y-col", "--r0").contains(a)) {
+                    "--x-col", "--y-col", "--r0", "--loss").contains(a)) {
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException(a + " needs a value");
                 }

@@ -75,6 +75,22 @@ class FitCommandTest {
     }
 
     @Test
+    void lossAndTiedExponentsAreOptions() throws Exception {
+        Run r = run("chinchilla", csv().toString(), "--n-col", "params", "--d-col", "tokens", "--loss-col", "loss",
+                "--loss", "squared", "--tied-exponents", "--json");
+        assertEquals(0, r.status(), r.err());
+        var json = com.google.gson.JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals("squared", json.get("loss").getAsString());
+        assertTrue(json.get("tied_exponents").getAsBoolean());
+        assertEquals(json.get("alpha").getAsDouble(), json.get("beta").getAsDouble());
+        assertEquals(900, json.get("starts").getAsInt(), "the beta grid is unused when tied");
+        Run bad = run("chinchilla", csv().toString(), "--n-col", "params", "--d-col", "tokens", "--loss-col", "loss",
+                "--loss", "l1");
+        assertEquals(2, bad.status());
+        assertTrue(bad.err().contains("--loss must be huber or squared, got 'l1'"), bad.err());
+    }
+
+    @Test
     void badInputFailsWithStatus2AndAClearMessage() throws Exception {
         Path f = csv();
         Run missing = run("chinchilla", f.toString(), "--n-col", "N", "--d-col", "tokens", "--loss-col", "loss");
