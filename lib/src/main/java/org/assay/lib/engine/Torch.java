@@ -1,0 +1,115 @@
+package org.assay.lib.engine;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import java.util.Locale;
+
+/**
+ * The tensor engine: DJL with PyTorch, loaded once, offline. Before DJL first looks for its native library this sets
+ * {@code ai.djl.offline=true}, so nothing is ever downloaded: the JNI bridge and the native library come as Maven
+ * jars ({@code ai.djl.pytorch:pytorch-jni} and {@code ai.djl.pytorch:pytorch-native-cpu}, or a CUDA build with
+ * {@code -Pcuda}), and a missing one fails with the artifact's name.
+ *
+ * <p>Threads: {@code ASSAY_THREADS}, else one intra-op thread per core (interop threads: 1, as a training loop runs
+ * one op at a time). Device: {@code ASSAY_DEVICE} ({@code cpu}, {@code gpu}, {@code gpu:1}), else the first GPU when
+ * the engine sees one, else the CPU.
+ */
+public final class Torch {
+    public static final String DJL_VERSION = "0.36.0";
+    public static final String PYTORCH_VERSION = "2.7.1";
+
+    private static Engine engine;
+    private static int threads;
+
+    private Torch() {
+    }
+
+    /** Loads the engine (once) and returns it. */
+    public static synchronized Engine engine() {
+        if (engine != null) {
+            return engine;
+        }
+        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        threads = configuredThreads();
+        System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        // No Python-style graph optimiser: eager ops only, as in a PyTorch training loop.
+        System.setProperty("ai.djl.pytorch.graph_optimizer", "false");
+        if (Torch.class.getResource("/native/lib/pytorch.properties") == null) {
+            throw new IllegalStateException("Torch: the PyTorch native library is not on the class path; add "
+                    + "ai.djl.pytorch:pytorch-native-cpu:" + PYTORCH_VERSION + ":linux-x86_64 (or a CUDA build with "
+                    + "mvn -Pcuda). Nothing is downloaded at run time (ai.djl.offline=true).");
+        }
+        if (Torch.class.getResource("/jnilib/pytorch.properties") == null) {
+            throw new IllegalStateException("Torch: DJL's PyTorch JNI bridge is not on the class path; add "
+                    + "ai.djl.pytorch:pytorch-jni:" + PYTORCH_VERSION + "-" + DJL_VERSION
+                    + ". Nothing is downloaded at run time (ai.djl.offline=true).");
+        }
+        try {
+            engine = Engine.getEngine("PyTorch");
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            throw new IllegalStateException("Torch: the PyTorch engine failed to load offline; it needs "
+                    + "ai.djl.pytorch:pytorch-jni:" + PYTORCH_VERSION + "-" + DJL_VERSION + " and "
+                    + "ai.djl.pytorch:pytorch-native-cpu:" + PYTORCH_VERSION + ":linux-x86_64 on the class path: "
+                    + e.getMessage(), e);
+        }
+        return engine;
+    }
+
+    /** The device computations run on: {@code ASSAY_DEVICE}, else a GPU if there is one, else the CPU. */
+    public static Device device() {
+        Engine e = engine();
+        String wanted = System.getenv("ASSAY_DEVICE");
+        if (wanted != null && !wanted.isBlank()) {
+            return parseDevice(wanted.trim(), e.getGpuCount());
+        }
+        return e.getGpuCount() > 0 ? Device.gpu(0) : Device.cpu();
+    }
+
+    static Device parseDevice(String spec, int gpus) {
+        String s = spec.toLowerCase(Locale.ROOT);
+        if (s.equals("cpu")) {
+            return Device.cpu();
+        }
+        if (s.equals("gpu") || s.equals("cuda") || s.startsWith("gpu:") || s.startsWith("cuda:")) {
+            int id = s.contains(":") ? Integer.parseInt(s.substring(s.indexOf(':') + 1)) : 0;
+            if (id >= gpus) {
+                throw new IllegalArgumentException("Torch.device: ASSAY_DEVICE=" + spec + " asks for GPU " + id
+                        + ", but the engine sees " + gpus + " GPU(s)");
+            }
+            return Device.gpu(id);
+        }
+        throw new IllegalArgumentException("Torch.device: ASSAY_DEVICE must be cpu, gpu or gpu:N, got '" + spec + "'");
+    }
+
+    /** Intra-op threads the engine uses. */
+    public static int threads() {
+        engine();
+        return threads;
+    }
+
+    private static int configuredThreads() {
+        String env = System.getenv("ASSAY_THREADS");
+        if (env != null && !env.isBlank()) {
+            try {
+                int n = Integer.parseInt(env.trim());
+                if (n >= 1) {
+                    return n;
+                }
+            } catch (NumberFormatException ignored) {
+                // falls through to the error below
+            }
+            throw new IllegalArgumentException("Torch: ASSAY_THREADS must be an integer >= 1, got '" + env + "'");
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** What a run records about where it ran. */
+    public record Info(String djlVersion, String engine, String engineVersion, String device, int threads) {
+    }
+
+    public static Info info() {
+        Engine e = engine();
+        return new Info(DJL_VERSION, e.getEngineName(), e.getVersion(), device().toString(), threads);
+    }
+}

@@ -1,0 +1,339 @@
+package org.assay.lib.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.assay.lib.engine.Torch;
+
+/**
+ * A decoder-only transformer (GPT-2 layout, pre-norm; optionally the LLaMA pieces: RMSNorm, SwiGLU, RoPE,
+ * grouped-query attention, and a mixture of experts) as plain tensors: a map of named parameters and a forward
+ * function. The parameters live in the model's own {@link NDManager}; everything a forward pass creates belongs to
+ * the caller's scope ({@code NDScope}), so a training step frees its activations when it ends.
+ *
+ * <p>Initialisation follows GPT-2/nanoGPT: N(0, 0.02) for weights, with the projections back into the residual
+ * stream scaled by 1/√(2·layers); norms start at one. It is drawn in Java from the seed, so the same seed gives the
+ * same model on any device.
+ */
+public final class Gpt implements AutoCloseable {
+    private static final float NORM_EPS = 1e-5f;
+
+    private final GptConfig config;
+    private final NDManager manager;
+    private final Map<String, NDArray> params = new LinkedHashMap<>();
+    private final NDArray causalMask; // (T, T): 0 where a query may attend, -inf above the diagonal
+    private final NDArray ropeCos;    // (T, hd/2)
+    private final NDArray ropeSin;    // (T, hd/2)
+
+    private Gpt(GptConfig config, Device device) {
+        this.config = config;
+        this.manager = Torch.engine().newBaseManager(device);
+        int t = config.contextLength();
+        float[] mask = new float[t * t];
+        for (int i = 0; i < t; i++) {
+            for (int j = i + 1; j < t; j++) {
+                mask[i * t + j] = Float.NEGATIVE_INFINITY;
+            }
+        }
+        causalMask = manager.create(mask, new Shape(t, t));
+        if (config.positions() == GptConfig.Positions.ROPE) {
+            int half = config.headDim() / 2;
+            float[] cos = new float[t * half];
+            float[] sin = new float[t * half];
+            for (int p = 0; p < t; p++) {
+                for (int i = 0; i < half; i++) {
+                    double angle = p * Math.pow(10000, -2.0 * i / config.headDim()); // Su et al. 2021, eq. 15
+                    cos[p * half + i] = (float) Math.cos(angle);
+                    sin[p * half + i] = (float) Math.sin(angle);
+                }
+            }
+            ropeCos = manager.create(cos, new Shape(t, half));
+            ropeSin = manager.create(sin, new Shape(t, half));
+        } else {
+            ropeCos = null;
+            ropeSin = null;
+        }
+    }
+
+    /** A freshly initialised model on {@link Torch#device()}. */
+    public static Gpt create(GptConfig config, long seed) {
+        return create(config, seed, Torch.device());
+    }
+
+    public static Gpt create(GptConfig config, long seed, Device device) {
+        Torch.engine();
+        Gpt model = new Gpt(config, device);
+        model.initialise(seed);
+        return model;
+    }
+
+    private void initialise(long seed) {
+        GptConfig c = config;
+        int d = c.dModel();
+        double std = 0.02;
+        double residualStd = 0.02 / Math.sqrt(2.0 * c.layers());
+        List<Object[]> specs = new ArrayList<>(); // name, shape, std (NaN: ones, -1: zeros)
+        specs.add(new Object[] {"wte", new Shape(c.vocabSize(), d), std});
+        if (c.positions() == GptConfig.Positions.LEARNED) {
+            specs.add(new Object[] {"wpe", new Shape(c.contextLength(), d), std});
+        }
+        for (int l = 0; l < c.layers(); l++) {
+            String p = "h." + l + ".";
+            addNorm(specs, p + "ln1");
+            specs.add(new Object[] {p + "attn.qkv", new Shape((long) (c.heads() + 2L * c.kvHeads()) * c.headDim(), d),
+                    std});
+            specs.add(new Object[] {p + "attn.proj", new Shape(d, d), residualStd});
+            addNorm(specs, p + "ln2");
+            if (c.experts() > 0) {
+                specs.add(new Object[] {p + "moe.router", new Shape(c.experts(), d), std});
+                for (int e = 0; e < c.experts(); e++) {
+                    addMlp(specs, p + "moe." + e + ".", std, residualStd);
+                }
+            } else {
+                addMlp(specs, p + "mlp.", std, residualStd);
+            }
+        }
+        addNorm(specs, "ln_f");
+        if (!c.tiedEmbeddings()) {
+            specs.add(new Object[] {"lm_head", new Shape(c.vocabSize(), d), std});
+        }
+        SplittableRandom root = new SplittableRandom(seed);
+        for (Object[] spec : specs) {
+            SplittableRandom rng = root.split(); // one stream per parameter, in a fixed order
+            Shape shape = (Shape) spec[1];
+            double s = (double) spec[2];
+            float[] values = new float[Math.toIntExact(shape.size())];
+            if (Double.isNaN(s)) {
+                java.util.Arrays.fill(values, 1f);
+            } else if (s > 0) {
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = (float) (rng.nextGaussian() * s);
+                }
+            }
+            NDArray array = manager.create(values, shape);
+            array.setRequiresGradient(true);
+            params.put((String) spec[0], array);
+        }
+    }
+
+    private void addNorm(List<Object[]> specs, String name) {
+        specs.add(new Object[] {name + ".weight", new Shape(config.dModel()), Double.NaN});
+        if (config.norm() == GptConfig.Norm.LAYER_NORM) {
+            specs.add(new Object[] {name + ".bias", new Shape(config.dModel()), -1.0});
+        }
+    }
+
+    private void addMlp(List<Object[]> specs, String p, double std, double residualStd) {
+        int d = config.dModel();
+        int h = config.mlpHidden();
+        if (config.mlp() == GptConfig.Mlp.GELU) {
+            specs.add(new Object[] {p + "fc", new Shape(h, d), std});
+            specs.add(new Object[] {p + "proj", new Shape(d, h), residualStd});
+        } else {
+            specs.add(new Object[] {p + "gate", new Shape(h, d), std});
+            specs.add(new Object[] {p + "up", new Shape(h, d), std});
+            specs.add(new Object[] {p + "proj", new Shape(d, h), residualStd});
+        }
+    }
+
+    public GptConfig config() {
+        return config;
+    }
+
+    public Device device() {
+        return manager.getDevice();
+    }
+
+    /** The parameters by name, in a fixed order (read-only map; the arrays are the live weights). */
+    public Map<String, NDArray> parameters() {
+        return Collections.unmodifiableMap(params);
+    }
+
+    /** Counts the elements of the live parameters (equals {@link GptConfig#parameters()}). */
+    public long parameterCount() {
+        return params.values().stream().mapToLong(a -> a.getShape().size()).sum();
+    }
+
+    /** An int64 (B, T) array of token ids on the model's device, owned by the caller's scope. */
+    public NDArray tokens(int[] ids, int rows) {
+        if (rows <= 0 || ids.length % rows != 0) {
+            throw new IllegalArgumentException("Gpt.tokens: " + ids.length + " ids cannot form " + rows + " rows");
+        }
+        long[] v = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= config.vocabSize()) {
+                throw new IllegalArgumentException("Gpt.tokens: token ids must be in [0, " + config.vocabSize()
+                        + "), got " + ids[i] + " at position " + i);
+            }
+            v[i] = ids[i];
+        }
+        return manager.create(v, new Shape(rows, ids.length / rows));
+    }
+
+    /**
+     * Logits for every position: tokens (B, T) int64 → (B, T, V). With a cache, the tokens continue the cached
+     * sequence (their positions start at {@code cache.length()}) and their keys and values are appended to it.
+     *
+     * @param dropout null, or the dropout of this training step
+     */
+    public NDArray forward(NDArray tokens, KvCache cache, Dropout dropout) {
+        long b = tokens.getShape().get(0);
+        long t = tokens.getShape().get(1);
+        int start = cache == null ? 0 : cache.length();
+        if (start + t > config.contextLength()) {
+            throw new IllegalArgumentException("Gpt.forward: " + (start + t) + " positions exceed contextLength "
+                    + config.contextLength() + " (" + start + " cached + " + t + " new)");
+        }
+        NDArray x = tokens.getNDArrayInternal().embedding(tokens, params.get("wte"), SparseFormat.DENSE)
+                .singletonOrThrow(); // (B, T, d)
+        if (config.positions() == GptConfig.Positions.LEARNED) {
+            x = x.add(params.get("wpe").get(new NDIndex("{}:{}", start, start + t))); // + (T, d)
+        }
+        x = drop(x, dropout);
+        for (int l = 0; l < config.layers(); l++) {
+            String p = "h." + l + ".";
+            x = x.add(drop(attention(norm(x, p + "ln1"), l, b, t, start, cache, dropout), dropout));
+            NDArray h = norm(x, p + "ln2");
+            x = x.add(drop(config.experts() > 0 ? mixture(h, p) : mlp(h, p + "mlp."), dropout));
+        }
+        if (cache != null) {
+            cache.advance((int) t);
+        }
+        x = norm(x, "ln_f");
+        return linear(x, params.get(config.tiedEmbeddings() ? "wte" : "lm_head")); // (B, T, V)
+    }
+
+    private NDArray attention(NDArray x, int layer, long b, long t, int start, KvCache cache, Dropout dropout) {
+        int hd = config.headDim();
+        int h = config.heads();
+        int kv = config.kvHeads();
+        String p = "h." + layer + ".attn.";
+        NDArray qkv = linear(x, params.get(p + "qkv")); // (B, T, (H + 2·KV)·hd)
+        NDList parts = qkv.split(new long[] {(long) h * hd, (long) (h + kv) * hd}, 2);
+        NDArray q = parts.get(0).reshape(b, t, h, hd).transpose(0, 2, 1, 3);  // (B, H, T, hd)
+        NDArray k = parts.get(1).reshape(b, t, kv, hd).transpose(0, 2, 1, 3); // (B, KV, T, hd)
+        NDArray v = parts.get(2).reshape(b, t, kv, hd).transpose(0, 2, 1, 3); // (B, KV, T, hd)
+        if (ropeCos != null) {
+            q = rotate(q, start, t);
+            k = rotate(k, start, t);
+        }
+        if (cache != null) {
+            NDArray[] kvAll = cache.append(layer, k, v);
+            k = kvAll[0];
+            v = kvAll[1];
+        }
+        long s = k.getShape().get(2); // keys: cached + new
+        if (kv < h) { // grouped-query attention: each KV head serves H/KV query heads
+            k = repeatHeads(k, b, kv, h / kv, s, hd);
+            v = repeatHeads(v, b, kv, h / kv, s, hd);
+        }
+        NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(hd)); // (B, H, T, S)
+        att = att.add(causalMask.get(new NDIndex("{}:{}, 0:{}", start, start + t, s)));
+        att = drop(att.softmax(-1), dropout);
+        NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, (long) h * hd); // (B, T, d)
+        return linear(y, params.get(p + "proj"));
+    }
+
+    private static NDArray repeatHeads(NDArray x, long b, int kv, int groups, long s, int hd) {
+        return x.reshape(b, kv, 1, s, hd).broadcast(new Shape(b, kv, groups, s, hd)).reshape(b, (long) kv * groups, s, hd);
+    }
+
+    /** RoPE on (B, H, T, hd) at positions start..start+T−1, rotating the two halves of each head (GPT-NeoX). */
+    private NDArray rotate(NDArray x, int start, long t) {
+        int half = config.headDim() / 2;
+        NDIndex rows = new NDIndex("{}:{}", start, start + t);
+        NDArray cos = ropeCos.get(rows); // (T, hd/2)
+        NDArray sin = ropeSin.get(rows);
+        NDList halves = x.split(new long[] {half}, 3);
+        NDArray x1 = halves.get(0);
+        NDArray x2 = halves.get(1);
+        return NDArrays.concat(new NDList(x1.mul(cos).sub(x2.mul(sin)), x1.mul(sin).add(x2.mul(cos))), 3);
+    }
+
+    private NDArray mlp(NDArray x, String p) {
+        if (config.mlp() == GptConfig.Mlp.GELU) {
+            return linear(gelu(linear(x, params.get(p + "fc"))), params.get(p + "proj"));
+        }
+        NDArray gate = linear(x, params.get(p + "gate"));
+        NDArray silu = gate.mul(ai.djl.nn.Activation.sigmoid(gate)); // SiLU (Swish-1)
+        return linear(silu.mul(linear(x, params.get(p + "up"))), params.get(p + "proj"));
+    }
+
+    private static NDArray gelu(NDArray x) {
+        return x.getNDArrayInternal().gelu();
+    }
+
+    /**
+     * Mixture of experts (Shazeer et al. 2017; Switch/Mixtral-style top-k routing): softmax router scores, each
+     * token keeps its top k, renormalised. Every expert runs on every token and the unselected ones are weighted
+     * zero — exact and simple, and at teaching sizes cheaper than gathering tokens per expert.
+     */
+    private NDArray mixture(NDArray x, String p) {
+        int e = config.experts();
+        NDArray probs = linear(x, params.get(p + "moe.router")).softmax(-1); // (B, T, E)
+        NDArray kth = probs.sort(-1).get(new NDIndex("..., {}", e - config.expertsPerToken())).expandDims(-1);
+        NDArray gates = probs.mul(probs.gte(kth).toType(DataType.FLOAT32, false));
+        gates = gates.div(gates.sum(new int[] {-1}, true)); // (B, T, E), k non-zero per token
+        NDArray out = null;
+        for (int i = 0; i < e; i++) {
+            NDArray y = mlp(x, p + "moe." + i + ".").mul(gates.get(new NDIndex("..., {}:{}", i, i + 1)));
+            out = out == null ? y : out.add(y);
+        }
+        return out;
+    }
+
+    private NDArray norm(NDArray x, String name) {
+        NDArray w = params.get(name + ".weight");
+        if (config.norm() == GptConfig.Norm.LAYER_NORM) {
+            return x.getNDArrayInternal().layerNorm(x, new Shape(config.dModel()), w, params.get(name + ".bias"),
+                    NORM_EPS).singletonOrThrow();
+        }
+        NDArray rms = x.square().mean(new int[] {-1}, true).add(NORM_EPS).sqrt(); // Zhang & Sennrich 2019
+        return x.div(rms).mul(w);
+    }
+
+    private static NDArray linear(NDArray x, NDArray weight) {
+        return x.getNDArrayInternal().linear(x, weight, null).singletonOrThrow(); // x · Wᵀ, W (out, in)
+    }
+
+    private static NDArray drop(NDArray x, Dropout dropout) {
+        return dropout == null ? x : dropout.apply(x);
+    }
+
+    /** Copies the weights into a map of float arrays (for checkpoints and tests). */
+    public Map<String, float[]> snapshot() {
+        Map<String, float[]> m = new LinkedHashMap<>();
+        params.forEach((k, v) -> m.put(k, v.toFloatArray()));
+        return m;
+    }
+
+    /** Sets the weights from a snapshot of the same configuration; checks names and sizes first. */
+    public void restore(Map<String, float[]> weights) {
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            float[] w = weights.get(e.getKey());
+            if (w == null || w.length != e.getValue().getShape().size()) {
+                throw new IllegalArgumentException("Gpt.restore: parameter '" + e.getKey() + "' needs "
+                        + e.getValue().getShape().size() + " values, got " + (w == null ? "none" : w.length));
+            }
+        }
+        params.forEach((k, v) -> v.set(weights.get(k)));
+    }
+
+    /** The native memory of the model and its gradients. */
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,203 @@
+package org.assay.lib.model;
+
+/**
+ * Every hyperparameter of a GPT, in one record, validated when built.
+ *
+ * @param vocabSize       tokens in the vocabulary
+ * @param contextLength   the longest sequence the model reads (tokens)
+ * @param layers          transformer blocks
+ * @param dModel          width of the residual stream
+ * @param heads           attention (query) heads; must divide dModel
+ * @param kvHeads         key/value heads (grouped-query attention, Ainslie et al. 2023); must divide heads
+ * @param mlp             GELU (GPT-2, hidden 4·dModel) or SwiGLU (Shazeer 2020; LLaMA's hidden ⌈8·dModel/3⌉ to 8)
+ * @param norm            LayerNorm (GPT-2) or RMSNorm (Zhang &amp; Sennrich 2019)
+ * @param positions       learned absolute positions (GPT-2) or rotary embeddings (RoPE, Su et al. 2021)
+ * @param tiedEmbeddings  the output projection is the token embedding (Press &amp; Wolf 2017)
+ * @param dropout         dropout probability on attention weights and residual branches, in [0, 1)
+ * @param experts         0 for a dense MLP, else the number of MLP experts per block (mixture of experts)
+ * @param expertsPerToken experts each token is routed to (top-k), when {@code experts > 0}
+ */
+public record GptConfig(int vocabSize, int contextLength, int layers, int dModel, int heads, int kvHeads, Mlp mlp,
+                        Norm norm, Positions positions, boolean tiedEmbeddings, double dropout, int experts,
+                        int expertsPerToken) {
+
+    public enum Mlp { GELU, SWIGLU }
+
+    public enum Norm { LAYER_NORM, RMS_NORM }
+
+    public enum Positions { LEARNED, ROPE }
+
+    public GptConfig {
+        require(vocabSize >= 2, "vocabSize must be >= 2", "vocabSize=" + vocabSize);
+        require(contextLength >= 1, "contextLength must be >= 1", "contextLength=" + contextLength);
+        require(layers >= 1, "layers must be >= 1", "layers=" + layers);
+        require(dModel >= 1, "dModel must be >= 1", "dModel=" + dModel);
+        require(heads >= 1 && dModel % heads == 0, "heads must divide dModel", "dModel=" + dModel + ", heads=" + heads);
+        require(kvHeads >= 1 && heads % kvHeads == 0, "kvHeads must divide heads",
+                "heads=" + heads + ", kvHeads=" + kvHeads);
+        require(mlp != null && norm != null && positions != null, "mlp, norm and positions must be set",
+                "mlp=" + mlp + ", norm=" + norm + ", positions=" + positions);
+        require(positions != Positions.ROPE || (dModel / heads) % 2 == 0, "RoPE needs an even head dimension",
+                "dModel/heads=" + dModel / heads);
+        require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1)", "dropout=" + dropout);
+        require(experts == 0 || experts >= 2, "experts must be 0 (dense) or >= 2", "experts=" + experts);
+        require(experts == 0 ? expertsPerToken == 0 : expertsPerToken >= 1 && expertsPerToken <= experts,
+                "expertsPerToken must be in [1, experts] with experts, 0 without", "experts=" + experts
+                        + ", expertsPerToken=" + expertsPerToken);
+    }
+
+    private static void require(boolean ok, String constraint, String got) {
+        if (!ok) {
+            throw new IllegalArgumentException("GptConfig: " + constraint + ", got " + got);
+        }
+    }
+
+    /** Seconds on a laptop CPU: 2 layers, width 64, 4 heads, context 64. For teaching cells. */
+    public static GptConfig tiny(int vocabSize) {
+        return new GptConfig(vocabSize, 64, 2, 64, 4, 4, Mlp.GELU, Norm.LAYER_NORM, Positions.LEARNED, true, 0, 0, 0);
+    }
+
+    /** The reference CPU configuration: 4 layers, width 128, 4 heads, context 128 (bench/train). */
+    public static GptConfig small(int vocabSize) {
+        return new GptConfig(vocabSize, 128, 4, 128, 4, 4, Mlp.GELU, Norm.LAYER_NORM, Positions.LEARNED, true, 0, 0,
+                0);
+    }
+
+    /** nanoGPT's character-level Shakespeare model: 6 layers, width 384, 6 heads, context 256. For a GPU. */
+    public static GptConfig medium(int vocabSize) {
+        return new GptConfig(vocabSize, 256, 6, 384, 6, 6, Mlp.GELU, Norm.LAYER_NORM, Positions.LEARNED, true, 0.2, 0,
+                0);
+    }
+
+    /** A LLaMA-style block: RMSNorm, SwiGLU, RoPE, grouped-query attention with half as many KV heads. */
+    public static GptConfig llamaStyle(int vocabSize, int layers, int dModel, int heads) {
+        return new GptConfig(vocabSize, 128, layers, dModel, heads, Math.max(1, heads / 2), Mlp.SWIGLU, Norm.RMS_NORM,
+                Positions.ROPE, true, 0, 0, 0);
+    }
+
+    public GptConfig withVocabSize(int v) {
+        return new GptConfig(v, contextLength, layers, dModel, heads, kvHeads, mlp, norm, positions, tiedEmbeddings,
+                dropout, experts, expertsPerToken);
+    }
+
+    public GptConfig withContextLength(int t) {
+        return new GptConfig(vocabSize, t, layers, dModel, heads, kvHeads, mlp, norm, positions, tiedEmbeddings,
+                dropout, experts, expertsPerToken);
+    }
+
+    public GptConfig withLayers(int l) {
+        return new GptConfig(vocabSize, contextLength, l, dModel, heads, kvHeads, mlp, norm, positions, tiedEmbeddings,
+                dropout, experts, expertsPerToken);
+    }
+
+    /** Width and heads together (heads must divide the width). */
+    public GptConfig withWidth(int d, int h) {
+        return new GptConfig(vocabSize, contextLength, layers, d, h, h, mlp, norm, positions, tiedEmbeddings, dropout,
+                experts, expertsPerToken);
+    }
+
+    public GptConfig withKvHeads(int kv) {
+        return new GptConfig(vocabSize, contextLength, layers, dModel, heads, kv, mlp, norm, positions, tiedEmbeddings,
+                dropout, experts, expertsPerToken);
+    }
+
+    public GptConfig withMlp(Mlp m) {
+        return new GptConfig(vocabSize, contextLength, layers, dModel, heads, kvHeads, m, norm, positions,
+                tiedEmbeddings, dropout, experts, expertsPerToken);
+    }
+
+    public GptConfig withNorm(Norm n) {
+        return new GptConfig(vocabSize, contextLength, layers, dModel, heads, kvHeads, mlp, n, positions,
+                tiedEmbeddings, dropout, experts, expertsPerToken);
+    }
+
+    public GptConfig withPositions(Positions p) {
+        return new GptConfig(vocabSize, contextLength, layers, dModel, heads, kvHeads, mlp, norm, p, tiedEmbeddings,
+                dropout, experts, expertsPerToken);
+    }
+
+    public GptConfig withTiedEmbeddings(boolean tied) {
+        return new GptConfig(vocabSize, contextLength, layers, dModel, heads, kvHeads, mlp, norm, positions, tied,
+                dropout, experts, expertsPerToken);
+    }
+
+    public GptConfig withDropout(double p) {
+        return new GptConfig(vocabSize, contextLength, layers, dModel, heads, kvHeads, mlp, norm, positions,
+                tiedEmbeddings, p, experts, expertsPerToken);
+    }
+
+    /** A mixture of {@code n} MLP experts per block, each token routed to its top {@code k}. */
+    public GptConfig withExperts(int n, int k) {
+        return new GptConfig(vocabSize, contextLength, layers, dModel, heads, kvHeads, mlp, norm, positions,
+                tiedEmbeddings, dropout, n, k);
+    }
+
+    public int headDim() {
+        return dModel / heads;
+    }
+
+    /** Hidden width of one MLP: 4·dModel for GELU; for SwiGLU ⌈(8/3)·dModel⌉ rounded up to a multiple of 8. */
+    public int mlpHidden() {
+        if (mlp == Mlp.GELU) {
+            return 4 * dModel;
+        }
+        int h = (int) Math.ceil(8.0 * dModel / 3);
+        return (h + 7) / 8 * 8;
+    }
+
+    private long normParams() {
+        return norm == Norm.LAYER_NORM ? 2L * dModel : dModel;
+    }
+
+    private long oneMlpParams() {
+        return (mlp == Mlp.GELU ? 2L : 3L) * dModel * mlpHidden();
+    }
+
+    private long attentionParams() {
+        long qkv = (long) dModel * (heads + 2L * kvHeads) * headDim();
+        return qkv + (long) dModel * dModel;
+    }
+
+    private long blockParams(int mlpsCounted) {
+        long router = experts > 0 ? (long) dModel * experts : 0;
+        return 2 * normParams() + attentionParams() + router + mlpsCounted * oneMlpParams();
+    }
+
+    /** Every parameter: embeddings, blocks, final norm and (untied) output projection. */
+    public long parameters() {
+        return nonEmbeddingParameters() + embeddingParameters();
+    }
+
+    /** The vocabulary and position matrices: token embedding, learned positions, untied output projection. */
+    public long embeddingParameters() {
+        long e = (long) vocabSize * dModel;
+        if (positions == Positions.LEARNED) {
+            e += (long) contextLength * dModel;
+        }
+        if (!tiedEmbeddings) {
+            e += (long) vocabSize * dModel;
+        }
+        return e;
+    }
+
+    /** Kaplan et al. 2020's N: all parameters but the vocabulary and position embeddings. */
+    public long nonEmbeddingParameters() {
+        return layers * blockParams(experts > 0 ? experts : 1) + normParams();
+    }
+
+    /** Non-embedding parameters a token passes through: with experts, only its top-k MLPs count. */
+    public long activeNonEmbeddingParameters() {
+        return layers * blockParams(experts > 0 ? expertsPerToken : 1) + normParams();
+    }
+
+    /**
+     * Training FLOPs per token: {@code 6·(N_active + V·d) + 12·L·T·d} — 6 FLOPs per parameter a token passes through
+     * (forward and backward, Kaplan et al. 2020 §2.1), counting the output projection V·d but not the embedding
+     * lookup, plus the attention scores and weighted sum over the full context (PaLM, Chowdhery et al. 2022,
+     * appendix B; nanoGPT's estimate_mfu).
+     */
+    public double trainingFlopsPerToken() {
+        return 6.0 * (activeNonEmbeddingParameters() + (double) vocabSize * dModel)
+                + 12.0 * layers * contextLength * dModel;
+    }
+}

@@ -1,0 +1,55 @@
+package org.assay.lib.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+
+/**
+ * Keys and values of the positions a model has already read, per layer, so that sampling feeds one new token per
+ * step instead of the whole sequence. The arrays belong to the cache's own manager (not to the step's scope), and
+ * {@link #close()} frees them.
+ */
+public final class KvCache implements AutoCloseable {
+    private final NDManager manager;
+    private final NDArray[] keys;   // per layer: (B, KV, S, hd)
+    private final NDArray[] values; // per layer: (B, KV, S, hd)
+    private int length;
+
+    public KvCache(Gpt model) {
+        this.manager = org.assay.lib.engine.Torch.engine().newBaseManager(model.device());
+        this.keys = new NDArray[model.config().layers()];
+        this.values = new NDArray[model.config().layers()];
+    }
+
+    /** Positions cached so far. */
+    public int length() {
+        return length;
+    }
+
+    /** Appends a layer's new keys and values (B, KV, T, hd); returns all of them, cached first. */
+    NDArray[] append(int layer, NDArray k, NDArray v) {
+        NDArray allK = keys[layer] == null ? k.duplicate() : NDArrays.concat(new NDList(keys[layer], k), 2);
+        NDArray allV = values[layer] == null ? v.duplicate() : NDArrays.concat(new NDList(values[layer], v), 2);
+        NDScope.unregister(allK, allV);
+        allK.attach(manager);
+        allV.attach(manager);
+        if (keys[layer] != null) {
+            keys[layer].close();
+            values[layer].close();
+        }
+        keys[layer] = allK;
+        values[layer] = allV;
+        return new NDArray[] {allK, allV};
+    }
+
+    void advance(int tokens) {
+        length += tokens;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,41 @@
+package org.assay.lib.train;
+
+/** The records the training client returns. */
+public final class Results {
+    private Results() {
+    }
+
+    /**
+     * @param loss     the loss of this batch
+     * @param logprobs (B·T) log-probability of each target token, row-major
+     * @param tokens   tokens with non-zero weight
+     */
+    public record ForwardBackward(double loss, float[] logprobs, long tokens) {
+    }
+
+    /**
+     * @param step         optimizer steps taken so far (this one included)
+     * @param learningRate the rate used
+     * @param gradNorm     global L2 norm of the (averaged) gradients before clipping
+     * @param clipped      whether they were rescaled to the clip norm
+     * @param microBatches forwardBackward calls averaged into this step
+     */
+    public record OptimStep(long step, double learningRate, double gradNorm, boolean clipped, int microBatches) {
+    }
+
+    /**
+     * @param tokens     the sampled tokens (not the prompt)
+     * @param logprobs   log-probability of each sampled token under the model at temperature 1
+     * @param stopReason {@code "stop"} (a stop sequence ended it) or {@code "length"} (maxTokens reached)
+     */
+    public record Sample(int[] tokens, float[] logprobs, String stopReason) {
+    }
+
+    /**
+     * @param loss        mean cross-entropy per token, nats
+     * @param bitsPerByte loss / ln 2 / bytes per token
+     * @param tokens      tokens evaluated
+     */
+    public record Evaluation(double loss, double bitsPerByte, long tokens) {
+    }
+}

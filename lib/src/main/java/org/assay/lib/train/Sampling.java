@@ -1,0 +1,86 @@
+package org.assay.lib.train;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** Drawing one token from a row of logits: temperature, top-k, top-p, greedy. */
+final class Sampling {
+    private Sampling() {
+    }
+
+    static int draw(float[] logits, SamplingParams p, SplittableRandom rng) {
+        if (p.temperature() == 0) {
+            int best = 0;
+            for (int i = 1; i < logits.length; i++) {
+                if (logits[i] > logits[best]) {
+                    best = i;
+                }
+            }
+            return best;
+        }
+        int v = logits.length;
+        double max = Double.NEGATIVE_INFINITY;
+        for (float x : logits) {
+            max = Math.max(max, x);
+        }
+        double[] prob = new double[v];
+        double total = 0;
+        for (int i = 0; i < v; i++) {
+            prob[i] = Math.exp((logits[i] - max) / p.temperature());
+            total += prob[i];
+        }
+        Integer[] order = new Integer[v];
+        for (int i = 0; i < v; i++) {
+            order[i] = i;
+            prob[i] /= total;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(prob[b], prob[a])); // most likely first; ties by id (stable)
+        int keep = p.topK() > 0 ? Math.min(p.topK(), v) : v;
+        if (p.topP() < 1) {
+            double cumulative = 0;
+            for (int r = 0; r < keep; r++) {
+                cumulative += prob[order[r]];
+                if (cumulative >= p.topP()) {
+                    keep = r + 1;
+                    break;
+                }
+            }
+        }
+        double kept = 0;
+        for (int r = 0; r < keep; r++) {
+            kept += prob[order[r]];
+        }
+        double u = rng.nextDouble() * kept;
+        for (int r = 0; r < keep; r++) {
+            u -= prob[order[r]];
+            if (u < 0) {
+                return order[r];
+            }
+        }
+        return order[keep - 1];
+    }
+
+    /** log softmax(logits)[token], at temperature 1. */
+    static double logSoftmaxAt(float[] logits, int token) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float x : logits) {
+            max = Math.max(max, x);
+        }
+        double sum = 0;
+        for (float x : logits) {
+            sum += Math.exp(x - max);
+        }
+        return logits[token] - max - Math.log(sum);
+    }
+
+    static boolean endsWithStop(int[] tokens, int length, List<int[]> stops) {
+        for (int[] s : stops) {
+            if (s.length <= length
+                    && Arrays.equals(tokens, length - s.length, length, s, 0, s.length)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,72 @@
+package org.assay.lib.train;
+
+import java.util.List;
+
+/**
+ * How to sample (Tinker's {@code SamplingParams}).
+ *
+ * @param temperature 0 for greedy decoding, else logits are divided by it
+ * @param topP        nucleus sampling: keep the smallest set of tokens with probability ≥ topP (1 keeps all)
+ * @param topK        keep the k most likely tokens (0 keeps all)
+ * @param maxTokens   new tokens at most
+ * @param stop        token sequences that end a sample (kept in its output)
+ * @param seed        sample i draws from a stream made from (seed, i): the same seed gives the same samples
+ * @param kvCache     reuse keys and values of earlier positions (true), or recompute the whole sequence each step
+ */
+public record SamplingParams(double temperature, double topP, int topK, int maxTokens, List<int[]> stop, long seed,
+                             boolean kvCache) {
+
+    public SamplingParams {
+        require(temperature >= 0 && Double.isFinite(temperature), "temperature must be >= 0", temperature);
+        require(topP > 0 && topP <= 1, "topP must be in (0, 1]", topP);
+        require(topK >= 0, "topK must be >= 0 (0 keeps all tokens)", topK);
+        require(maxTokens >= 1, "maxTokens must be >= 1", maxTokens);
+        stop = stop == null ? List.of() : List.copyOf(stop);
+        for (int[] s : stop) {
+            require(s.length > 0, "stop sequences must not be empty", 0);
+        }
+    }
+
+    private static void require(boolean ok, String constraint, double value) {
+        if (!ok) {
+            throw new IllegalArgumentException("SamplingParams: " + constraint + ", got " + value);
+        }
+    }
+
+    /** Temperature 1, no truncation, 64 tokens, seed 0, with the KV cache. */
+    public static SamplingParams defaults() {
+        return new SamplingParams(1.0, 1.0, 0, 64, List.of(), 0, true);
+    }
+
+    public static SamplingParams greedy(int maxTokens) {
+        return new SamplingParams(0, 1.0, 0, maxTokens, List.of(), 0, true);
+    }
+
+    public SamplingParams withTemperature(double t) {
+        return new SamplingParams(t, topP, topK, maxTokens, stop, seed, kvCache);
+    }
+
+    public SamplingParams withTopP(double p) {
+        return new SamplingParams(temperature, p, topK, maxTokens, stop, seed, kvCache);
+    }
+
+    public SamplingParams withTopK(int k) {
+        return new SamplingParams(temperature, topP, k, maxTokens, stop, seed, kvCache);
+    }
+
+    public SamplingParams withMaxTokens(int n) {
+        return new SamplingParams(temperature, topP, topK, n, stop, seed, kvCache);
+    }
+
+    public SamplingParams withStop(List<int[]> sequences) {
+        return new SamplingParams(temperature, topP, topK, maxTokens, sequences, seed, kvCache);
+    }
+
+    public SamplingParams withSeed(long s) {
+        return new SamplingParams(temperature, topP, topK, maxTokens, stop, s, kvCache);
+    }
+
+    public SamplingParams withKvCache(boolean on) {
+        return new SamplingParams(temperature, topP, topK, maxTokens, stop, seed, on);
+    }
+}

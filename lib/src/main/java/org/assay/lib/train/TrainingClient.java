@@ -1,0 +1,400 @@
+package org.assay.lib.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.assay.lib.engine.Torch;
+import org.assay.lib.model.Dropout;
+import org.assay.lib.model.Gpt;
+import org.assay.lib.model.GptConfig;
+import org.assay.lib.model.KvCache;
+
+/**
+ * The training primitives, in the spirit of Tinker: {@link #forwardBackward} computes a loss and accumulates its
+ * gradients, {@link #optimStep} applies them (averaged over the forwardBackward calls since the last step) with
+ * AdamW, {@link #sample} generates with a KV cache, and {@link #saveState}/{@link #loadState} checkpoint everything a
+ * run needs to continue bit-identically on CPU. A loop written from these is a few lines; {@link Pretrain} is one
+ * ready-made.
+ *
+ * <p>Every step's activations live in an {@link NDScope} and are freed when the call returns, so native memory stays
+ * flat however long the run.
+ */
+public final class TrainingClient implements AutoCloseable {
+    private final Gpt model;
+    private final long seed;
+    private final NDManager optimizerMemory;
+    private final Map<String, NDArray[]> moments = new LinkedHashMap<>(); // name -> {m, v}
+    private long step;
+    private int pendingMicroBatches;
+
+    private TrainingClient(Gpt model, long seed) {
+        this.model = model;
+        this.seed = seed;
+        this.optimizerMemory = Torch.engine().newBaseManager(model.device());
+    }
+
+    /** A new model from {@code config}, initialised from {@code seed}; the seed also drives dropout. */
+    public static TrainingClient create(GptConfig config, long seed) {
+        return new TrainingClient(Gpt.create(config, seed), seed);
+    }
+
+    /** Trains an existing model (the client owns it from now on and closes it). */
+    public static TrainingClient of(Gpt model, long seed) {
+        return new TrainingClient(model, seed);
+    }
+
+    public Gpt model() {
+        return model;
+    }
+
+    public GptConfig config() {
+        return model.config();
+    }
+
+    /** Optimizer steps taken. */
+    public long step() {
+        return step;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /** Cross-entropy on next-token targets, every token weighted 1. Inputs and targets are (rows × T), row-major. */
+    public Results.ForwardBackward forwardBackward(int[] inputs, int[] targets, int rows) {
+        float[] ones = new float[targets.length];
+        Arrays.fill(ones, 1f);
+        return forwardBackward(inputs, targets, ones, rows, LossFn.crossEntropy(), Map.of());
+    }
+
+    /**
+     * Computes {@code loss} on a batch and accumulates its gradients.
+     *
+     * @param inputs  (rows × T) token ids, row-major
+     * @param targets (rows × T) the token each position should predict
+     * @param weights (rows × T) per-token weights (0 masks a token out)
+     * @param extra   further per-token inputs for the loss, by name, each (rows × T)
+     */
+    public Results.ForwardBackward forwardBackward(int[] inputs, int[] targets, float[] weights, int rows, LossFn loss,
+                                                   Map<String, float[]> extra) {
+        String fn = "forwardBackward";
+        requireRows(fn, "inputs", inputs.length, rows);
+        requireSize(fn, "targets", targets.length, inputs.length);
+        requireSize(fn, "weights", weights.length, inputs.length);
+        extra.forEach((name, v) -> requireSize(fn, "extra '" + name + "'", v.length, inputs.length));
+        int t = inputs.length / rows;
+        requireContext(fn, t);
+        long counted = 0;
+        for (float w : weights) {
+            if (!Float.isFinite(w) || w < 0) {
+                throw new IllegalArgumentException(fn + ": weights must be finite and >= 0, got " + w);
+            }
+            counted += w > 0 ? 1 : 0;
+        }
+        if (counted == 0) {
+            throw new IllegalArgumentException(fn + ": every weight is 0, so there is no token to learn from");
+        }
+        Engine engine = Torch.engine();
+        try (NDScope scope = new NDScope(); GradientCollector collector = engine.newGradientCollector()) {
+            scope.suppressNotUsedWarning();
+            NDArray logprobs = targetLogprobs(inputs, targets, rows, t, new Dropout(config().dropout(), seed, step
+                    * 1_000_003L + pendingMicroBatches));
+            Shape bt = new Shape(rows, t);
+            Map<String, NDArray> extraArrays = new LinkedHashMap<>();
+            extra.forEach((name, v) -> extraArrays.put(name, floats(v, bt)));
+            NDArray value = loss.loss(new LossFn.Inputs(logprobs, floats(weights, bt), extraArrays));
+            if (value.getShape().size() != 1) {
+                throw new IllegalArgumentException(fn + ": the loss must be a scalar, got shape " + value.getShape());
+            }
+            double lossValue = value.getFloat();
+            if (!Double.isFinite(lossValue)) {
+                throw new IllegalStateException(fn + ": the loss is " + lossValue + " at step " + step
+                        + "; no gradients were accumulated");
+            }
+            collector.backward(value);
+            pendingMicroBatches++;
+            return new Results.ForwardBackward(lossValue, logprobs.toFloatArray(), counted);
+        }
+    }
+
+    /** (B, T) log-probabilities of the targets; dropout null for evaluation. */
+    private NDArray targetLogprobs(int[] inputs, int[] targets, int rows, int t, Dropout dropout) {
+        NDArray logits = model.forward(model.tokens(inputs, rows), null, dropout); // (B, T, V)
+        NDArray targetIds = model.tokens(targets, rows).expandDims(2);            // (B, T, 1)
+        return logits.logSoftmax(2).gather(targetIds, 2).squeeze(2);              // (B, T)
+    }
+
+    /**
+     * Applies the gradients accumulated since the last step, averaged over the forwardBackward calls, with AdamW;
+     * clips them to {@code params.gradClipNorm()} first; then zeroes them.
+     */
+    public Results.OptimStep optimStep(AdamW params) {
+        if (pendingMicroBatches == 0) {
+            throw new IllegalStateException("optimStep: no gradients; call forwardBackward first");
+        }
+        int k = pendingMicroBatches;
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray sumSquares = null;
+            for (NDArray p : model.parameters().values()) {
+                NDArray s = p.getGradient().square().sum();
+                sumSquares = sumSquares == null ? s : sumSquares.add(s);
+            }
+            double gradNorm = Math.sqrt(sumSquares.getFloat()) / k;
+            if (!Double.isFinite(gradNorm)) {
+                zeroGradients();
+                pendingMicroBatches = 0;
+                throw new IllegalStateException("optimStep: the gradient norm is " + gradNorm + " at step " + step
+                        + "; the step was skipped and the gradients zeroed");
+            }
+            boolean clipped = params.gradClipNorm() > 0 && gradNorm > params.gradClipNorm();
+            double rescale = (clipped ? params.gradClipNorm() / (gradNorm + 1e-6) : 1.0) / k;
+            long t = step + 1;
+            double bc1 = 1 - Math.pow(params.beta1(), t);
+            double bc2 = 1 - Math.pow(params.beta2(), t);
+            // DJL's fused update: w -= lrBC·m/(√v + eps') + lr·wd·w; with lrBC = lr·√bc2/bc1 and eps' = eps·√bc2 it is
+            // exactly torch.optim.AdamW's bias-corrected step.
+            float lrCorrected = (float) (params.learningRate() * Math.sqrt(bc2) / bc1);
+            float eps = (float) (params.eps() * Math.sqrt(bc2));
+            for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
+                NDArray w = e.getValue();
+                NDArray[] mv = moments.computeIfAbsent(e.getKey(), name -> new NDArray[] {
+                        optimizerMemory.zeros(w.getShape()), optimizerMemory.zeros(w.getShape())});
+                float decay = w.getShape().dimension() >= 2 ? (float) params.weightDecay() : 0f;
+                NDArray g = w.getGradient();
+                w.getNDArrayInternal().adamUpdate(new NDList(w, g, mv[0], mv[1]), new NDList(w),
+                        (float) params.learningRate(), lrCorrected, decay, (float) rescale, -1f,
+                        (float) params.beta1(), (float) params.beta2(), eps, false, true);
+            }
+            zeroGradients();
+            pendingMicroBatches = 0;
+            step++;
+            return new Results.OptimStep(step, params.learningRate(), gradNorm, clipped, k);
+        }
+    }
+
+    private void zeroGradients() {
+        for (NDArray p : model.parameters().values()) {
+            JniUtils.zeroGrad((PtNDArray) p);
+        }
+    }
+
+    /** Log-probability of each token given those before it: element 0 is NaN (nothing precedes it). */
+    public float[] computeLogprobs(int[] tokens) {
+        if (tokens.length < 2) {
+            throw new IllegalArgumentException("computeLogprobs: needs at least 2 tokens, got " + tokens.length);
+        }
+        requireContext("computeLogprobs", tokens.length - 1);
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            float[] lp = targetLogprobs(Arrays.copyOf(tokens, tokens.length - 1),
+                    Arrays.copyOfRange(tokens, 1, tokens.length), 1, tokens.length - 1, null).toFloatArray();
+            float[] out = new float[tokens.length];
+            out[0] = Float.NaN;
+            System.arraycopy(lp, 0, out, 1, lp.length);
+            return out;
+        }
+    }
+
+    /**
+     * Mean cross-entropy over evaluation batches (each {rows × T inputs, targets}), and bits per byte.
+     *
+     * @param bytesPerToken UTF-8 bytes per token of the tokenizer on this text (1 for bytes)
+     */
+    public Results.Evaluation evaluate(List<int[][]> batches, int rows, double bytesPerToken) {
+        if (batches.isEmpty()) {
+            throw new IllegalArgumentException("evaluate: no batches");
+        }
+        if (!(bytesPerToken > 0)) {
+            throw new IllegalArgumentException("evaluate: bytesPerToken must be > 0, got " + bytesPerToken);
+        }
+        double sum = 0;
+        long n = 0;
+        for (int[][] batch : batches) {
+            requireRows("evaluate", "inputs", batch[0].length, rows);
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDArray lp = targetLogprobs(batch[0], batch[1], rows, batch[0].length / rows, null);
+                sum -= lp.sum().getFloat();
+                n += batch[0].length;
+            }
+        }
+        double loss = sum / n;
+        return new Results.Evaluation(loss, loss / Math.log(2) / bytesPerToken, n);
+    }
+
+    /**
+     * {@code n} continuations of {@code prompt}, sampled together as one batch. With {@code params.kvCache()} each
+     * step feeds only the new token; without it the whole sequence is recomputed (the slow reference).
+     */
+    public List<Results.Sample> sample(int[] prompt, SamplingParams params, int n) {
+        String fn = "sample";
+        if (prompt.length == 0) {
+            throw new IllegalArgumentException(fn + ": the prompt must have at least 1 token");
+        }
+        if (n < 1) {
+            throw new IllegalArgumentException(fn + ": n must be >= 1, got " + n);
+        }
+        int context = config().contextLength();
+        if (prompt.length + params.maxTokens() > context) {
+            throw new IllegalArgumentException(fn + ": the prompt (" + prompt.length + " tokens) + maxTokens ("
+                    + params.maxTokens() + ") exceeds contextLength " + context);
+        }
+        SplittableRandom[] rngs = new SplittableRandom[n];
+        for (int i = 0; i < n; i++) {
+            rngs[i] = new SplittableRandom(params.seed() * 0x9E3779B97F4A7C15L + i);
+        }
+        int v = config().vocabSize();
+        int[][] out = new int[n][params.maxTokens()];
+        float[][] lps = new float[n][params.maxTokens()];
+        int[] lengths = new int[n];
+        boolean[] stopped = new boolean[n];
+        int[] sequence = new int[n * (prompt.length + params.maxTokens())];
+        int width = prompt.length + params.maxTokens();
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(prompt, 0, sequence, i * width, prompt.length);
+        }
+        try (KvCache cache = params.kvCache() ? new KvCache(model) : null) {
+            int fed = 0; // positions already in the cache
+            int len = prompt.length;
+            for (int s = 0; s < params.maxTokens(); s++) {
+                float[] logits;
+                try (NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    int from = params.kvCache() ? fed : 0;
+                    int[] feed = new int[n * (len - from)];
+                    for (int i = 0; i < n; i++) {
+                        System.arraycopy(sequence, i * width + from, feed, i * (len - from), len - from);
+                    }
+                    NDArray all = model.forward(model.tokens(feed, n), cache, null); // (n, len - from, V)
+                    logits = all.get(":, -1, :").toFloatArray(); // (n, V)
+                    fed = len;
+                }
+                for (int i = 0; i < n; i++) {
+                    if (stopped[i]) {
+                        sequence[i * width + len] = sequence[i * width + len - 1]; // padding, never read back
+                        continue;
+                    }
+                    float[] row = Arrays.copyOfRange(logits, i * v, (i + 1) * v);
+                    int token = Sampling.draw(row, params, rngs[i]);
+                    sequence[i * width + len] = token;
+                    out[i][lengths[i]] = token;
+                    lps[i][lengths[i]] = (float) Sampling.logSoftmaxAt(row, token);
+                    lengths[i]++;
+                    if (Sampling.endsWithStop(out[i], lengths[i], params.stop())) {
+                        stopped[i] = true;
+                    }
+                }
+                len++;
+                if (allTrue(stopped)) {
+                    break;
+                }
+            }
+        }
+        List<Results.Sample> samples = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            samples.add(new Results.Sample(Arrays.copyOf(out[i], lengths[i]), Arrays.copyOf(lps[i], lengths[i]),
+                    stopped[i] ? "stop" : "length"));
+        }
+        return samples;
+    }
+
+    private static boolean allTrue(boolean[] b) {
+        for (boolean x : b) {
+            if (!x) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Weights, optimizer moments, step, seed and the caller's extra state (e.g. the data position), atomically. */
+    public void saveState(Path dir, Map<String, String> extra) {
+        Map<String, float[]> m = new LinkedHashMap<>();
+        Map<String, float[]> v = new LinkedHashMap<>();
+        moments.forEach((name, mv) -> {
+            m.put(name, mv[0].toFloatArray());
+            v.put(name, mv[1].toFloatArray());
+        });
+        Checkpoint.write(dir, config(), model.snapshot(), m, v, step, seed, extra);
+    }
+
+    /** Restores what {@link #saveState} wrote; returns its extra state. The configuration must match. */
+    public Map<String, String> loadState(Path dir) {
+        Checkpoint c = Checkpoint.read(dir);
+        if (!c.config().equals(config())) {
+            throw new IllegalArgumentException("loadState(" + dir + "): the checkpoint's configuration " + c.config()
+                    + " differs from this model's " + config());
+        }
+        if (pendingMicroBatches != 0) {
+            throw new IllegalStateException("loadState: " + pendingMicroBatches
+                    + " forwardBackward call(s) are pending; call optimStep first or start a new client");
+        }
+        model.restore(c.weights());
+        moments.values().forEach(mv -> {
+            mv[0].close();
+            mv[1].close();
+        });
+        moments.clear();
+        c.firstMoments().forEach((name, values) -> {
+            NDArray w = model.parameters().get(name);
+            if (w == null) {
+                throw new IllegalArgumentException("loadState(" + dir + "): optimizer state for unknown parameter '"
+                        + name + "'");
+            }
+            moments.put(name, new NDArray[] {optimizerMemory.create(values, w.getShape()),
+                    optimizerMemory.create(c.secondMoments().get(name), w.getShape())});
+        });
+        step = c.step();
+        return c.extra();
+    }
+
+    /** The weights alone (for inference), atomically. */
+    public void saveWeights(Path dir) {
+        Checkpoint.write(dir, config(), model.snapshot(), Map.of(), Map.of(), step, seed, Map.of());
+    }
+
+    private NDArray floats(float[] v, Shape shape) {
+        return model.parameters().get("wte").getManager().create(v, shape);
+    }
+
+    private static void requireRows(String fn, String name, int length, int rows) {
+        if (rows < 1 || length == 0 || length % rows != 0) {
+            throw new IllegalArgumentException(fn + ": " + name + " must hold rows × T tokens with rows >= 1, got "
+                    + length + " tokens for rows=" + rows);
+        }
+    }
+
+    private static void requireSize(String fn, String name, int length, int expected) {
+        if (length != expected) {
+            throw new IllegalArgumentException(fn + ": " + name + " must have " + expected + " values (one per input"
+                    + " token), got " + length);
+        }
+    }
+
+    private void requireContext(String fn, int t) {
+        if (t > config().contextLength()) {
+            throw new IllegalArgumentException(fn + ": sequences of " + t + " tokens exceed contextLength "
+                    + config().contextLength());
+        }
+    }
+
+    @Override
+    public void close() {
+        optimizerMemory.close();
+        model.close();
+    }
+}
