@@ -171,8 +171,11 @@ public final class TrainingClient implements AutoCloseable {
             float eps = (float) (params.eps() * Math.sqrt(bc2));
             for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
                 NDArray w = e.getValue();
-                NDArray[] mv = moments.computeIfAbsent(e.getKey(), name -> new NDArray[] {
-                        optimizerMemory.zeros(w.getShape()), optimizerMemory.zeros(w.getShape())});
+                NDArray[] mv = moments.computeIfAbsent(e.getKey(), name -> {
+                    NDArray[] zeros = {optimizerMemory.zeros(w.getShape()), optimizerMemory.zeros(w.getShape())};
+                    NDScope.unregister(zeros); // optimizer state outlives the step
+                    return zeros;
+                });
                 float decay = w.getShape().dimension() >= 2 ? (float) params.weightDecay() : 0f;
                 NDArray g = w.getGradient();
                 w.getNDArrayInternal().adamUpdate(new NDList(w, g, mv[0], mv[1]), new NDList(w),
