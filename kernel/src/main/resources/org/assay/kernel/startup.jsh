@@ -9,7 +9,7 @@ import java.io.*;
 import java.nio.file.*;
 import java.time.*;
 import org.assay.display.*;
-import org.assay.kernel.LiveChart;
+import org.assay.lib.viz.LiveChart;
 import static org.assay.kernel.Notebook.*;
 import org.assay.scaling.*;
 import org.assay.scaling.viz.*;

@@ -104,6 +104,33 @@ public final class Torch {
         return Runtime.getRuntime().availableProcessors();
     }
 
+    private static double peak;
+
+    /**
+     * The machine's measured float32 matmul peak in FLOP/s, the denominator of MFU: the best of repeated
+     * 1024×1024 by 1024×1024 products (2·1024³ FLOPs each) on {@link #device()}, measured once per JVM (~0.5 s).
+     */
+    public static synchronized double matmulPeakFlops() {
+        if (peak > 0) {
+            return peak;
+        }
+        int n = 1024;
+        try (ai.djl.ndarray.NDManager m = engine().newBaseManager(device())) {
+            ai.djl.ndarray.NDArray a = m.randomUniform(-1, 1, new ai.djl.ndarray.types.Shape(n, n));
+            ai.djl.ndarray.NDArray b = m.randomUniform(-1, 1, new ai.djl.ndarray.types.Shape(n, n));
+            double best = Double.MAX_VALUE;
+            for (int i = 0; i < 12; i++) {
+                long t0 = System.nanoTime();
+                try (ai.djl.ndarray.NDArray c = a.matMul(b)) {
+                    c.getFloat(0, 0); // waits for the result (GPU)
+                }
+                best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+            }
+            peak = 2.0 * n * n * n / best;
+        }
+        return peak;
+    }
+
     /** What a run records about where it ran. */
     public record Info(String djlVersion, String engine, String engineVersion, String device, int threads) {
     }

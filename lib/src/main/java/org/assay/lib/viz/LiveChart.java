@@ -1,4 +1,4 @@
-package org.assay.kernel;
+package org.assay.lib.viz;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,0 +1,206 @@
+package org.assay.lib.runs;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.assay.lib.engine.Torch;
+
+/**
+ * One run's directory: {@code config.json} (what was run), {@code env.json} (where: Java, DJL and engine versions,
+ * device, threads, seed, git commit), {@code metrics.jsonl} (one JSON object per step, appended and flushed as it
+ * is written, so a crash loses at most the line being written) and {@code checkpoints/}. JSON files are written
+ * atomically (temporary file, then rename).
+ */
+public final class RunDir implements AutoCloseable {
+    static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+    private static final Gson LINE = new GsonBuilder().serializeSpecialFloatingPointValues().create();
+
+    private final Path dir;
+    private final BufferedWriter metrics;
+
+    private RunDir(Path dir, BufferedWriter metrics) {
+        this.dir = dir;
+        this.metrics = metrics;
+    }
+
+    /** A new run {@code root/name}; fails if that run already has metrics (resume it instead). */
+    public static RunDir create(Path root, String name, Map<String, Object> config, long seed) {
+        if (name == null || name.isBlank() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
+            throw new IllegalArgumentException("RunDir.create: name must be a plain directory name, got '" + name
+                    + "'");
+        }
+        Path dir = root.resolve(name);
+        if (Files.exists(dir.resolve("metrics.jsonl"))) {
+            throw new IllegalArgumentException("RunDir.create: run " + dir + " already exists; choose another name or"
+                    + " resume it with RunDir.resume");
+        }
+        try {
+            Files.createDirectories(dir.resolve("checkpoints"));
+            writeJson(dir.resolve("config.json"), config);
+            writeJson(dir.resolve("env.json"), environment(seed));
+            return new RunDir(dir, Files.newBufferedWriter(dir.resolve("metrics.jsonl"), StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+        } catch (IOException e) {
+            throw new UncheckedIOException("RunDir.create(" + dir + "): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reopens a run to continue it from optimizer step {@code fromStep}: metric lines of later steps (logged after
+     * the checkpoint being resumed) and a partial last line (a crash while writing) are dropped, so the file reads
+     * as one continuous run.
+     */
+    public static RunDir resume(Path dir, long fromStep) {
+        Path file = dir.resolve("metrics.jsonl");
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("RunDir.resume: " + dir + " has no metrics.jsonl");
+        }
+        try {
+            List<String> kept = new ArrayList<>();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                Map<String, Object> m = parseLine(line);
+                if (m != null && ((Number) m.getOrDefault("step", 0)).longValue() <= fromStep) {
+                    kept.add(line);
+                }
+            }
+            Path tmp = Files.createTempFile(dir, "metrics", ".tmp");
+            Files.write(tmp, kept, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return new RunDir(dir, Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND));
+        } catch (IOException e) {
+            throw new UncheckedIOException("RunDir.resume(" + dir + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** A line of metrics.jsonl as a map, or null if it is not a complete JSON object. */
+    static Map<String, Object> parseLine(String line) {
+        if (line.isBlank()) {
+            return null;
+        }
+        try {
+            return LINE.fromJson(line, new com.google.gson.reflect.TypeToken<LinkedHashMap<String, Object>>() { }
+                    .getType());
+        } catch (com.google.gson.JsonParseException e) {
+            return null;
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path checkpoints() {
+        return dir.resolve("checkpoints");
+    }
+
+    /** Appends one step's metrics and flushes. */
+    public synchronized void log(Map<String, ?> step) {
+        try {
+            metrics.write(LINE.toJson(step));
+            metrics.write('\n');
+            metrics.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("RunDir.log(" + dir + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes {@code name} in the run directory atomically (e.g. a summary). */
+    public void writeJson(String name, Object value) {
+        try {
+            writeJson(dir.resolve(name), value);
+        } catch (IOException e) {
+            throw new UncheckedIOException("RunDir.writeJson(" + name + "): " + e.getMessage(), e);
+        }
+    }
+
+    static void writeJson(Path file, Object value) throws IOException {
+        Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+        try {
+            Files.writeString(tmp, GSON.toJson(value), StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    static Map<String, Object> environment(long seed) {
+        Map<String, Object> env = new LinkedHashMap<>();
+        env.put("java", System.getProperty("java.version"));
+        env.put("java_vendor", System.getProperty("java.vendor"));
+        env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch"));
+        Torch.Info info = Torch.info();
+        env.put("djl", info.djlVersion());
+        env.put("engine", info.engine() + " " + info.engineVersion());
+        env.put("device", info.device());
+        env.put("threads", info.threads());
+        env.put("seed", seed);
+        env.put("git_commit", gitCommit(Path.of("").toAbsolutePath()));
+        return env;
+    }
+
+    /** The commit checked out in the repository containing {@code from}, read from .git without running git. */
+    static String gitCommit(Path from) {
+        for (Path p = from; p != null; p = p.getParent()) {
+            Path git = p.resolve(".git");
+            try {
+                if (Files.isRegularFile(git)) { // a worktree: "gitdir: <path>"
+                    String line = Files.readString(git).trim();
+                    if (line.startsWith("gitdir:")) {
+                        git = p.resolve(line.substring(7).trim());
+                    }
+                }
+                if (Files.isDirectory(git)) {
+                    String head = Files.readString(git.resolve("HEAD")).trim();
+                    if (!head.startsWith("ref:")) {
+                        return head;
+                    }
+                    String ref = head.substring(4).trim();
+                    for (Path base : List.of(git, commonDir(git))) {
+                        Path refFile = base.resolve(ref);
+                        if (Files.isRegularFile(refFile)) {
+                            return Files.readString(refFile).trim();
+                        }
+                        Path packed = base.resolve("packed-refs");
+                        if (Files.isRegularFile(packed)) {
+                            for (String l : Files.readAllLines(packed)) {
+                                if (l.endsWith(" " + ref)) {
+                                    return l.substring(0, l.indexOf(' '));
+                                }
+                            }
+                        }
+                    }
+                    return null;
+                }
+            } catch (IOException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private static Path commonDir(Path git) throws IOException {
+        Path common = git.resolve("commondir");
+        return Files.isRegularFile(common) ? git.resolve(Files.readString(common).trim()).normalize() : git;
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            metrics.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("RunDir.close(" + dir + "): " + e.getMessage(), e);
+        }
+    }
+}
