@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,8 +48,7 @@ public final class RunDir implements AutoCloseable {
             Files.createDirectories(dir.resolve("checkpoints"));
             writeJson(dir.resolve("config.json"), config);
             writeJson(dir.resolve("env.json"), environment(seed));
-            return new RunDir(dir, Files.newBufferedWriter(dir.resolve("metrics.jsonl"), StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+            return new RunDir(dir, appender(dir.resolve("metrics.jsonl")));
         } catch (IOException e) {
             throw new UncheckedIOException("RunDir.create(" + dir + "): " + e.getMessage(), e);
         }
@@ -75,12 +73,21 @@ public final class RunDir implements AutoCloseable {
                 }
             }
             Path tmp = Files.createTempFile(dir, "metrics", ".tmp");
-            Files.write(tmp, kept, StandardCharsets.UTF_8);
+            writeUtf8(tmp, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return new RunDir(dir, Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND));
+            return new RunDir(dir, appender(file));
         } catch (IOException e) {
             throw new UncheckedIOException("RunDir.resume(" + dir + "): " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A FileOutputStream in append mode rather than an NIO channel: a thread interrupt (the notebook's stop button)
+     * closes channels, and must not cost the run its metrics file.
+     */
+    private static BufferedWriter appender(Path file) throws IOException {
+        return new BufferedWriter(new java.io.OutputStreamWriter(new java.io.FileOutputStream(file.toFile(), true),
+                StandardCharsets.UTF_8));
     }
 
     /** A line of metrics.jsonl as a map, or null if it is not a complete JSON object. */
@@ -127,10 +134,16 @@ public final class RunDir implements AutoCloseable {
     static void writeJson(Path file, Object value) throws IOException {
         Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
         try {
-            Files.writeString(tmp, GSON.toJson(value), StandardCharsets.UTF_8);
+            writeUtf8(tmp, GSON.toJson(value));
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void writeUtf8(Path file, String text) throws IOException {
+        try (java.io.FileOutputStream out = new java.io.FileOutputStream(file.toFile())) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
         }
     }
 

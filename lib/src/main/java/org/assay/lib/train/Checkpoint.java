@@ -53,7 +53,7 @@ record Checkpoint(GptConfig config, long step, long seed, Map<String, String> ex
             state.put("seed", seed);
             state.put("config", config);
             state.put("extra", extra);
-            Files.writeString(tmp.resolve("state.json"), GSON.toJson(state));
+            writeUtf8(tmp.resolve("state.json"), GSON.toJson(state));
             writeTensors(tmp.resolve("weights.bin"), weights);
             if (!m.isEmpty()) {
                 Map<String, float[]> both = new LinkedHashMap<>();
@@ -122,7 +122,10 @@ record Checkpoint(GptConfig config, long step, long seed, Map<String, String> ex
     }
 
     private static void writeTensors(Path file, Map<String, float[]> tensors) throws IOException {
-        try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+        // FileOutputStream, not an NIO channel: a thread interrupt (the notebook's stop button) must not abort the
+        // checkpoint that the interrupt asked for.
+        try (java.io.FileOutputStream fos = new java.io.FileOutputStream(file.toFile());
+             OutputStream raw = new BufferedOutputStream(fos, 1 << 16)) {
             CRC32 crc = new CRC32();
             DataOutputStream out = new DataOutputStream(new CheckedOutputStream(raw, crc));
             out.writeInt(MAGIC);
@@ -136,16 +139,24 @@ record Checkpoint(GptConfig config, long step, long seed, Map<String, String> ex
                 }
             }
             out.flush();
-            new DataOutputStream(raw).writeLong(crc.getValue());
+            DataOutputStream tail = new DataOutputStream(raw);
+            tail.writeLong(crc.getValue());
+            tail.flush();
+            fos.getFD().sync();
         }
-        try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
-            channel.force(true);
+    }
+
+    /** Writes text with a FileOutputStream (not interruptible) and syncs it to disk. */
+    static void writeUtf8(Path file, String text) throws IOException {
+        try (java.io.FileOutputStream fos = new java.io.FileOutputStream(file.toFile())) {
+            fos.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            fos.getFD().sync();
         }
     }
 
     private static Map<String, float[]> readTensors(String fn, Path file) throws IOException {
         long size = Files.size(file);
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+        try (InputStream raw = new BufferedInputStream(new java.io.FileInputStream(file.toFile()), 1 << 16)) {
             CRC32 crc = new CRC32();
             DataInputStream in = new DataInputStream(new CheckedInputStream(raw, crc));
             if (in.readInt() != MAGIC || in.readInt() != VERSION) {

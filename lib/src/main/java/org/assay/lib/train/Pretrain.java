@@ -1,0 +1,267 @@
+package org.assay.lib.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.assay.display.Display;
+import org.assay.display.Progress;
+import org.assay.lib.engine.Torch;
+import org.assay.lib.model.GptConfig;
+import org.assay.lib.runs.RunDir;
+import org.assay.lib.viz.LiveChart;
+
+/**
+ * A ready pretraining loop for when the loop is not the point: AdamW with warmup and cosine (or
+ * warmup-stable-decay) learning rates, gradient accumulation, periodic evaluation and checkpoints, every step's
+ * metrics in the run directory, and in a notebook a progress bar and a live loss chart. An interrupt (the kernel's
+ * stop button) ends it after the current step with a checkpoint written; {@link #resume} continues a run from its
+ * latest checkpoint, bit-identically on CPU.
+ *
+ * <p>The loop it runs is the one a notebook can write from the primitives:
+ * <pre>{@code
+ * for (long step = 0; step < steps; step++) {
+ *     for (int k = 0; k < accumulation; k++) { var b = data.train(step * accumulation + k);
+ *                                             client.forwardBackward(b[0], b[1], data.rows()); }
+ *     client.optimStep(adam.withLearningRate(schedule.at(step)));
+ * }
+ * }</pre>
+ */
+public final class Pretrain {
+    private Pretrain() {
+    }
+
+    /**
+     * @param model            the model to train from scratch
+     * @param steps            optimizer steps
+     * @param gradAccumulation micro-batches per optimizer step
+     * @param optimizer        AdamW; its learning rate is the peak of the schedule
+     * @param schedule         {@code "cosine"} (warmup then cosine to minLrRatio·peak), {@code "wsd"}
+     *                         (warmup-stable-decay, the last 20% decaying) or {@code "constant"}
+     * @param warmupSteps      linear warmup steps
+     * @param minLrRatio       final learning rate as a fraction of the peak
+     * @param evalEvery        evaluate every this many steps (and at the end); 0 only at the end
+     * @param evalBatches      validation batches per evaluation
+     * @param checkpointEvery  write a checkpoint every this many steps (and at the end); 0 only at the end
+     * @param seed             model initialisation and dropout
+     */
+    public record Config(GptConfig model, long steps, int gradAccumulation, AdamW optimizer, String schedule,
+                         long warmupSteps, double minLrRatio, int evalEvery, int evalBatches, int checkpointEvery,
+                         long seed) {
+        public Config {
+            require(model != null, "model must be set", "null");
+            require(steps >= 1, "steps must be >= 1", String.valueOf(steps));
+            require(gradAccumulation >= 1, "gradAccumulation must be >= 1", String.valueOf(gradAccumulation));
+            require(optimizer != null, "optimizer must be set", "null");
+            require(schedule != null && java.util.List.of("cosine", "wsd", "constant").contains(schedule),
+                    "schedule must be cosine, wsd or constant", String.valueOf(schedule));
+            require(warmupSteps >= 0 && warmupSteps <= steps, "warmupSteps must be in [0, steps]",
+                    String.valueOf(warmupSteps));
+            require(minLrRatio >= 0 && minLrRatio <= 1, "minLrRatio must be in [0, 1]", String.valueOf(minLrRatio));
+            require(evalEvery >= 0 && evalBatches >= 1 && checkpointEvery >= 0,
+                    "evalEvery and checkpointEvery must be >= 0 and evalBatches >= 1",
+                    "evalEvery=" + evalEvery + ", evalBatches=" + evalBatches + ", checkpointEvery=" + checkpointEvery);
+        }
+
+        private static void require(boolean ok, String constraint, String got) {
+            if (!ok) {
+                throw new IllegalArgumentException("Pretrain.Config: " + constraint + ", got " + got);
+            }
+        }
+
+        /** Cosine schedule with 5% warmup to a tenth of the peak, evaluation and checkpoints every 10% of the run. */
+        public static Config of(GptConfig model, long steps) {
+            long tenth = Math.max(1, steps / 10);
+            return new Config(model, steps, 1, AdamW.defaults(), "cosine", Math.max(1, steps / 20), 0.1,
+                    (int) tenth, 4, (int) tenth, 0);
+        }
+
+        public Config withSteps(long n) {
+            long tenth = Math.max(1, n / 10);
+            return new Config(model, n, gradAccumulation, optimizer, schedule, Math.min(warmupSteps, n), minLrRatio,
+                    (int) tenth, evalBatches, (int) tenth, seed);
+        }
+
+        public Config withOptimizer(AdamW a) {
+            return new Config(model, steps, gradAccumulation, a, schedule, warmupSteps, minLrRatio, evalEvery,
+                    evalBatches, checkpointEvery, seed);
+        }
+
+        public Config withSchedule(String s, long warmup, double minRatio) {
+            return new Config(model, steps, gradAccumulation, optimizer, s, warmup, minRatio, evalEvery, evalBatches,
+                    checkpointEvery, seed);
+        }
+
+        public Config withGradAccumulation(int k) {
+            return new Config(model, steps, k, optimizer, schedule, warmupSteps, minLrRatio, evalEvery, evalBatches,
+                    checkpointEvery, seed);
+        }
+
+        public Config withEvaluation(int every, int batches) {
+            return new Config(model, steps, gradAccumulation, optimizer, schedule, warmupSteps, minLrRatio, every,
+                    batches, checkpointEvery, seed);
+        }
+
+        public Config withCheckpointEvery(int every) {
+            return new Config(model, steps, gradAccumulation, optimizer, schedule, warmupSteps, minLrRatio, evalEvery,
+                    evalBatches, every, seed);
+        }
+
+        public Config withSeed(long s) {
+            return new Config(model, steps, gradAccumulation, optimizer, schedule, warmupSteps, minLrRatio, evalEvery,
+                    evalBatches, checkpointEvery, s);
+        }
+
+        LrSchedule lrSchedule() {
+            double peak = optimizer.learningRate();
+            return switch (schedule) {
+                case "cosine" -> LrSchedule.warmupCosine(peak, warmupSteps, steps, peak * minLrRatio);
+                case "wsd" -> LrSchedule.warmupStableDecay(peak, warmupSteps, steps, 0.2, peak * minLrRatio);
+                default -> LrSchedule.constant(peak);
+            };
+        }
+    }
+
+    /**
+     * @param runDir        where the run was written
+     * @param steps         optimizer steps taken
+     * @param tokens        training tokens seen
+     * @param flops         training FLOPs ({@link GptConfig#trainingFlopsPerToken()} × tokens)
+     * @param loss          last training loss
+     * @param valLoss       last validation loss (nats/token)
+     * @param valBpb        last validation bits per byte
+     * @param interrupted   stopped early by an interrupt (a checkpoint was written)
+     * @param seconds       wall time of this call
+     */
+    public record Result(Path runDir, long steps, long tokens, double flops, double loss, double valLoss,
+                         double valBpb, boolean interrupted, double seconds) {
+    }
+
+    /** Trains a new run {@code runsRoot/name}. */
+    public static Result run(Config config, TokenBatches data, Path runsRoot, String name) {
+        Map<String, Object> stored = new LinkedHashMap<>();
+        stored.put("pretrain", config);
+        stored.put("rows", data.rows());
+        stored.put("parameters", config.model().parameters());
+        stored.put("non_embedding_parameters", config.model().nonEmbeddingParameters());
+        stored.put("flops_per_token", config.model().trainingFlopsPerToken());
+        try (RunDir run = RunDir.create(runsRoot, name, stored, config.seed());
+             TrainingClient client = TrainingClient.create(config.model(), config.seed())) {
+            return loop(config, data, run, client);
+        }
+    }
+
+    /** Continues the run in {@code runDir} from its latest checkpoint, with the same configuration and data. */
+    public static Result resume(Path runDir, Config config, TokenBatches data) {
+        Path latest = latestCheckpoint(runDir);
+        try (TrainingClient client = TrainingClient.create(config.model(), config.seed())) {
+            client.loadState(latest);
+            try (RunDir run = RunDir.resume(runDir, client.step())) {
+                return loop(config, data, run, client);
+            }
+        }
+    }
+
+    /** The checkpoint of the highest step under {@code runDir/checkpoints}. */
+    public static Path latestCheckpoint(Path runDir) {
+        Path dir = runDir.resolve("checkpoints");
+        try (Stream<Path> s = Files.isDirectory(dir) ? Files.list(dir) : Stream.empty()) {
+            return s.filter(p -> p.getFileName().toString().matches("step-\\d+")
+                            && Files.isRegularFile(p.resolve("state.json")))
+                    .max(java.util.Comparator.comparing(p -> p.getFileName().toString()))
+                    .orElseThrow(() -> new IllegalArgumentException("Pretrain.resume: " + runDir
+                            + " has no checkpoint to resume from"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Pretrain.resume(" + runDir + "): " + e.getMessage(), e);
+        }
+    }
+
+    private static Result loop(Config config, TokenBatches data, RunDir run, TrainingClient client) {
+        GptConfig model = config.model();
+        LrSchedule schedule = config.lrSchedule();
+        double flopsPerToken = model.trainingFlopsPerToken();
+        double peak = Torch.matmulPeakFlops();
+        long start = System.nanoTime();
+        long first = client.step();
+        long tokens = first * config.gradAccumulation() * (long) data.rows() * model.contextLength();
+        double loss = Double.NaN;
+        double valLoss = Double.NaN;
+        double valBpb = Double.NaN;
+        boolean interrupted = false;
+        boolean live = Display.isInteractive();
+        String title = run.dir().getFileName().toString();
+        try (Progress bar = Progress.start("pretrain " + title, config.steps());
+             LiveChart chart = live ? LiveChart.of(title, "tokens", "loss (nats/token)") : null) {
+            bar.set(first);
+            for (long step = first; step < config.steps(); step++) {
+                if (Thread.interrupted()) { // cleared, so the final checkpoint's IO is not interrupted itself
+                    interrupted = true;
+                    break;
+                }
+                long t0 = System.nanoTime();
+                double sum = 0;
+                int t = 0;
+                for (int k = 0; k < config.gradAccumulation(); k++) {
+                    int[][] b = data.train(step * config.gradAccumulation() + k);
+                    t = b[0].length / data.rows();
+                    sum += client.forwardBackward(b[0], b[1], data.rows()).loss();
+                    tokens += b[0].length;
+                }
+                double lr = schedule.at(step);
+                Results.OptimStep s = client.optimStep(config.optimizer().withLearningRate(lr));
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                loss = sum / config.gradAccumulation();
+                double tokensPerSec = (double) config.gradAccumulation() * data.rows() * t / seconds;
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("step", s.step());
+                m.put("tokens", tokens);
+                m.put("flops", tokens * flopsPerToken);
+                m.put("loss", loss);
+                m.put("lr", lr);
+                m.put("grad_norm", s.gradNorm());
+                m.put("tokens_per_sec", tokensPerSec);
+                m.put("mfu", tokensPerSec * flopsPerToken / peak);
+                m.put("elapsed", (System.nanoTime() - start) / 1e9);
+                boolean last = s.step() == config.steps();
+                if (last || (config.evalEvery() > 0 && s.step() % config.evalEvery() == 0)) {
+                    Results.Evaluation e = client.evaluate(data.validation(config.evalBatches()), data.rows(),
+                            data.bytesPerToken());
+                    valLoss = e.loss();
+                    valBpb = e.bitsPerByte();
+                    m.put("val_loss", valLoss);
+                    m.put("val_bpb", valBpb);
+                    if (chart != null) {
+                        chart.add("validation", tokens, valLoss);
+                    }
+                }
+                run.log(m);
+                if (chart != null) {
+                    chart.add("train", tokens, loss);
+                }
+                bar.step();
+                bar.postfix(String.format(Locale.ROOT, "loss=%.4f lr=%.2e", loss, lr));
+                if (!last && config.checkpointEvery() > 0 && s.step() % config.checkpointEvery() == 0) {
+                    checkpoint(client, run);
+                }
+            }
+            checkpoint(client, run);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt(); // the caller (a notebook cell) still sees the interrupt
+        }
+        Result r = new Result(run.dir(), client.step(), tokens, tokens * flopsPerToken, loss, valLoss, valBpb,
+                interrupted, (System.nanoTime() - start) / 1e9);
+        run.writeJson("result.json", Map.of("steps", r.steps(), "tokens", r.tokens(), "flops", r.flops(),
+                "loss", r.loss(), "val_loss", r.valLoss(), "val_bpb", r.valBpb(), "interrupted", r.interrupted()));
+        return r;
+    }
+
+    private static void checkpoint(TrainingClient client, RunDir run) {
+        client.saveState(run.checkpoints().resolve(String.format(Locale.ROOT, "step-%08d", client.step())),
+                Map.of("step", String.valueOf(client.step())));
+    }
+}
