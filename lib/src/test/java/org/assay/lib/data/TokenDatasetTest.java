@@ -1,0 +1,76 @@
+package org.assay.lib.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class TokenDatasetTest {
+    private static final int[] COUNTING = IntStream.range(0, 1000).toArray(); // token i at position i
+
+    @Test
+    void batchesAreShiftedWindowsAndAPureFunctionOfTheIndex() {
+        TokenDataset d = TokenDataset.of(COUNTING, 4, 8, 0.1, 3, 1);
+        int[][] b = d.train(17);
+        for (int r = 0; r < 4; r++) {
+            for (int i = 0; i < 8; i++) {
+                assertEquals(b[0][r * 8 + i] + 1, b[1][r * 8 + i], "targets are the next tokens");
+                if (i > 0) {
+                    assertEquals(b[0][r * 8 + i - 1] + 1, b[0][r * 8 + i], "contiguous window");
+                }
+            }
+            assertTrue(b[1][r * 8 + 7] < 900, "training windows stay out of the held-out 10%");
+        }
+        assertArrayEquals(b[0], TokenDataset.of(COUNTING, 4, 8, 0.1, 3, 1).train(17)[0]);
+        assertTrue(!java.util.Arrays.equals(b[0], d.train(18)[0]));
+    }
+
+    @Test
+    void validationWindowsAreConsecutiveAndDoNotOverlap() {
+        TokenDataset d = TokenDataset.of(COUNTING, 2, 10, 0.1, 3, 1);
+        List<int[][]> v = d.validation(100);
+        assertEquals(4, v.size()); // 100 held-out tokens: 9 windows of 10 (+1) → 4 batches of 2 rows
+        int expected = 900;
+        for (int[][] b : v) {
+            for (int r = 0; r < 2; r++) {
+                assertEquals(expected, b[0][r * 10]);
+                expected += 10;
+            }
+        }
+        assertEquals(v.get(0)[0][0], d.validation(1).get(0)[0][0]);
+    }
+
+    @Test
+    void mixtureFollowsItsWeightsAndAccountsForEveryToken() {
+        Map<String, int[]> sources = new LinkedHashMap<>();
+        sources.put("a", new int[500]);
+        sources.put("b", IntStream.range(0, 500).map(i -> 1).toArray());
+        TokenDataset d = TokenDataset.mixture(sources, new double[] {4, 1}, 10, 5, 0.0, 9, 1);
+        long ones = 0;
+        for (int i = 0; i < 500; i++) {
+            for (int x : d.train(i)[0]) {
+                ones += x;
+            }
+        }
+        Map<String, Long> served = d.tokensBySource(500);
+        assertEquals(500L * 10 * 5, served.get("a") + served.get("b"));
+        assertEquals(ones, served.get("b"));
+        assertEquals(0.2, served.get("b") / 25000.0, 0.02); // 5,000 rows: sd of the share is 0.006
+    }
+
+    @Test
+    void shortSourcesAndBadWeightsAreClearErrors() {
+        var e = assertThrows(IllegalArgumentException.class, () -> TokenDataset.of(new int[10], 1, 16, 0, 0, 1));
+        assertEquals("TokenDataset: source 'data' has 10 training tokens, fewer than contextLength + 1 = 17",
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TokenDataset.mixture(Map.of("x", COUNTING),
+                new double[] {0}, 1, 4, 0, 0, 1));
+        assertEquals("TokenDataset: mixture weights must be > 0 and finite, got [0.0]", e.getMessage());
+    }
+}
