@@ -35,10 +35,12 @@ public final class Torch {
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         // No Python-style graph optimiser: eager ops only, as in a PyTorch training loop.
         System.setProperty("ai.djl.pytorch.graph_optimizer", "false");
-        if (Torch.class.getResource("/native/lib/pytorch.properties") == null) {
+        String libraryPath = System.getenv("PYTORCH_LIBRARY_PATH");
+        if (libraryPath == null && Torch.class.getResource("/native/lib/pytorch.properties") == null) {
             throw new IllegalStateException("Torch: the PyTorch native library is not on the class path; add "
-                    + "ai.djl.pytorch:pytorch-native-cpu:" + PYTORCH_VERSION + ":linux-x86_64 (or a CUDA build with "
-                    + "mvn -Pcuda). Nothing is downloaded at run time (ai.djl.offline=true).");
+                    + "ai.djl.pytorch:pytorch-native-cpu:" + PYTORCH_VERSION + ":linux-x86_64 (the default build), "
+                    + "or, for a GPU (mvn -Pcuda), set PYTORCH_LIBRARY_PATH to a CUDA 12.8 libtorch " + PYTORCH_VERSION
+                    + " and PYTORCH_FLAVOR=cu128. Nothing is downloaded at run time (ai.djl.offline=true).");
         }
         if (Torch.class.getResource("/jnilib/pytorch.properties") == null) {
             throw new IllegalStateException("Torch: DJL's PyTorch JNI bridge is not on the class path; add "

@@ -240,7 +240,9 @@ public final class Gpt implements AutoCloseable {
             v = repeatHeads(v, b, kv, h / kv, s, hd);
         }
         NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(hd)); // (B, H, T, S)
-        att = att.add(causalMask.get(new NDIndex("{}:{}, 0:{}", start, start + t, s)));
+        if (t > 1) { // one new query sees every key: no mask to add
+            att = att.add(causalMask.get(new NDIndex("{}:{}, 0:{}", start, start + t, s)));
+        }
         att = drop(att.softmax(-1), dropout);
         NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, (long) h * hd); // (B, T, d)
         return linear(y, params.get(p + "proj"));
