@@ -73,7 +73,7 @@ public class TrainBench {
                 double full = 0;
                 for (boolean cache : new boolean[] {true, false}) {
                     SamplingParams p = SamplingParams.defaults().withMaxTokens(256).withSeed(3).withKvCache(cache);
-                    client.sample(prompt, p.withMaxTokens(8), n); // warm-up
+                    client.sample(prompt, p.withMaxTokens(64), n); // warm-up (JIT)
                     long t0 = System.nanoTime();
                     int produced = client.sample(prompt, p, n).stream().mapToInt(s -> s.tokens().length).sum();
                     double rate = produced / ((System.nanoTime() - t0) / 1e9);

@@ -129,7 +129,7 @@ def sampling():
     for n in (1, 8):
         rates = {}
         for cache in (True, False):
-            sample(model, prompt, 8, n, cache)  # warm-up
+            sample(model, prompt, 64, n, cache)  # warm-up
             t0 = time.perf_counter()
             produced = sample(model, prompt, 256, n, cache)
             rates[cache] = produced / (time.perf_counter() - t0)

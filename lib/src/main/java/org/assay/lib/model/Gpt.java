@@ -199,7 +199,7 @@ public final class Gpt implements AutoCloseable {
         NDArray x = tokens.getNDArrayInternal().embedding(tokens, params.get("wte"), SparseFormat.DENSE)
                 .singletonOrThrow(); // (B, T, d)
         if (config.positions() == GptConfig.Positions.LEARNED) {
-            x = x.add(params.get("wpe").get(new NDIndex("{}:{}", start, start + t))); // + (T, d)
+            x = x.add(params.get("wpe").get(new NDIndex().addSliceDim(start, start + t))); // + (T, d)
         }
         x = drop(x, dropout);
         for (int l = 0; l < config.layers(); l++) {
@@ -241,7 +241,7 @@ public final class Gpt implements AutoCloseable {
         }
         NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(hd)); // (B, H, T, S)
         if (t > 1) { // one new query sees every key: no mask to add
-            att = att.add(causalMask.get(new NDIndex("{}:{}, 0:{}", start, start + t, s)));
+            att = att.add(causalMask.get(new NDIndex().addSliceDim(start, start + t).addSliceDim(0, s)));
         }
         att = drop(att.softmax(-1), dropout);
         NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, (long) h * hd); // (B, T, d)
@@ -255,7 +255,7 @@ public final class Gpt implements AutoCloseable {
     /** RoPE on (B, H, T, hd) at positions start..start+T−1, rotating the two halves of each head (GPT-NeoX). */
     private NDArray rotate(NDArray x, int start, long t) {
         int half = config.headDim() / 2;
-        NDIndex rows = new NDIndex("{}:{}", start, start + t);
+        NDIndex rows = new NDIndex().addSliceDim(start, start + t);
         NDArray cos = ropeCos.get(rows); // (T, hd/2)
         NDArray sin = ropeSin.get(rows);
         NDList halves = x.split(new long[] {half}, 3);

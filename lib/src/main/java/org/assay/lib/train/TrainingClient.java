@@ -289,7 +289,7 @@ public final class TrainingClient implements AutoCloseable {
                         System.arraycopy(sequence, i * width + from, feed, i * (len - from), len - from);
                     }
                     NDArray all = model.forward(model.tokens(feed, n), cache, null); // (n, len - from, V)
-                    logits = all.get(":, -1, :").toFloatArray(); // (n, V)
+                    logits = (len - from == 1 ? all : all.get(":, -1, :")).toFloatArray(); // (n, V)
                     fed = len;
                 }
                 for (int i = 0; i < n; i++) {
