@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class BpeTokenizer implements Tokenizer {
     private static final String HEADER = "assay-bpe 1";
+    private static final ByteTokenizer BYTES = new ByteTokenizer();
 
     private final int[][] merges;                 // merge i makes token 256 + i from {left, right}
     private final Map<Long, Integer> rank = new HashMap<>();
@@ -154,12 +155,7 @@ public final class BpeTokenizer implements Tokenizer {
     }
 
     private static int[] bytes(String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        int[] ids = new int[b.length];
-        for (int i = 0; i < b.length; i++) {
-            ids[i] = b[i] & 0xff;
-        }
-        return ids;
+        return BYTES.encode(s);
     }
 
     @Override

@@ -187,7 +187,8 @@ public final class Pretrain {
         double peak = Torch.matmulPeakFlops();
         long start = System.nanoTime();
         long first = client.step();
-        long tokens = first * config.gradAccumulation() * (long) data.rows() * model.contextLength();
+        long tokensPerMicroBatch = data.train(0)[0].length; // rows × T, T being the data's window, not the model's
+        long tokens = first * config.gradAccumulation() * tokensPerMicroBatch;
         double loss = Double.NaN;
         double valLoss = Double.NaN;
         double valBpb = Double.NaN;
