@@ -10,36 +10,50 @@ import org.assay.lib.train.SamplingParams;
 import org.assay.lib.train.TrainingClient;
 
 /**
- * The Java side of bench/train: training tokens/s, step time and MFU for two configurations, and sampling tokens/s
- * with and without the KV cache. Prints one JSON object. Args: steps warmup.
+ * The Java side of bench/train: training tokens/s, median step time and MFU for two configurations, then sampling
+ * tokens/s with and without the KV cache. Run through bench.py, which also runs the PyTorch peer (torch_peer.py) with
+ * the same shapes, steps and threads, and compares. Prints one JSON object.
+ * Usage: java -cp CLASSPATH TrainBench.java [STEPS=30] [WARMUP=3]   (threads: ASSAY_THREADS, else one per core)
  */
 public class TrainBench {
     static final int BATCH = 16;
+    static final int PROMPT_TOKENS = 16;
+    static final int NEW_TOKENS = 256;
 
     public static void main(String[] args) {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 30;
         int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        double peak = Torch.matmulPeakFlops();
+        if (steps < 1 || warmup < 0) {
+            throw new IllegalArgumentException("TrainBench: steps must be >= 1 and warmup >= 0, got steps=" + steps
+                    + ", warmup=" + warmup);
+        }
+        double peak = Torch.matmulPeakFlops(); // FLOP/s, the denominator of MFU
+        Torch.Info info = Torch.info();
         StringBuilder json = new StringBuilder("{");
-        json.append(String.format(Locale.ROOT, "\"threads\": %d, \"device\": \"%s\", \"matmul_peak_gflops\": %.2f, ",
-                Torch.threads(), Torch.info().device(), peak / 1e9));
-        json.append("\"reference\": ").append(train(GptConfig.small(256), steps, warmup, peak)).append(", ");
-        json.append("\"larger\": ").append(train(GptConfig.small(256).withLayers(6).withWidth(256, 8),
-                Math.max(2, steps / 2), warmup, peak)).append(", ");
-        json.append("\"sampling\": ").append(sampling()).append("}");
+        json.append(String.format(Locale.ROOT, "\"java\": \"%s\", \"djl\": \"%s\", \"engine\": \"%s %s\", "
+                        + "\"device\": \"%s\", \"threads\": %d, \"matmul_peak_flops\": %.4e, "
+                        + "\"matmul_peak_gflops\": %.2f, ",
+                System.getProperty("java.version"), info.djlVersion(), info.engine(), info.engineVersion(),
+                info.device(), Torch.threads(), peak, peak / 1e9));
+        json.append("\"reference\": ").append(train("small(256)", GptConfig.small(256), steps, warmup, peak));
+        json.append(", \"larger\": ").append(train("small(256).withLayers(6).withWidth(256, 8)",
+                GptConfig.small(256).withLayers(6).withWidth(256, 8), steps, warmup, peak));
+        json.append(", \"sampling\": ").append(sampling()).append('}');
         System.out.println(json);
     }
 
-    static String train(GptConfig c, int steps, int warmup, double peak) {
+    /** {@code warmup} untimed steps, then {@code steps} timed ones; each step: forwardBackward + optimStep. */
+    static String train(String name, GptConfig c, int steps, int warmup, double peak) {
         int t = c.contextLength();
         SplittableRandom rng = new SplittableRandom(1);
         double[] ms = new double[steps];
-        double loss = 0;
+        double loss = Double.NaN;
         try (TrainingClient client = TrainingClient.create(c, 0)) {
             for (int i = -warmup; i < steps; i++) {
+                // Random bytes: (B, T+1) rows, inputs are the first T, targets the last T (untimed)
                 int[] seq = rng.ints((long) BATCH * (t + 1), 0, c.vocabSize()).toArray();
-                int[] in = new int[BATCH * t];
-                int[] out = new int[BATCH * t];
+                int[] in = new int[BATCH * t];   // (B, T) row-major
+                int[] out = new int[BATCH * t];  // (B, T)
                 for (int r = 0; r < BATCH; r++) {
                     System.arraycopy(seq, r * (t + 1), in, r * t, t);
                     System.arraycopy(seq, r * (t + 1) + 1, out, r * t, t);
@@ -52,31 +66,45 @@ public class TrainBench {
                 }
             }
         }
-        double total = Arrays.stream(ms).sum() / 1e3;
-        double tokensPerSec = (double) BATCH * t * steps / total;
+        double seconds = Arrays.stream(ms).sum() / 1e3;
+        double tokensPerSec = (double) BATCH * t * steps / seconds;
         double[] sorted = ms.clone();
         Arrays.sort(sorted);
-        return String.format(Locale.ROOT, "{\"layers\": %d, \"d_model\": %d, \"heads\": %d, \"context\": %d, "
-                        + "\"batch\": %d, \"parameters\": %d, \"flops_per_token\": %.0f, \"steps\": %d, "
-                        + "\"tokens_per_sec\": %.1f, \"step_ms_median\": %.2f, \"mfu\": %.4f, \"last_loss\": %.4f}",
-                c.layers(), c.dModel(), c.heads(), t, BATCH, c.parameters(), c.trainingFlopsPerToken(), steps,
-                tokensPerSec, sorted[steps / 2], tokensPerSec * c.trainingFlopsPerToken() / peak, loss);
+        return String.format(Locale.ROOT, "{\"config\": \"%s\", \"layers\": %d, \"d_model\": %d, \"heads\": %d, "
+                        + "\"context\": %d, \"batch\": %d, \"parameters\": %d, \"non_embedding_parameters\": %d, "
+                        + "\"flops_per_token\": %.0f, \"steps\": %d, \"warmup\": %d, \"seconds\": %.3f, "
+                        + "\"tokens_per_sec\": %.1f, \"step_ms_median\": %.2f, \"step_ms_min\": %.2f, "
+                        + "\"mfu\": %.4f, \"last_loss\": %.4f}",
+                name, c.layers(), c.dModel(), c.heads(), t, BATCH, c.parameters(), c.nonEmbeddingParameters(),
+                c.trainingFlopsPerToken(), steps, warmup, seconds, tokensPerSec, median(sorted), sorted[0],
+                tokensPerSec * c.trainingFlopsPerToken() / peak, loss);
     }
 
+    static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /**
+     * 256 new tokens after a 16-token prompt, for 1 and 8 samples at once, with the KV cache (one new token per step)
+     * and with full recomputation of the whole sequence each step. The reference context (128) is too short for
+     * 16 + 256 positions, so this model is the reference with context 512 (an untrained one: speed only).
+     */
     static String sampling() {
         GptConfig c = GptConfig.small(256).withContextLength(512);
-        int[] prompt = new SplittableRandom(2).ints(16, 0, 256).toArray();
+        int[] prompt = new SplittableRandom(2).ints(PROMPT_TOKENS, 0, 256).toArray();
         List<String> parts = new ArrayList<>();
         try (TrainingClient client = TrainingClient.create(c, 0)) {
             for (int n : new int[] {1, 8}) {
                 double cached = 0;
                 double full = 0;
                 for (boolean cache : new boolean[] {true, false}) {
-                    SamplingParams p = SamplingParams.defaults().withMaxTokens(256).withSeed(3).withKvCache(cache);
-                    client.sample(prompt, p.withMaxTokens(64), n); // warm-up (JIT)
+                    SamplingParams p = SamplingParams.defaults().withMaxTokens(NEW_TOKENS).withSeed(3)
+                            .withKvCache(cache);
+                    client.sample(prompt, p.withMaxTokens(64), n); // warm-up (JIT, allocator)
                     long t0 = System.nanoTime();
                     int produced = client.sample(prompt, p, n).stream().mapToInt(s -> s.tokens().length).sum();
-                    double rate = produced / ((System.nanoTime() - t0) / 1e9);
+                    double rate = produced / ((System.nanoTime() - t0) / 1e9); // new tokens/s, prompt included
                     if (cache) {
                         cached = rate;
                     } else {
@@ -84,10 +112,12 @@ public class TrainBench {
                     }
                 }
                 parts.add(String.format(Locale.ROOT, "\"n%d\": {\"kv_cache_tokens_per_sec\": %.1f, "
-                        + "\"full_recompute_tokens_per_sec\": %.1f, \"speedup\": %.2f}", n, cached, full, cached / full));
+                        + "\"full_recompute_tokens_per_sec\": %.1f, \"kv_cache_speedup\": %.2f}", n, cached, full,
+                        cached / full));
             }
         }
-        return String.format(Locale.ROOT, "{\"config\": \"small(256) with context 512\", \"prompt_tokens\": 16, "
-                + "\"new_tokens\": 256, %s}", String.join(", ", parts));
+        return String.format(Locale.ROOT, "{\"config\": \"small(256).withContextLength(512)\", \"context\": %d, "
+                + "\"prompt_tokens\": %d, \"new_tokens\": %d, %s}", c.contextLength(), PROMPT_TOKENS, NEW_TOKENS,
+                String.join(", ", parts));
     }
 }

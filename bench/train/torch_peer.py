@@ -1,25 +1,50 @@
 #!/usr/bin/env python3
-"""The PyTorch peer of bench/train: the same GPT (nanoGPT layout: tied embeddings, learned positions, pre-LayerNorm,
-fused qkv and MLP linears without bias, exact GELU, nanoGPT's explicit causal attention), the same AdamW (lr 1e-3, betas
-0.9/0.95, eps 1e-8, weight decay 0.1 on >=2-D tensors, clip at global norm 1), the same shapes, batch, steps and
-thread count. Prints one JSON object. Args: steps warmup threads."""
+"""The PyTorch eager peer of bench/train: the same GPT as GptConfig.small(256) in nanoGPT's layout (tied wte/lm_head,
+learned positions wpe, pre-LayerNorm with weight and bias, fused qkv and MLP Linears without bias, exact GELU,
+F.scaled_dot_product_attention(is_causal=True) where torch has it, else nanoGPT's explicit causal attention), the same
+AdamW (lr 1e-3, betas 0.9/0.95, eps 1e-8, weight decay 0.1 on >=2-D tensors only, clip at global norm 1.0), float32,
+the same shapes, batch, steps, warm-up and thread count, and a KV-cache sampler beside a full-recomputation one.
+Prints one JSON object. Run with Debian's torch: /usr/bin/python3 torch_peer.py [STEPS=30] [WARMUP=3] [THREADS]"""
 import json
 import math
+import os
+import re
 import sys
+import sysconfig
 import time
 
-import torch
-import torch.nn as nn
-import torch.nn.functional as F
+
+def use_openmp_openblas():
+    """Debian's torch (BLAS_INFO=generic) calls whichever libblas.so.3 update-alternatives picks. With both OpenBLAS
+    flavours installed that is the pthreads one (priority 100 against the OpenMP one's 95), whose own thread pool
+    fights torch's OpenMP threads: measured on 2 cores, 557 against 240 ms per reference training step, with the same
+    1024^3 matmul peak. So this re-executes itself once with the OpenMP flavour first on the library path.
+    PEER_SYSTEM_BLAS=1 keeps the system's choice (to reproduce the slow case)."""
+    folder = f"/usr/lib/{sysconfig.get_config_var('MULTIARCH') or 'x86_64-linux-gnu'}/openblas-openmp"
+    paths = os.environ.get("LD_LIBRARY_PATH", "")
+    if os.environ.get("PEER_SYSTEM_BLAS") == "1" or not os.path.isdir(folder) or folder in paths.split(os.pathsep):
+        return
+    env = dict(os.environ, LD_LIBRARY_PATH=folder + (os.pathsep + paths if paths else ""))
+    os.execve(sys.executable, [sys.executable] + sys.argv, env)
+
+
+use_openmp_openblas()
+
+import torch  # noqa: E402  (after the library path is settled)
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 
 BATCH = 16
+PROMPT_TOKENS = 16
+NEW_TOKENS = 256
+HAVE_SDPA = hasattr(F, "scaled_dot_product_attention")  # torch >= 2.0; Debian 12's torch is 1.13
 
 
 class Block(nn.Module):
     def __init__(self, d, heads, context):
         super().__init__()
         self.heads = heads
-        self.register_buffer("mask", torch.tril(torch.ones(context, context)), persistent=False)
+        self.register_buffer("mask", torch.tril(torch.ones(context, context, dtype=torch.bool)), persistent=False)
         self.ln1 = nn.LayerNorm(d)
         self.qkv = nn.Linear(d, 3 * d, bias=False)
         self.proj = nn.Linear(d, d, bias=False)
@@ -31,22 +56,29 @@ class Block(nn.Module):
         b, t, d = x.shape
         q, k, v = self.qkv(x).split(d, dim=2)
         q, k, v = (z.view(b, t, self.heads, d // self.heads).transpose(1, 2) for z in (q, k, v))  # (B, H, T, hd)
-        if cache is not None:
-            if cache.get("k") is not None:
+        if cache is not None:  # keys and values of earlier positions, (B, H, S-T, hd)
+            if "k" in cache:
                 k = torch.cat([cache["k"], k], dim=2)
                 v = torch.cat([cache["v"], v], dim=2)
             cache["k"], cache["v"] = k, v
-        # nanoGPT's attention without flash kernels (Debian's torch 1.13 has no scaled_dot_product_attention):
-        # new queries at the end of the sequence each see every key up to their own position
-        s = k.shape[2]
-        att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(k.shape[-1]))       # (B, H, T, S)
-        att = att.masked_fill(self.mask[s - t:s, :s] == 0, float("-inf"))
-        y = F.softmax(att, dim=-1) @ v                                          # (B, H, T, hd)
+        s = k.shape[2]  # keys: cached + new; the T queries are the last T of the S positions
+        if HAVE_SDPA:
+            if t == s:
+                y = F.scaled_dot_product_attention(q, k, v, is_causal=True)  # nanoGPT
+            elif t == 1:
+                y = F.scaled_dot_product_attention(q, k, v)  # one new query sees every key
+            else:  # is_causal aligns the mask top-left, wrong for queries after a cache
+                y = F.scaled_dot_product_attention(q, k, v, attn_mask=self.mask[s - t:s, :s])
+        else:  # nanoGPT's slow path when torch has no scaled_dot_product_attention
+            att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(k.shape[-1]))  # (B, H, T, S)
+            if t > 1:
+                att = att.masked_fill(~self.mask[s - t:s, :s], float("-inf"))
+            y = F.softmax(att, dim=-1) @ v  # (B, H, T, hd)
         return self.proj(y.transpose(1, 2).contiguous().view(b, t, d))
 
     def forward(self, x, cache=None):
         x = x + self.attention(self.ln1(x), cache)
-        return x + self.out(F.gelu(self.fc(self.ln2(x))))
+        return x + self.out(F.gelu(self.fc(self.ln2(x))))  # exact (erf) GELU, F.gelu's default
 
 
 class Gpt(nn.Module):
@@ -56,25 +88,27 @@ class Gpt(nn.Module):
         self.wpe = nn.Embedding(context, d)
         self.blocks = nn.ModuleList(Block(d, heads, context) for _ in range(layers))
         self.ln_f = nn.LayerNorm(d)
-        for name, p in self.named_parameters():
+        for name, p in self.named_parameters():  # GPT-2 / nanoGPT initialisation, as Gpt.java
             if p.dim() >= 2:
                 std = 0.02 / math.sqrt(2 * layers) if name.endswith(("proj.weight", "out.weight")) else 0.02
                 nn.init.normal_(p, 0.0, std)
 
     def forward(self, idx, caches=None, start=0):
         t = idx.shape[1]
-        x = self.wte(idx) + self.wpe(torch.arange(start, start + t))
+        x = self.wte(idx) + self.wpe(torch.arange(start, start + t))  # (B, T, d)
         for i, block in enumerate(self.blocks):
             x = block(x, None if caches is None else caches[i])
-        return F.linear(self.ln_f(x), self.wte.weight)  # tied output projection
+        return F.linear(self.ln_f(x), self.wte.weight)  # (B, T, V), tied output projection
 
 
-def flops_per_token(vocab, context, layers, d):
-    n = layers * (4 * d + 3 * d * d + d * d + 8 * d * d) + 2 * d  # non-embedding, as GptConfig counts it
-    return 6 * (n + vocab * d) + 12 * layers * context * d, n + vocab * d + context * d
+def flops_per_token(model, vocab, context, layers, d):
+    """GptConfig.trainingFlopsPerToken: 6·(N + V·d) + 12·L·T·d, N counted from the module (all but wte and wpe)."""
+    n = sum(p.numel() for name, p in model.named_parameters() if not name.startswith(("wte.", "wpe.")))
+    assert n == layers * (12 * d * d + 4 * d) + 2 * d, f"non-embedding parameters {n} differ from GptConfig's count"
+    return 6 * (n + vocab * d) + 12 * layers * context * d, n
 
 
-def train(layers, d, heads, steps, warmup, peak, context=128, vocab=256):
+def train(name, layers, d, heads, steps, warmup, peak, context=128, vocab=256):
     torch.manual_seed(0)
     model = Gpt(vocab, context, layers, d, heads)
     decay = [p for p in model.parameters() if p.dim() >= 2]
@@ -85,63 +119,69 @@ def train(layers, d, heads, steps, warmup, peak, context=128, vocab=256):
     times = []
     loss = None
     for i in range(-warmup, steps):
-        seq = torch.randint(0, vocab, (BATCH, context + 1), generator=gen)
-        x, y = seq[:, :-1], seq[:, 1:]
+        seq = torch.randint(0, vocab, (BATCH, context + 1), generator=gen)  # random bytes, untimed
+        x, y = seq[:, :-1], seq[:, 1:]  # (B, T) each
         t0 = time.perf_counter()
         logits = model(x)
-        loss = F.cross_entropy(logits.view(-1, vocab), y.reshape(-1))
+        loss = F.cross_entropy(logits.view(-1, vocab), y.reshape(-1))  # mean over B·T tokens
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         opt.zero_grad(set_to_none=True)
         if i >= 0:
             times.append(time.perf_counter() - t0)
-    fpt, params = flops_per_token(vocab, context, layers, d)
+    fpt, non_embedding = flops_per_token(model, vocab, context, layers, d)
     tps = BATCH * context * steps / sum(times)
-    return {"layers": layers, "d_model": d, "heads": heads, "context": context, "batch": BATCH, "parameters": params,
-            "flops_per_token": fpt, "steps": steps, "tokens_per_sec": round(tps, 1),
-            "step_ms_median": round(sorted(times)[len(times) // 2] * 1e3, 2), "mfu": round(tps * fpt / peak, 4),
-            "last_loss": round(loss.item(), 4)}
+    ms = sorted(t * 1e3 for t in times)
+    median = ms[len(ms) // 2] if len(ms) % 2 else (ms[len(ms) // 2 - 1] + ms[len(ms) // 2]) / 2
+    return {"config": name, "layers": layers, "d_model": d, "heads": heads, "context": context, "batch": BATCH,
+            "parameters": sum(p.numel() for p in model.parameters()), "non_embedding_parameters": non_embedding,
+            "flops_per_token": fpt, "steps": steps, "warmup": warmup, "seconds": round(sum(times), 3),
+            "tokens_per_sec": round(tps, 1), "step_ms_median": round(median, 2), "step_ms_min": round(ms[0], 2),
+            "mfu": round(tps * fpt / peak, 4), "last_loss": round(loss.item(), 4)}
 
 
 @torch.no_grad()
 def sample(model, prompt, new_tokens, n, cache):
+    """n continuations of prompt (1, P) as one batch; returns the number of new tokens."""
     gen = torch.Generator().manual_seed(3)
-    idx = prompt.repeat(n, 1)
+    idx = prompt.repeat(n, 1)  # (n, P)
     caches = [dict() for _ in model.blocks] if cache else None
-    fed = 0
+    fed = 0  # positions already in the cache
     for _ in range(new_tokens):
         if cache:
-            logits = model(idx[:, fed:], caches, start=fed)
+            logits = model(idx[:, fed:], caches, start=fed)  # the prompt first, then one token per step
             fed = idx.shape[1]
         else:
-            logits = model(idx)
-        probs = F.softmax(logits[:, -1, :], dim=-1)
+            logits = model(idx)  # the whole sequence again
+        probs = F.softmax(logits[:, -1, :], dim=-1)  # (n, V), temperature 1, no top-k/top-p
         idx = torch.cat([idx, torch.multinomial(probs, 1, generator=gen)], dim=1)
     return n * new_tokens
 
 
 def sampling():
     torch.manual_seed(0)
-    model = Gpt(256, 512, 4, 128, 4).eval()
-    prompt = torch.randint(0, 256, (1, 16), generator=torch.Generator().manual_seed(2))
-    out = {"config": "small(256) with context 512", "prompt_tokens": 16, "new_tokens": 256}
+    model = Gpt(256, 512, 4, 128, 4).eval()  # GptConfig.small(256).withContextLength(512)
+    prompt = torch.randint(0, 256, (1, PROMPT_TOKENS), generator=torch.Generator().manual_seed(2))
+    out = {"config": "small(256).withContextLength(512)", "context": 512, "prompt_tokens": PROMPT_TOKENS,
+           "new_tokens": NEW_TOKENS}
     for n in (1, 8):
         rates = {}
         for cache in (True, False):
-            sample(model, prompt, 64, n, cache)  # warm-up
+            sample(model, prompt, 64, n, cache)  # warm-up, as the Java side
             t0 = time.perf_counter()
-            produced = sample(model, prompt, 256, n, cache)
+            produced = sample(model, prompt, NEW_TOKENS, n, cache)
             rates[cache] = produced / (time.perf_counter() - t0)
         out[f"n{n}"] = {"kv_cache_tokens_per_sec": round(rates[True], 1),
                         "full_recompute_tokens_per_sec": round(rates[False], 1),
-                        "speedup": round(rates[True] / rates[False], 2)}
+                        "kv_cache_speedup": round(rates[True] / rates[False], 2)}
     return out
 
 
 def matmul_peak():
+    """As Torch.matmulPeakFlops: the best of 30 float32 1024x1024 by 1024x1024 products after 5 for warm-up."""
     a, b = torch.rand(1024, 1024) * 2 - 1, torch.rand(1024, 1024) * 2 - 1
-    for _ in range(5):  # warm-up, as Torch.matmulPeakFlops
+    for _ in range(5):
         a @ b
     best = float("inf")
     for _ in range(30):
@@ -151,20 +191,54 @@ def matmul_peak():
     return 2 * 1024 ** 3 / best
 
 
+def blas(peak):
+    """Which BLAS torch calls: its build's BLAS_INFO, the BLAS-ish lines of torch.__config__.show(), and the library
+    actually mapped into this process (Debian's torch is BLAS_INFO=generic: whatever libblas.so.3 resolves to)."""
+    config = torch.__config__.show()
+    info = re.search(r"BLAS_INFO=([^,\s]+)", config)
+    try:
+        with open("/proc/self/maps") as maps:
+            mapped = sorted({line.split()[-1] for line in maps if re.search(r"blas|mkl|blis|atlas", line.split()[-1])})
+    except OSError:
+        mapped = []
+    joined = " ".join(mapped).lower()
+    if re.search(r"/blas/libblas\.so", joined):  # Debian's netlib libblas3, the alternative of last resort
+        name = "reference BLAS (netlib)"
+    elif "openblas" in joined:
+        name = "OpenBLAS (" + ("OpenMP" if "openmp" in joined else "pthreads" if "pthread" in joined else "?") + ")"
+    elif "mkl" in joined or (info and info.group(1) == "mkl"):
+        name = "MKL"
+    elif "blis" in joined:
+        name = "BLIS"
+    else:
+        name = "unknown"
+    warnings = []
+    if name.startswith("reference") or peak < 5e9:
+        warnings.append("reference BLAS or a matmul peak under 5 GFLOP/s: install libopenblas0-openmp "
+                        "(Debian's torch is then ~60x faster); these numbers are not a fair peer")
+    if name == "OpenBLAS (pthreads)":
+        warnings.append("pthreads OpenBLAS: its threads contend with torch's OpenMP threads (about 2x slower "
+                        "training steps here); the OpenMP flavour (libopenblas0-openmp) is the fair peer")
+    return {"name": name, "build_blas_info": info.group(1) if info else None,
+            "config_lines": [line.strip() for line in config.splitlines()
+                             if re.search(r"blas|mkl|lapack", line, re.I) and "CXX_FLAGS" not in line],
+            "libraries": mapped, "looks_like_reference_blas": name.startswith("reference") or peak < 5e9,
+            "warnings": warnings}
+
+
 def main():
     steps = int(sys.argv[1]) if len(sys.argv) > 1 else 30
     warmup = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     threads = int(sys.argv[3]) if len(sys.argv) > 3 else torch.get_num_threads()
     torch.set_num_threads(threads)
-    config = torch.__config__.show()
-    blas = "OpenBLAS" if "openblas" in config.lower() else ("MKL" if "mkl" in config.lower() else "unknown")
     peak = matmul_peak()
     print(json.dumps({
-        "torch": torch.__version__, "threads": torch.get_num_threads(), "blas": blas,
-        "matmul_peak_gflops": round(peak / 1e9, 2),
-        "reference_blas_warning": peak < 5e9,  # Debian's torch without libopenblas0-openmp: the reference BLAS
-        "reference": train(4, 128, 4, steps, warmup, peak),
-        "larger": train(6, 256, 8, max(2, steps // 2), warmup, peak),
+        "torch": torch.__version__, "python": sys.version.split()[0], "threads": torch.get_num_threads(),
+        "attention": "F.scaled_dot_product_attention" if HAVE_SDPA
+        else "explicit softmax(QK^T/sqrt(hd) + causal mask)V (this torch has no scaled_dot_product_attention)",
+        "matmul_peak_flops": float(f"{peak:.4e}"), "matmul_peak_gflops": round(peak / 1e9, 2), "blas": blas(peak),
+        "reference": train("small(256)", 4, 128, 4, steps, warmup, peak),
+        "larger": train("small(256).withLayers(6).withWidth(256, 8)", 6, 256, 8, steps, warmup, peak),
         "sampling": sampling(),
     }))
 
