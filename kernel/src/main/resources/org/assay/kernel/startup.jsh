@@ -19,6 +19,7 @@ import static org.assay.kernel.Notebook.*;
 import org.assay.scaling.*;
 import org.assay.scaling.viz.*;
 import org.assay.evals.*;
+import org.assay.evals.tasks.*;
 import org.knowm.xchart.*;
 import org.knowm.xchart.style.*;
 import tech.tablesaw.api.*;

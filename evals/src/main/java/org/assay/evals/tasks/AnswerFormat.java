@@ -59,7 +59,8 @@ public enum AnswerFormat {
         return got != null && got.equals(normalise(task.answer()));
     }
 
-    static String normalise(String s) {
+    /** Trimmed, single spaces, no trailing period, no thousands commas: how answers are compared. */
+    public static String normalise(String s) {
         String t = s.strip().replaceAll("\\s+", " ");
         if (t.endsWith(".")) {
             t = t.substring(0, t.length() - 1);

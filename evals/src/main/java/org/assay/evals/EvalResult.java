@@ -1,0 +1,411 @@
+package org.assay.evals;
+
+import com.google.gson.GsonBuilder;
+import org.assay.display.MimeBundle;
+import org.assay.display.Renderable;
+import org.assay.evals.tasks.AnswerFormat;
+import org.assay.evals.tasks.Task;
+import tech.tablesaw.api.BooleanColumn;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * What {@link Eval#run} returns: every completion with its extracted answer, correctness and score, and the metrics
+ * computed from them. Intervals are percentile bootstraps over items (seeded), so they reflect how many items were
+ * evaluated, not only how many samples.
+ */
+public final class EvalResult implements Renderable {
+    private static final int MAJORITY_DRAWS = 200;
+
+    private final String name;
+    private final List<Task> tasks;
+    private final AnswerFormat format;
+    private final List<List<Sampler.Completion>> completions;
+    private final List<double[]> scores;
+    private final double confidence;
+    private final int resamples;
+    private final long seed;
+    private final String[][] answers;
+    private final boolean[][] correct;
+    private final int samples;
+
+    EvalResult(String name, List<Task> tasks, AnswerFormat format, List<List<Sampler.Completion>> completions,
+               List<double[]> scores, double confidence, int resamples, long seed) {
+        this.name = name;
+        this.tasks = tasks;
+        this.format = format;
+        this.completions = completions;
+        this.scores = scores;
+        this.confidence = confidence;
+        this.resamples = resamples;
+        this.seed = seed;
+        this.samples = completions.get(0).size();
+        this.answers = new String[tasks.size()][samples];
+        this.correct = new boolean[tasks.size()][samples];
+        for (int i = 0; i < tasks.size(); i++) {
+            for (int j = 0; j < samples; j++) {
+                String text = completions.get(i).get(j).text();
+                answers[i][j] = format.extract(text);
+                correct[i][j] = format.isCorrect(tasks.get(i), text);
+            }
+        }
+    }
+
+    /** The same completions read with another format's extraction: answer-extraction brittleness, no resampling. */
+    public EvalResult rescore(AnswerFormat other) {
+        return new EvalResult(name + "-read-" + other.name().toLowerCase(), tasks, other, completions, scores,
+                confidence, resamples, seed);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public AnswerFormat format() {
+        return format;
+    }
+
+    public int items() {
+        return tasks.size();
+    }
+
+    /** Completions per item (n). */
+    public int samples() {
+        return samples;
+    }
+
+    public List<Task> tasks() {
+        return tasks;
+    }
+
+    public List<Sampler.Completion> completions(int item) {
+        return completions.get(item);
+    }
+
+    /** Correct completions per item (c). */
+    public int[] correctCounts() {
+        int[] c = new int[tasks.size()];
+        for (int i = 0; i < c.length; i++) {
+            for (boolean ok : correct[i]) {
+                c[i] += ok ? 1 : 0;
+            }
+        }
+        return c;
+    }
+
+    /** Per-item fraction correct, the unit the paired and brittleness comparisons use. */
+    public double[] itemAccuracy() {
+        int[] c = correctCounts();
+        return Arrays.stream(c).mapToDouble(x -> (double) x / samples).toArray();
+    }
+
+    /** Accuracy of a single sample (pass@1), with its interval. */
+    public Proportion.Interval accuracy() {
+        return passAtK(1);
+    }
+
+    /** The unbiased pass@k averaged over items, with a bootstrap interval over items. */
+    public Proportion.Interval passAtK(int k) {
+        checkK("passAtK", k);
+        int[] c = correctCounts();
+        double[] perItem = new double[c.length];
+        for (int i = 0; i < c.length; i++) {
+            perItem[i] = PassAtK.estimate(samples, c[i], k);
+        }
+        return interval(perItem);
+    }
+
+    /**
+     * maj@k: the most frequent extracted answer of k samples, averaged over items (exact at k = n; otherwise the mean
+     * over 200 seeded k-subsets). Ties count 1/t for the correct answer among t tied ones.
+     */
+    public Proportion.Interval majAtK(int k) {
+        checkK("majAtK", k);
+        double[] perItem = new double[tasks.size()];
+        for (int i = 0; i < perItem.length; i++) {
+            perItem[i] = MajorityVote.majAtK(Arrays.asList(answers[i]), AnswerFormat.normalise(tasks.get(i).answer()),
+                    k, MAJORITY_DRAWS, seed + 31L * i);
+        }
+        return interval(perItem);
+    }
+
+    /** Best-of-k under the evaluation's scorer, exact over k-subsets ({@link BestOfN}). */
+    public Proportion.Interval bestOfN(int k) {
+        checkK("bestOfN", k);
+        double[] perItem = new double[tasks.size()];
+        for (int i = 0; i < perItem.length; i++) {
+            perItem[i] = BestOfN.estimate(scores.get(i), correct[i], k);
+        }
+        return interval(perItem);
+    }
+
+    /** Mean generated tokens per completion. */
+    public double tokensPerSample() {
+        return (double) generatedTokens() / ((long) tasks.size() * samples);
+    }
+
+    public long generatedTokens() {
+        long t = 0;
+        for (List<Sampler.Completion> item : completions) {
+            for (Sampler.Completion c : item) {
+                t += c.tokens();
+            }
+        }
+        return t;
+    }
+
+    public long promptTokens() {
+        long t = 0;
+        for (List<Sampler.Completion> item : completions) {
+            for (Sampler.Completion c : item) {
+                t += c.promptTokens();
+            }
+        }
+        return t;
+    }
+
+    /** Mean inference FLOPs of one completion (its prompt and its tokens, each processed once with a KV cache). */
+    public double flopsPerSample(TokenCost cost) {
+        double f = 0;
+        for (List<Sampler.Completion> item : completions) {
+            for (Sampler.Completion c : item) {
+                f += cost.flops(c.promptTokens(), c.tokens());
+            }
+        }
+        return f / ((long) tasks.size() * samples);
+    }
+
+    /** 1, 2, 4, … up to n, and n. */
+    public int[] defaultKs() {
+        TreeSet<Integer> ks = new TreeSet<>();
+        for (int k = 1; k <= samples; k *= 2) {
+            ks.add(k);
+        }
+        ks.add(samples);
+        return ks.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** One row per (metric, k): pass@k, maj@k and best-of-k with intervals, and the tokens k samples cost per item. */
+    public Table summary(int... ks) {
+        return summary(null, ks);
+    }
+
+    /** {@link #summary(int...)} with a FLOPs column: the inference compute of k samples per item. */
+    public Table summary(TokenCost cost, int... ks) {
+        int[] use = ks.length == 0 ? defaultKs() : ks;
+        StringColumn metric = StringColumn.create("metric");
+        IntColumn kCol = IntColumn.create("k");
+        DoubleColumn est = DoubleColumn.create("estimate");
+        DoubleColumn lo = DoubleColumn.create("lower");
+        DoubleColumn hi = DoubleColumn.create("upper");
+        DoubleColumn tokens = DoubleColumn.create("tokens_per_item");
+        DoubleColumn flops = DoubleColumn.create("flops_per_item");
+        double perSampleFlops = cost == null ? Double.NaN : flopsPerSample(cost);
+        for (String m : List.of("pass@k", "maj@k", "best-of-k")) {
+            for (int k : use) {
+                Proportion.Interval iv = switch (m) {
+                    case "pass@k" -> passAtK(k);
+                    case "maj@k" -> majAtK(k);
+                    default -> bestOfN(k);
+                };
+                metric.append(m);
+                kCol.append(k);
+                est.append(iv.estimate());
+                lo.append(iv.lower());
+                hi.append(iv.upper());
+                tokens.append(k * tokensPerSample());
+                flops.append(k * perSampleFlops);
+            }
+        }
+        Table t = Table.create(name + " (" + tasks.size() + " items × " + samples + " samples, "
+                + Math.round(confidence * 100) + "% intervals)", metric, kCol, est, lo, hi, tokens);
+        return cost == null ? t : t.addColumns(flops);
+    }
+
+    /** Every completion: item, template, difficulty, sample, prompt tokens, tokens, answer, correct, score, text. */
+    public Table table() {
+        StringColumn item = StringColumn.create("item");
+        StringColumn template = StringColumn.create("template");
+        IntColumn difficulty = IntColumn.create("difficulty");
+        IntColumn sample = IntColumn.create("sample");
+        IntColumn promptTokens = IntColumn.create("prompt_tokens");
+        IntColumn tokens = IntColumn.create("tokens");
+        StringColumn expected = StringColumn.create("expected");
+        StringColumn answer = StringColumn.create("answer");
+        BooleanColumn ok = BooleanColumn.create("correct");
+        DoubleColumn score = DoubleColumn.create("score");
+        StringColumn text = StringColumn.create("completion");
+        for (int i = 0; i < tasks.size(); i++) {
+            Task task = tasks.get(i);
+            for (int j = 0; j < samples; j++) {
+                Sampler.Completion c = completions.get(i).get(j);
+                item.append(task.id());
+                template.append(task.template());
+                difficulty.append(task.difficulty());
+                sample.append(j);
+                promptTokens.append(c.promptTokens());
+                tokens.append(c.tokens());
+                expected.append(task.answer());
+                answer.append(answers[i][j] == null ? "" : answers[i][j]);
+                ok.append(correct[i][j]);
+                score.append(scores.get(i)[j]);
+                text.append(c.text());
+            }
+        }
+        return Table.create(name, item, template, difficulty, sample, promptTokens, tokens, expected, answer, ok,
+                score, text);
+    }
+
+    /**
+     * Writes {@code samples.jsonl} (one line per completion) and {@code summary.json} into the folder, each to a
+     * temporary file first and then renamed, so a crash leaves either the old file or the new one.
+     */
+    public void save(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            var gson = new GsonBuilder().serializeSpecialFloatingPointValues().create();
+            StringBuilder lines = new StringBuilder();
+            for (int i = 0; i < tasks.size(); i++) {
+                Task task = tasks.get(i);
+                for (int j = 0; j < samples; j++) {
+                    Sampler.Completion c = completions.get(i).get(j);
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("item", task.id());
+                    row.put("template", task.template());
+                    row.put("difficulty", task.difficulty());
+                    row.put("sample", j);
+                    row.put("prompt_tokens", c.promptTokens());
+                    row.put("tokens", c.tokens());
+                    row.put("expected", task.answer());
+                    row.put("answer", answers[i][j]);
+                    row.put("correct", correct[i][j]);
+                    row.put("score", scores.get(i)[j]);
+                    row.put("completion", c.text());
+                    lines.append(gson.toJson(row)).append('\n');
+                }
+            }
+            writeAtomically(dir.resolve("samples.jsonl"), lines.toString());
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("name", name);
+            summary.put("format", format.name());
+            summary.put("items", tasks.size());
+            summary.put("samples_per_item", samples);
+            summary.put("confidence", confidence);
+            summary.put("bootstrap_resamples", resamples);
+            summary.put("seed", seed);
+            summary.put("generated_tokens", generatedTokens());
+            summary.put("prompt_tokens", promptTokens());
+            List<Map<String, Object>> metrics = new ArrayList<>();
+            Table s = summary();
+            for (int r = 0; r < s.rowCount(); r++) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("metric", s.stringColumn("metric").get(r));
+                m.put("k", s.intColumn("k").get(r));
+                m.put("estimate", s.doubleColumn("estimate").get(r));
+                m.put("lower", s.doubleColumn("lower").get(r));
+                m.put("upper", s.doubleColumn("upper").get(r));
+                metrics.add(m);
+            }
+            summary.put("metrics", metrics);
+            writeAtomically(dir.resolve("summary.json"), new GsonBuilder().setPrettyPrinting()
+                    .serializeSpecialFloatingPointValues().create().toJson(summary) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("EvalResult.save: could not write to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeAtomically(Path file, String text) throws IOException {
+        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
+        try {
+            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                w.write(text);
+            }
+            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    @Override
+    public MimeBundle toMimeBundle() {
+        Proportion.Interval acc = accuracy();
+        StringBuilder html = new StringBuilder("<div><b>").append(escape(name)).append("</b>: ")
+                .append(tasks.size()).append(" items × ").append(samples).append(" samples, format ")
+                .append(format.name()).append(String.format(Locale.ROOT,
+                        "; accuracy %.3f [%.3f, %.3f]; %.1f tokens per sample</div>", acc.estimate(), acc.lower(),
+                        acc.upper(), tokensPerSample()))
+                .append("<table><tr><th>metric</th><th>k</th><th>estimate</th><th>")
+                .append(Math.round(confidence * 100)).append("% interval</th></tr>");
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%s: %d items x %d samples, accuracy %.3f"
+                + " [%.3f, %.3f]%n", name, tasks.size(), samples, acc.estimate(), acc.lower(), acc.upper()));
+        Table s = summary();
+        for (int r = 0; r < s.rowCount(); r++) {
+            String row = String.format(Locale.ROOT, "%s|%d|%.3f|[%.3f, %.3f]", s.stringColumn("metric").get(r),
+                    s.intColumn("k").get(r), s.doubleColumn("estimate").get(r), s.doubleColumn("lower").get(r),
+                    s.doubleColumn("upper").get(r));
+            String[] f = row.split("\\|");
+            html.append("<tr><td>").append(f[0]).append("</td><td>").append(f[1]).append("</td><td>").append(f[2])
+                    .append("</td><td>").append(f[3]).append("</td></tr>");
+            text.append(String.join("  ", f)).append('\n');
+        }
+        html.append("</table>");
+        return MimeBundle.html(html.toString(), text.toString());
+    }
+
+    @Override
+    public String toString() {
+        Proportion.Interval acc = accuracy();
+        return String.format(Locale.ROOT, "EvalResult[%s: %d items x %d samples, accuracy %.3f [%.3f, %.3f]]", name,
+                tasks.size(), samples, acc.estimate(), acc.lower(), acc.upper());
+    }
+
+    /**
+     * Percentile bootstrap over items. When every item has the same value (all right or all wrong, typically) the
+     * bootstrap collapses to a point; then the Wilson interval over items is given instead, never zero width.
+     */
+    private Proportion.Interval interval(double[] perItem) {
+        Proportion.Interval b = Resampling.bootstrap(perItem, Resampling::mean, resamples, seed, confidence);
+        if (b.upper() > b.lower()) {
+            return b;
+        }
+        int successes = (int) Math.round(b.estimate() * perItem.length);
+        Proportion.Interval w = Proportion.wilson(successes, perItem.length, confidence);
+        return new Proportion.Interval(b.estimate(), Math.min(w.lower(), b.estimate()),
+                Math.max(w.upper(), b.estimate()), confidence);
+    }
+
+    private void checkK(String fn, int k) {
+        if (k < 1 || k > samples) {
+            throw new IllegalArgumentException(fn + ": k must be in [1, n=" + samples + "], got " + k);
+        }
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+}

@@ -1,0 +1,43 @@
+package org.assay.evals;
+
+import java.util.List;
+
+/**
+ * Anything that turns a prompt into completions: a trained model (the training library's {@code ModelSampler}),
+ * an API client, or a scripted fake in a test. {@link Eval} asks for {@code n} completions of one prompt at a time.
+ */
+@FunctionalInterface
+public interface Sampler {
+
+    /**
+     * {@code n} completions of {@code prompt}. The same seed must give the same completions, so an evaluation
+     * reruns identically.
+     */
+    List<Completion> sample(String prompt, int n, long seed);
+
+    /**
+     * One completion.
+     *
+     * @param text         the generated text only (not the prompt)
+     * @param promptTokens tokens the prompt took (the input side of the cost)
+     * @param tokens       tokens generated
+     * @param logprob      sum of the sampled tokens' log-probabilities under the sampling policy (NaN if unknown);
+     *                     a default score for best-of-n
+     */
+    record Completion(String text, int promptTokens, int tokens, double logprob) {
+        public Completion {
+            if (text == null) {
+                throw new IllegalArgumentException("Completion: text must not be null");
+            }
+            if (promptTokens < 0 || tokens < 0) {
+                throw new IllegalArgumentException("Completion: token counts must be >= 0, got promptTokens="
+                        + promptTokens + ", tokens=" + tokens);
+            }
+        }
+
+        /** A completion whose cost is counted in characters (for samplers without a tokenizer). */
+        public static Completion ofText(String prompt, String text) {
+            return new Completion(text, prompt.length(), text.length(), Double.NaN);
+        }
+    }
+}
