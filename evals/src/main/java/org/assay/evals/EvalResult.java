@@ -124,13 +124,18 @@ public final class EvalResult implements Renderable {
 
     /** The unbiased pass@k averaged over items, with a bootstrap interval over items. */
     public Proportion.Interval passAtK(int k) {
+        return interval(passAtKByItem(k));
+    }
+
+    /** pass@k of each item, for paired comparisons and custom resampling. */
+    public double[] passAtKByItem(int k) {
         checkK("passAtK", k);
         int[] c = correctCounts();
         double[] perItem = new double[c.length];
         for (int i = 0; i < c.length; i++) {
             perItem[i] = PassAtK.estimate(samples, c[i], k);
         }
-        return interval(perItem);
+        return perItem;
     }
 
     /**
@@ -138,23 +143,33 @@ public final class EvalResult implements Renderable {
      * over 200 seeded k-subsets). Ties count 1/t for the correct answer among t tied ones.
      */
     public Proportion.Interval majAtK(int k) {
+        return interval(majAtKByItem(k));
+    }
+
+    /** maj@k of each item. */
+    public double[] majAtKByItem(int k) {
         checkK("majAtK", k);
         double[] perItem = new double[tasks.size()];
         for (int i = 0; i < perItem.length; i++) {
             perItem[i] = MajorityVote.majAtK(Arrays.asList(answers[i]), AnswerFormat.normalise(tasks.get(i).answer()),
                     k, MAJORITY_DRAWS, seed + 31L * i);
         }
-        return interval(perItem);
+        return perItem;
     }
 
     /** Best-of-k under the evaluation's scorer, exact over k-subsets ({@link BestOfN}). */
     public Proportion.Interval bestOfN(int k) {
+        return interval(bestOfNByItem(k));
+    }
+
+    /** Best-of-k of each item. */
+    public double[] bestOfNByItem(int k) {
         checkK("bestOfN", k);
         double[] perItem = new double[tasks.size()];
         for (int i = 0; i < perItem.length; i++) {
             perItem[i] = BestOfN.estimate(scores.get(i), correct[i], k);
         }
-        return interval(perItem);
+        return perItem;
     }
 
     /** Mean generated tokens per completion. */

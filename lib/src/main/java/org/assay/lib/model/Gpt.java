@@ -239,7 +239,7 @@ public final class Gpt implements AutoCloseable {
             k = repeatHeads(k, b, kv, h / kv, s, hd);
             v = repeatHeads(v, b, kv, h / kv, s, hd);
         }
-        NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(hd)); // (B, H, T, S)
+        NDArray att = scale(q.matMul(k.transpose(0, 1, 3, 2)), 1.0 / Math.sqrt(hd)); // (B, H, T, S)
         if (t > 1) { // one new query sees every key: no mask to add
             att = att.add(causalMask.get(new NDIndex().addSliceDim(start, start + t).addSliceDim(0, s)));
         }
@@ -304,6 +304,18 @@ public final class Gpt implements AutoCloseable {
         }
         NDArray rms = x.square().mean(new int[] {-1}, true).add(NORM_EPS).sqrt(); // Zhang & Sennrich 2019
         return x.div(rms).mul(w);
+    }
+
+    /**
+     * {@code x·s} with a scalar that libtorch allocates. DJL's {@code mul(Number)} wraps the number in a tensor over a
+     * Java direct buffer and closes it at once; autograd keeps that tensor for the backward pass, and a garbage
+     * collection in between frees the buffer under it, so the gradients read freed memory (GptMemoryTest).
+     * Use this, never {@code mul(Number)} or {@code div(Number)}, on anything a gradient flows through.
+     */
+    public static NDArray scale(NDArray x, double s) {
+        try (NDArray c = x.getManager().full(new Shape(), (float) s, x.getDataType())) {
+            return x.mul(c);
+        }
     }
 
     private static NDArray linear(NDArray x, NDArray weight) {
