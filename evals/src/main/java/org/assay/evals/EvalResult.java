@@ -129,13 +129,8 @@ public final class EvalResult implements Renderable {
 
     /** pass@k of each item, for paired comparisons and custom resampling. */
     public double[] passAtKByItem(int k) {
-        checkK("passAtK", k);
         int[] c = correctCounts();
-        double[] perItem = new double[c.length];
-        for (int i = 0; i < c.length; i++) {
-            perItem[i] = PassAtK.estimate(samples, c[i], k);
-        }
-        return perItem;
+        return perItem("passAtK", k, i -> PassAtK.estimate(samples, c[i], k));
     }
 
     /**
@@ -148,13 +143,8 @@ public final class EvalResult implements Renderable {
 
     /** maj@k of each item. */
     public double[] majAtKByItem(int k) {
-        checkK("majAtK", k);
-        double[] perItem = new double[tasks.size()];
-        for (int i = 0; i < perItem.length; i++) {
-            perItem[i] = MajorityVote.majAtK(Arrays.asList(answers[i]), AnswerFormat.normalise(tasks.get(i).answer()),
-                    k, MAJORITY_DRAWS, seed + 31L * i);
-        }
-        return perItem;
+        return perItem("majAtK", k, i -> MajorityVote.majAtK(Arrays.asList(answers[i]),
+                AnswerFormat.normalise(tasks.get(i).answer()), k, MAJORITY_DRAWS, seed + 31L * i));
     }
 
     /** Best-of-k under the evaluation's scorer, exact over k-subsets ({@link BestOfN}). */
@@ -164,12 +154,16 @@ public final class EvalResult implements Renderable {
 
     /** Best-of-k of each item. */
     public double[] bestOfNByItem(int k) {
-        checkK("bestOfN", k);
-        double[] perItem = new double[tasks.size()];
-        for (int i = 0; i < perItem.length; i++) {
-            perItem[i] = BestOfN.estimate(scores.get(i), correct[i], k);
+        return perItem("bestOfN", k, i -> BestOfN.estimate(scores.get(i), correct[i], k));
+    }
+
+    private double[] perItem(String fn, int k, java.util.function.IntToDoubleFunction metric) {
+        checkK(fn, k);
+        double[] v = new double[tasks.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = metric.applyAsDouble(i);
         }
-        return perItem;
+        return v;
     }
 
     /** Mean generated tokens per completion. */
