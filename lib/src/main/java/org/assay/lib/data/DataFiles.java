@@ -9,8 +9,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.UUID;
 
-/** File helpers shared by the savers and loaders of this package. */
-final class DataFiles {
+/** File helpers shared by the savers and loaders of this package (and the sweep's spec files). */
+public final class DataFiles {
 
     private DataFiles() {
     }
@@ -19,7 +19,7 @@ final class DataFiles {
      * Writes {@code text} as UTF-8 so that a reader never sees a half-written file: first to a hidden temporary file in
      * the same directory (so the move stays on one file system), then moved over {@code file} atomically.
      */
-    static void writeAtomically(String fn, Path file, String text) {
+    public static void writeAtomically(String fn, Path file, String text) {
         requireNonNull(fn, "file", file);
         Path absolute = file.toAbsolutePath();
         Path tmp = absolute.resolveSibling("." + absolute.getFileName() + "." + UUID.randomUUID() + ".tmp");

@@ -1,0 +1,27 @@
+package org.assay.lib.sweep;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** Runs a sweep's pending runs somewhere: in this JVM or subprocesses ({@link LocalExecutor}), or Slurm. */
+public interface Executor {
+
+    /**
+     * Runs each spec into {@code out/<name>} (each spec's JSON is already in {@code out/.sweep/<name>.json}) and
+     * reports how each ended; a run that fails does not stop the others.
+     */
+    List<RunStatus> execute(List<RunSpec> runs, Path out, SweepSpec.Resources resources);
+
+    /**
+     * How a run ended.
+     *
+     * @param name     the run
+     * @param state    SUCCEEDED (trained or resumed now), SKIPPED (already finished), FAILED
+     * @param seconds  wall time, including process start where there is one
+     * @param detail   the reason or the tail of the run's log when it failed; empty otherwise
+     */
+    record RunStatus(String name, State state, double seconds, String detail) {
+    }
+
+    enum State { SUCCEEDED, SKIPPED, FAILED }
+}

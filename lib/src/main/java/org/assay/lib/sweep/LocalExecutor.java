@@ -1,0 +1,136 @@
+package org.assay.lib.sweep;
+
+import org.assay.display.Progress;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Runs on this machine: in this JVM one after another ({@link #inProcess()}: no start-up cost, the engine already
+ * loaded), or as {@code ./assay train} subprocesses K at a time ({@link #subprocesses(int)}), each with
+ * {@code cores / K} threads and its output in {@code out/logs/<name>.log}. A progress bar follows the runs.
+ */
+public final class LocalExecutor implements Executor {
+    private final int parallel;
+    private final boolean inProcess;
+
+    private LocalExecutor(int parallel, boolean inProcess) {
+        this.parallel = parallel;
+        this.inProcess = inProcess;
+    }
+
+    public static LocalExecutor inProcess() {
+        return new LocalExecutor(1, true);
+    }
+
+    public static LocalExecutor subprocesses(int parallel) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (parallel < 1 || parallel > cores) {
+            throw new IllegalArgumentException("LocalExecutor.subprocesses: parallel must be in [1, " + cores
+                    + "] (this machine's cores), got " + parallel);
+        }
+        return new LocalExecutor(parallel, false);
+    }
+
+    @Override
+    public List<RunStatus> execute(List<RunSpec> runs, Path out, SweepSpec.Resources resources) {
+        List<RunStatus> statuses = new ArrayList<>();
+        try (Progress bar = Progress.start("sweep", runs.size())) {
+            if (inProcess) {
+                for (RunSpec r : runs) {
+                    statuses.add(inThisJvm(r, out));
+                    bar.step();
+                    bar.postfix(r.name());
+                }
+                return statuses;
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(parallel);
+            try {
+                List<Future<RunStatus>> futures = new ArrayList<>();
+                for (RunSpec r : runs) {
+                    futures.add(pool.submit(() -> {
+                        RunStatus s = subprocess(r, out);
+                        bar.step();
+                        bar.postfix(r.name());
+                        return s;
+                    }));
+                }
+                for (Future<RunStatus> f : futures) {
+                    statuses.add(f.get());
+                }
+            } catch (InterruptedException e) {
+                pool.shutdownNow(); // the subprocesses are destroyed by their threads; each leaves a checkpoint or nothing
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("LocalExecutor: interrupted; rerun the sweep to resume", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("LocalExecutor: " + e.getCause().getMessage(), e.getCause());
+            } finally {
+                pool.shutdown();
+            }
+        }
+        return statuses;
+    }
+
+    private static RunStatus inThisJvm(RunSpec r, Path out) {
+        long t0 = System.nanoTime();
+        try {
+            Trainer.Outcome o = Trainer.run(r, out);
+            return new RunStatus(r.name(), o == Trainer.Outcome.ALREADY_DONE ? State.SKIPPED : State.SUCCEEDED,
+                    seconds(t0), "");
+        } catch (RuntimeException e) {
+            return new RunStatus(r.name(), State.FAILED, seconds(t0), String.valueOf(e.getMessage()));
+        }
+    }
+
+    private RunStatus subprocess(RunSpec r, Path out) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        if (Trainer.isDone(out.resolve(r.name()))) {
+            return new RunStatus(r.name(), State.SKIPPED, 0, "");
+        }
+        Path log = out.resolve("logs").resolve(r.name() + ".log");
+        Files.createDirectories(log.getParent());
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / parallel);
+        ProcessBuilder pb = new ProcessBuilder(trainCommand(Sweep.specFile(out, r.name()), out))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("ASSAY_THREADS", String.valueOf(threads));
+        Process p = pb.start();
+        try {
+            int code = p.waitFor();
+            return code == 0 ? new RunStatus(r.name(), State.SUCCEEDED, seconds(t0), "")
+                    : new RunStatus(r.name(), State.FAILED, seconds(t0), "exit status " + code + "; log "
+                    + log + ":\n" + tail(log, 15));
+        } catch (InterruptedException e) {
+            p.destroy(); // SIGTERM: the run stops; its last checkpoint stays valid (written atomically)
+            throw e;
+        }
+    }
+
+    /** {@code java -cp <this JVM's classpath> org.assay.lib.sweep.TrainCommand --config SPEC --out OUT}. */
+    static List<String> trainCommand(Path spec, Path out) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = System.getenv().getOrDefault("ASSAY_CLASSPATH", System.getProperty("java.class.path"));
+        return List.of(java, "-Djava.awt.headless=true", "-cp", cp, TrainCommand.class.getName(), "--config",
+                spec.toAbsolutePath().toString(), "--out", out.toAbsolutePath().toString());
+    }
+
+    static String tail(Path log, int lines) {
+        try {
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    private static double seconds(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}

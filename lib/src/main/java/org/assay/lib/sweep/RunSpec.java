@@ -1,0 +1,218 @@
+package org.assay.lib.sweep;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import org.assay.lib.data.CharTokenizer;
+import org.assay.lib.data.SyntheticLanguage;
+import org.assay.lib.data.TextCorpus;
+import org.assay.lib.data.TokenDataset;
+import org.assay.lib.model.GptConfig;
+import org.assay.lib.train.AdamW;
+import org.assay.lib.train.Pretrain;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Everything one training run needs, as a JSON file a fresh process (or a Slurm task) can run from: the model, the
+ * data (a synthetic language with a known entropy, or a text file), and the training settings.
+ * <pre>{@code
+ * {"name": "L2-d64", "model": {...GptConfig...},
+ *  "data": {"kind": "synthetic", "alphabetSize": 8, "order": 2, "concentration": 0.5, "languageSeed": 1,
+ *           "characters": 200000, "textSeed": 7, "rows": 16, "contextLength": 64, "validationFraction": 0.1, "seed": 0},
+ *  "train": {"steps": 300, "learningRate": 0.01, "schedule": "cosine", "warmupFraction": 0.05, "minLrRatio": 0.1,
+ *            "evalEvery": 0, "evalBatches": 8, "checkpointEvery": 0, "seed": 42}}
+ * }</pre>
+ */
+public record RunSpec(String name, GptConfig model, Data data, Train train) {
+
+    static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+
+    public RunSpec {
+        String fn = "RunSpec";
+        if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._=+-]*")) {
+            throw new IllegalArgumentException(fn + ": name must be letters, digits and . _ = + - (a directory name),"
+                    + " got '" + name + "'");
+        }
+        if (model == null || data == null || train == null) {
+            throw new IllegalArgumentException(fn + ": model, data and train must all be set, got model=" + model
+                    + ", data=" + data + ", train=" + train);
+        }
+        if (data.contextLength() > model.contextLength()) {
+            throw new IllegalArgumentException(fn + ": data.contextLength (" + data.contextLength()
+                    + ") must be <= model.contextLength (" + model.contextLength() + ")");
+        }
+        if ("synthetic".equals(data.kind()) && model.vocabSize() != data.alphabetSize()) {
+            throw new IllegalArgumentException(fn + ": model.vocabSize must equal data.alphabetSize (one token per"
+                    + " symbol), got " + model.vocabSize() + " and " + data.alphabetSize());
+        }
+    }
+
+    /**
+     * Where the tokens come from.
+     *
+     * @param kind               {@code "synthetic"} (a {@link SyntheticLanguage}) or {@code "text"} (a UTF-8 file or
+     *                           folder, one token per character)
+     * @param path               the text file or folder (kind text)
+     * @param characters         characters of synthetic text to generate
+     * @param rows               batch rows
+     * @param contextLength      tokens per row
+     * @param validationFraction held-out tail
+     * @param seed               batch order
+     */
+    public record Data(String kind, int alphabetSize, int order, double concentration, long languageSeed,
+                       int characters, long textSeed, String path, int rows, int contextLength,
+                       double validationFraction, long seed) {
+        public Data {
+            String fn = "RunSpec.Data";
+            if (!"synthetic".equals(kind) && !"text".equals(kind)) {
+                throw new IllegalArgumentException(fn + ": kind must be 'synthetic' or 'text', got '" + kind + "'");
+            }
+            if ("text".equals(kind) && (path == null || path.isBlank())) {
+                throw new IllegalArgumentException(fn + ": kind 'text' needs a path, got none");
+            }
+            if ("synthetic".equals(kind) && characters < 1000) {
+                throw new IllegalArgumentException(fn + ": characters must be >= 1000, got " + characters);
+            }
+            if (rows < 1 || contextLength < 2) {
+                throw new IllegalArgumentException(fn + ": rows must be >= 1 and contextLength >= 2, got rows=" + rows
+                        + ", contextLength=" + contextLength);
+            }
+            if (!(validationFraction > 0 && validationFraction < 1)) {
+                throw new IllegalArgumentException(fn + ": validationFraction must be in (0, 1), got "
+                        + validationFraction);
+            }
+        }
+
+        /** A synthetic language (its own seed), {@code characters} of text from {@code textSeed}. */
+        public static Data synthetic(SyntheticLanguage.Config language, int characters, long textSeed, int rows,
+                                     int contextLength) {
+            return new Data("synthetic", language.alphabetSize(), language.order(), language.concentration(),
+                    language.seed(), characters, textSeed, null, rows, contextLength, 0.1, 0);
+        }
+
+        public SyntheticLanguage language() {
+            return new SyntheticLanguage(new SyntheticLanguage.Config(alphabetSize, order, concentration, languageSeed));
+        }
+
+        /** The text (generated or read) and its batches. */
+        public TokenDataset dataset() {
+            String text = "synthetic".equals(kind) ? language().generate(characters, textSeed)
+                    : TextCorpus.read(Path.of(path)).text();
+            CharTokenizer chars = "synthetic".equals(kind) ? CharTokenizer.fit(language().alphabet())
+                    : CharTokenizer.fit(text);
+            return TokenDataset.of(chars.encode(text), rows, contextLength, validationFraction, seed,
+                    chars.bytesPerToken(text));
+        }
+    }
+
+    /**
+     * Training settings.
+     *
+     * @param warmupFraction linear warmup as a fraction of the steps
+     * @param evalEvery      evaluate every this many steps (0: only at the end)
+     * @param checkpointEvery checkpoint every this many steps (0: only at the end)
+     */
+    public record Train(long steps, double learningRate, String schedule, double warmupFraction, double minLrRatio,
+                        int evalEvery, int evalBatches, int checkpointEvery, long seed) {
+        public Train {
+            if (steps < 1) {
+                throw new IllegalArgumentException("RunSpec.Train: steps must be >= 1, got " + steps);
+            }
+            if (!(learningRate > 0)) {
+                throw new IllegalArgumentException("RunSpec.Train: learningRate must be > 0, got " + learningRate);
+            }
+            if (!(warmupFraction >= 0 && warmupFraction <= 1)) {
+                throw new IllegalArgumentException("RunSpec.Train: warmupFraction must be in [0, 1], got "
+                        + warmupFraction);
+            }
+        }
+
+        public static Train of(long steps, double learningRate, long seed) {
+            return new Train(steps, learningRate, "cosine", 0.05, 0.1, 0, 8, 0, seed);
+        }
+
+        public Train withSteps(long n) {
+            return new Train(n, learningRate, schedule, warmupFraction, minLrRatio, evalEvery, evalBatches,
+                    checkpointEvery, seed);
+        }
+    }
+
+    /** The {@link Pretrain} configuration this spec describes. */
+    public Pretrain.Config pretrain() {
+        long warmup = Math.min(train.steps(), Math.round(train.warmupFraction() * train.steps()));
+        return new Pretrain.Config(model, train.steps(), 1, AdamW.defaults().withLearningRate(train.learningRate()),
+                train.schedule(), warmup, train.minLrRatio(), train.evalEvery(), train.evalBatches(),
+                train.checkpointEvery(), train.seed());
+    }
+
+    /** Training tokens: steps × rows × contextLength. */
+    public long tokens() {
+        return train.steps() * data.rows() * data.contextLength();
+    }
+
+    /** Training FLOPs by the model's own accounting ({@link GptConfig#trainingFlopsPerToken()}) × tokens. */
+    public double flops() {
+        return model.trainingFlopsPerToken() * tokens();
+    }
+
+    public RunSpec withName(String n) {
+        return new RunSpec(n, model, data, train);
+    }
+
+    public RunSpec withModel(GptConfig m) {
+        return new RunSpec(name, m, data, train);
+    }
+
+    public RunSpec withTrain(Train t) {
+        return new RunSpec(name, model, data, t);
+    }
+
+    public String toJson() {
+        return GSON.toJson(this);
+    }
+
+    public JsonObject toJsonTree() {
+        return GSON.toJsonTree(this).getAsJsonObject();
+    }
+
+    public static RunSpec fromJson(JsonElement json, String where) {
+        try {
+            RunSpec spec = GSON.fromJson(json, RunSpec.class);
+            if (spec == null) {
+                throw new IllegalArgumentException("RunSpec.fromJson: " + where + " is empty");
+            }
+            return spec;
+        } catch (RuntimeException e) {
+            throw invalid("RunSpec.fromJson", where, e);
+        }
+    }
+
+    /**
+     * A clear error for a spec that does not parse or does not validate: Gson wraps the records' own
+     * IllegalArgumentException ("GptConfig: layers must be >= 1, got layers=0"), which is the message that matters.
+     */
+    static IllegalArgumentException invalid(String fn, String where, RuntimeException e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && !(cause instanceof IllegalArgumentException)) {
+            cause = cause.getCause();
+        }
+        String why = cause instanceof IllegalArgumentException ? cause.getMessage() : e.getMessage();
+        return new IllegalArgumentException(fn + ": " + where + ": " + why, e);
+    }
+
+    public static RunSpec read(Path file) {
+        try {
+            return fromJson(com.google.gson.JsonParser.parseString(Files.readString(file)), file.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("RunSpec.read: cannot read " + file + ": " + e.getMessage(), e);
+        } catch (JsonParseException e) {
+            throw new IllegalArgumentException("RunSpec.read: " + file + " is not valid JSON: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package org.assay.lib.sweep;
+
+import org.assay.display.MimeBundle;
+import org.assay.display.Renderable;
+import org.assay.lib.data.DataFiles;
+import org.assay.lib.runs.Runs;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A sweep over a folder: {@code out/sweep.json}, {@code out/.sweep/<run>.json} (what each task runs), one run
+ * directory per run, {@code out/logs/}. Running it again skips finished runs and resumes interrupted ones; a single
+ * failed run can be retried alone.
+ * <pre>{@code
+ * var sweep = Sweep.of(spec, Path.of("runs/isoflop"));
+ * sweep.run(LocalExecutor.subprocesses(2));
+ * Table t = sweep.results();            // run, N, D, C, final and best validation loss, tokens/s, ...
+ * }</pre>
+ */
+public final class Sweep implements Renderable {
+    private final SweepSpec spec;
+    private final Path out;
+    private final List<RunSpec> runs;
+
+    private Sweep(SweepSpec spec, Path out) {
+        this.spec = spec;
+        this.out = out;
+        this.runs = spec.expand();
+    }
+
+    public static Sweep of(SweepSpec spec, Path out) {
+        Objects.requireNonNull(spec, "Sweep.of: spec must not be null");
+        Objects.requireNonNull(out, "Sweep.of: out must not be null");
+        return new Sweep(spec, out);
+    }
+
+    public SweepSpec spec() {
+        return spec;
+    }
+
+    public Path out() {
+        return out;
+    }
+
+    public List<RunSpec> runs() {
+        return runs;
+    }
+
+    /** Runs every run that is not finished yet. */
+    public List<Executor.RunStatus> run(Executor executor) {
+        writeSpecs();
+        return executor.execute(runs, out, spec.resources());
+    }
+
+    /** Runs one run again (after a failure), alone. */
+    public List<Executor.RunStatus> retry(String name, Executor executor) {
+        RunSpec r = runs.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("Sweep.retry: no run named '" + name + "' in sweep '" + spec.name()
+                        + "'; the runs are " + runs.stream().map(RunSpec::name).toList()));
+        writeSpecs();
+        return executor.execute(List.of(r), out, spec.resources());
+    }
+
+    static Path specFile(Path out, String name) {
+        return out.resolve(".sweep").resolve(name + ".json");
+    }
+
+    private void writeSpecs() {
+        try {
+            Files.createDirectories(out.resolve(".sweep"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Sweep.run: cannot create " + out.resolve(".sweep") + ": " + e.getMessage(),
+                    e);
+        }
+        DataFiles.writeAtomically("Sweep.run", out.resolve("sweep.json"), spec.toJson() + "\n");
+        for (RunSpec r : runs) {
+            DataFiles.writeAtomically("Sweep.run", specFile(out, r.name()), r.toJson() + "\n");
+        }
+    }
+
+    /** One row per run: name, state (done, partial, not started), steps done of steps planned. */
+    public Table status() {
+        StringColumn name = StringColumn.create("run");
+        StringColumn state = StringColumn.create("state");
+        IntColumn done = IntColumn.create("steps_done");
+        IntColumn planned = IntColumn.create("steps");
+        for (RunSpec r : runs) {
+            Path dir = out.resolve(r.name());
+            name.append(r.name());
+            planned.append((int) r.train().steps());
+            if (Trainer.isDone(dir)) {
+                state.append("done");
+                done.append((int) r.train().steps());
+            } else if (Files.isRegularFile(dir.resolve("metrics.jsonl"))) {
+                Table m = Runs.metrics(dir);
+                state.append("partial");
+                done.append(m.rowCount() == 0 ? 0 : (int) m.doubleColumn("step").max());
+            } else {
+                state.append("not started");
+                done.append(0);
+            }
+        }
+        return Table.create(spec.name() + " status", name, state, done, planned);
+    }
+
+    /**
+     * One row per finished run: run, layers, d_model, N (non-embedding parameters), D (training tokens), C (training
+     * FLOPs), final and best validation loss, final training loss, median tokens/s — ready for the scaling module.
+     */
+    public Table results() {
+        StringColumn name = StringColumn.create("run");
+        IntColumn layers = IntColumn.create("layers");
+        IntColumn width = IntColumn.create("d_model");
+        DoubleColumn n = DoubleColumn.create("N");
+        DoubleColumn d = DoubleColumn.create("D");
+        DoubleColumn c = DoubleColumn.create("C");
+        DoubleColumn finalVal = DoubleColumn.create("val_loss");
+        DoubleColumn bestVal = DoubleColumn.create("best_val_loss");
+        DoubleColumn trainLoss = DoubleColumn.create("loss");
+        DoubleColumn speed = DoubleColumn.create("tokens_per_sec");
+        for (RunSpec r : runs) {
+            Path dir = out.resolve(r.name());
+            if (!Trainer.isDone(dir)) {
+                continue;
+            }
+            Table m = Runs.metrics(dir);
+            DoubleColumn val = m.doubleColumn("val_loss");
+            name.append(r.name());
+            layers.append(r.model().layers());
+            width.append(r.model().dModel());
+            n.append(r.model().nonEmbeddingParameters());
+            d.append(m.doubleColumn("tokens").get(m.rowCount() - 1));
+            c.append(m.doubleColumn("flops").get(m.rowCount() - 1));
+            finalVal.append(val.removeMissing().get(val.removeMissing().size() - 1));
+            bestVal.append(val.removeMissing().min());
+            trainLoss.append(m.doubleColumn("loss").get(m.rowCount() - 1));
+            speed.append(m.doubleColumn("tokens_per_sec").median());
+        }
+        return Table.create(spec.name(), name, layers, width, n, d, c, finalVal, bestVal, trainLoss, speed);
+    }
+
+    @Override
+    public MimeBundle toMimeBundle() {
+        Table s = status();
+        long finished = s.stringColumn("state").isEqualTo("done").size();
+        String head = "sweep " + spec.name() + ": " + runs.size() + " runs, " + finished + " done, in " + out;
+        return MimeBundle.html("<div><b>" + head + "</b></div>" + s.printAll().replace("<", "&lt;")
+                .lines().map(l -> l + "<br>").reduce("<pre>", String::concat) + "</pre>", head);
+    }
+}
