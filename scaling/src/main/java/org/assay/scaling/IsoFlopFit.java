@@ -42,8 +42,16 @@ public final class IsoFlopFit {
     }
 
     public static Result approach2(double[] parameters, double[] tokens, double[] loss) {
+        return approach2(parameters, tokens, loss, null);
+    }
+
+    /**
+     * Approach 2 with each run's compute budget given (runs sweep a budget exactly only up to whole steps, and a
+     * model's FLOPs per token may count more than 6N): runs are grouped by {@code budgets}, not by 6·N·D.
+     */
+    public static Result approach2(double[] parameters, double[] tokens, double[] loss, double[] budgets) {
         String fn = "isoFlopApproach2";
-        Map<Double, List<Integer>> groups = groups(fn, parameters, tokens, loss);
+        Map<Double, List<Integer>> groups = groups(fn, parameters, tokens, loss, budgets);
         List<Profile> profiles = new ArrayList<>();
         for (Map.Entry<Double, List<Integer>> g : groups.entrySet()) {
             List<Integer> rows = g.getValue();
@@ -67,8 +75,13 @@ public final class IsoFlopFit {
     }
 
     public static Result approach1(double[] parameters, double[] tokens, double[] loss) {
+        return approach1(parameters, tokens, loss, null);
+    }
+
+    /** Approach 1 with each run's compute budget given, as {@link #approach2(double[], double[], double[], double[])}. */
+    public static Result approach1(double[] parameters, double[] tokens, double[] loss, double[] budgets) {
         String fn = "isoFlopApproach1";
-        Map<Double, List<Integer>> groups = groups(fn, parameters, tokens, loss);
+        Map<Double, List<Integer>> groups = groups(fn, parameters, tokens, loss, budgets);
         List<Profile> profiles = new ArrayList<>();
         for (Map.Entry<Double, List<Integer>> g : groups.entrySet()) {
             int best = g.getValue().stream().min((i, j) -> Double.compare(loss[i], loss[j])).orElseThrow();
@@ -89,14 +102,19 @@ public final class IsoFlopFit {
         return new Result(approach, List.copyOf(profiles), PowerLaw.fitLogLog(fn, c, n), PowerLaw.fitLogLog(fn, c, d));
     }
 
-    private static Map<Double, List<Integer>> groups(String fn, double[] parameters, double[] tokens, double[] loss) {
+    private static Map<Double, List<Integer>> groups(String fn, double[] parameters, double[] tokens, double[] loss,
+                                                     double[] budgets) {
         Columns.requireSameLength(fn, new String[] {"N", "D", "loss"}, parameters, tokens, loss);
         Columns.requirePositiveFinite(fn, "N", parameters);
         Columns.requirePositiveFinite(fn, "D", tokens);
         Columns.requirePositiveFinite(fn, "loss", loss);
+        if (budgets != null) {
+            Columns.requireSameLength(fn, new String[] {"N", "C"}, parameters, budgets);
+            Columns.requirePositiveFinite(fn, "C", budgets);
+        }
         Map<Double, List<Integer>> groups = new TreeMap<>();
         for (int i = 0; i < parameters.length; i++) {
-            double c = round(6 * parameters[i] * tokens[i]);
+            double c = round(budgets != null ? budgets[i] : 6 * parameters[i] * tokens[i]);
             groups.computeIfAbsent(c, k -> new ArrayList<>()).add(i);
         }
         return groups;

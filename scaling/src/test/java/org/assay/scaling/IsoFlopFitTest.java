@@ -35,6 +35,23 @@ class IsoFlopFitTest {
     static final double[] BUDGETS = {1e17, 1e18, 1e19, 1e20, 1e21};
 
     @Test
+    void runsThatMissTheirBudgetByWholeStepsGroupByTheBudgetGiven() {
+        double[][] s = sweeps(BUDGETS);
+        int m = s[0].length;
+        double[] tokens = new double[m];
+        double[] budgets = new double[m];
+        for (int i = 0; i < m; i++) {
+            budgets[i] = BUDGETS[i / 9];
+            tokens[i] = s[1][i] * (1 + 0.02 * ((i % 3) - 1)); // ±2%, as rounding to whole steps does
+        }
+        assertEquals(15, IsoFlopFit.approach2(s[0], tokens, s[2]).profiles().size(), "6ND splits each budget in 3");
+        IsoFlopFit.Result r = IsoFlopFit.approach2(s[0], tokens, s[2], budgets);
+        assertEquals(5, r.profiles().size());
+        assertEquals(IsoFlopFit.approach2(s[0], s[1], s[2]).a(), r.a(), 1e-12, "the profiles use N and loss only");
+        assertEquals(5, IsoFlopFit.approach1(s[0], tokens, s[2], budgets).profiles().size());
+    }
+
+    @Test
     void approach2RecoversTheAllocationExponents() {
         double[][] s = sweeps(BUDGETS);
         IsoFlopFit.Result r = IsoFlopFit.approach2(s[0], s[1], s[2]);

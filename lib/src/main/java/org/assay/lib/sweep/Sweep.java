@@ -114,7 +114,8 @@ public final class Sweep implements Renderable {
 
     /**
      * One row per finished run: run, layers, d_model, N (non-embedding parameters), D (training tokens), C (training
-     * FLOPs), final and best validation loss, final training loss, median tokens/s — ready for the scaling module.
+     * FLOPs by the model's accounting), budget (the IsoFLOP budget it was planned for, NaN otherwise), final and best
+     * validation loss, final training loss, median tokens/s — ready for the scaling module.
      */
     public Table results() {
         StringColumn name = StringColumn.create("run");
@@ -127,6 +128,7 @@ public final class Sweep implements Renderable {
         DoubleColumn bestVal = DoubleColumn.create("best_val_loss");
         DoubleColumn trainLoss = DoubleColumn.create("loss");
         DoubleColumn speed = DoubleColumn.create("tokens_per_sec");
+        DoubleColumn budget = DoubleColumn.create("budget");
         for (RunSpec r : runs) {
             Path dir = out.resolve(r.name());
             if (!Trainer.isDone(dir)) {
@@ -144,8 +146,23 @@ public final class Sweep implements Renderable {
             bestVal.append(val.removeMissing().min());
             trainLoss.append(m.doubleColumn("loss").get(m.rowCount() - 1));
             speed.append(m.doubleColumn("tokens_per_sec").median());
+            budget.append(budgetOf(r));
         }
-        return Table.create(spec.name(), name, layers, width, n, d, c, finalVal, bestVal, trainLoss, speed);
+        return Table.create(spec.name(), name, layers, width, n, d, c, budget, finalVal, bestVal, trainLoss, speed);
+    }
+
+    /** The IsoFLOP budget a run was planned for (the nearest in log scale), or NaN outside an IsoFLOP sweep. */
+    private double budgetOf(RunSpec r) {
+        if (spec.isoFlop() == null) {
+            return Double.NaN;
+        }
+        double best = Double.NaN;
+        for (double b : spec.isoFlop().budgets()) {
+            if (Double.isNaN(best) || Math.abs(Math.log(r.flops() / b)) < Math.abs(Math.log(r.flops() / best))) {
+                best = b;
+            }
+        }
+        return best;
     }
 
     @Override

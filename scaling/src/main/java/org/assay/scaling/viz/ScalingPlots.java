@@ -17,13 +17,19 @@ public final class ScalingPlots {
 
     /** IsoFLOP profiles: the runs, each budget's fitted parabola in log N, and its vertex. Log x axis. */
     public static XYChart isoFlop(IsoFlopFit.Result fit, double[] parameters, double[] tokens, double[] loss) {
+        return isoFlop(fit, parameters, tokens, loss, null);
+    }
+
+    /** {@link #isoFlop(IsoFlopFit.Result, double[], double[], double[])} with each run's budget given (as the fit). */
+    public static XYChart isoFlop(IsoFlopFit.Result fit, double[] parameters, double[] tokens, double[] loss,
+                                  double[] budgets) {
         XYChart chart = new XYChartBuilder().width(720).height(440).title("IsoFLOP profiles, " + fit.approach())
                 .xAxisTitle("parameters N").yAxisTitle("final loss").build();
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
         for (IsoFlopFit.Profile p : fit.profiles()) {
             String label = String.format(java.util.Locale.ROOT, "C=%.1e", p.computeFlops());
-            double[] n = DoubleStream.of(indices(parameters, tokens, p.computeFlops())).toArray();
+            double[] n = DoubleStream.of(indices(parameters, tokens, budgets, p.computeFlops())).toArray();
             double[] ln = new double[n.length];
             for (int i = 0; i < n.length; i++) {
                 ln[i] = loss[(int) n[i]];
@@ -161,9 +167,10 @@ public final class ScalingPlots {
         band.setLineColor(new Color(70, 130, 180, 0));
     }
 
-    private static double[] indices(double[] parameters, double[] tokens, double budget) {
+    private static double[] indices(double[] parameters, double[] tokens, double[] budgets, double budget) {
         return java.util.stream.IntStream.range(0, parameters.length)
-                .filter(i -> Math.abs(6 * parameters[i] * tokens[i] / budget - 1) < 5e-3)
+                .filter(i -> Math.abs((budgets != null ? budgets[i] : 6 * parameters[i] * tokens[i]) / budget - 1)
+                        < 5e-3)
                 .asDoubleStream().toArray();
     }
 }
