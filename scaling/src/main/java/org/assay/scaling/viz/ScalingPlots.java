@@ -15,6 +15,10 @@ public final class ScalingPlots {
     private ScalingPlots() {
     }
 
+    private static final Color[] PALETTE = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44),
+        new Color(214, 39, 40), new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194),
+        new Color(127, 127, 127)};
+
     /** IsoFLOP profiles: the runs, each budget's fitted parabola in log N, and its vertex. Log x axis. */
     public static XYChart isoFlop(IsoFlopFit.Result fit, double[] parameters, double[] tokens, double[] loss) {
         return isoFlop(fit, parameters, tokens, loss, null);
@@ -37,6 +41,8 @@ public final class ScalingPlots {
             }
             XYSeries runs = chart.addSeries(label, n, ln);
             runs.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+            Color colour = PALETTE[fit.profiles().indexOf(p) % PALETTE.length]; // one colour for points and parabola
+            runs.setMarkerColor(colour);
             if (!Double.isNaN(p.c2())) {
                 double lo = DoubleStream.of(n).min().orElseThrow();
                 double hi = DoubleStream.of(n).max().orElseThrow();
@@ -50,7 +56,7 @@ public final class ScalingPlots {
                 XYSeries curve = chart.addSeries(label + " fit", xs, ys);
                 curve.setMarker(SeriesMarkers.NONE);
                 curve.setShowInLegend(false);
-                curve.setLineColor(runs.getMarkerColor());
+                curve.setLineColor(colour);
             }
         }
         double[] vx = fit.profiles().stream().mapToDouble(IsoFlopFit.Profile::optimalParameters).toArray();
