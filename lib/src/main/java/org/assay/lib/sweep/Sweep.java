@@ -113,7 +113,8 @@ public final class Sweep implements Renderable {
     }
 
     /**
-     * One row per finished run: run, layers, d_model, N (non-embedding parameters), D (training tokens), C (training
+     * One row per finished run: run, layers, d_model, N (non-embedding parameters), parameters (all, as Chinchilla
+     * counts them), D (training tokens), C (training
      * FLOPs by the model's accounting), budget (the IsoFLOP budget it was planned for, NaN otherwise), final and best
      * validation loss, final training loss, median tokens/s — ready for the scaling module.
      */
@@ -122,6 +123,7 @@ public final class Sweep implements Renderable {
         IntColumn layers = IntColumn.create("layers");
         IntColumn width = IntColumn.create("d_model");
         DoubleColumn n = DoubleColumn.create("N");
+        DoubleColumn total = DoubleColumn.create("parameters");
         DoubleColumn d = DoubleColumn.create("D");
         DoubleColumn c = DoubleColumn.create("C");
         DoubleColumn finalVal = DoubleColumn.create("val_loss");
@@ -140,6 +142,7 @@ public final class Sweep implements Renderable {
             layers.append(r.model().layers());
             width.append(r.model().dModel());
             n.append(r.model().nonEmbeddingParameters());
+            total.append(r.model().parameters());
             d.append(m.doubleColumn("tokens").get(m.rowCount() - 1));
             c.append(m.doubleColumn("flops").get(m.rowCount() - 1));
             finalVal.append(val.removeMissing().get(val.removeMissing().size() - 1));
@@ -148,7 +151,7 @@ public final class Sweep implements Renderable {
             speed.append(m.doubleColumn("tokens_per_sec").median());
             budget.append(budgetOf(r));
         }
-        return Table.create(spec.name(), name, layers, width, n, d, c, budget, finalVal, bestVal, trainLoss, speed);
+        return Table.create(spec.name(), name, layers, width, n, total, d, c, budget, finalVal, bestVal, trainLoss, speed);
     }
 
     /** The IsoFLOP budget a run was planned for (the nearest in log scale), or NaN outside an IsoFLOP sweep. */

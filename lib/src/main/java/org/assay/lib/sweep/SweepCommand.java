@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code ./assay sweep SPEC.json [--out DIR] [--executor local|slurm] [--parallel K] [--dry-run] [--only RUN]}:
- * runs a sweep's unfinished runs (default folder {@code runs/<sweep name>}); prints one line per run and a results
- * table; exit status 0 when every run finished, 1 when one failed (its log tail is printed), 2 for a usage error.
+ * {@code ./assay sweep SPEC.json [--out DIR] [--executor local|slurm] [--parallel K] [--in-process] [--dry-run]
+ * [--only RUN]}: runs a sweep's unfinished runs (default folder {@code runs/<sweep name>}) — locally in this JVM
+ * (the default) or as K subprocesses ({@code --parallel K}), or as a Slurm job array (K tasks at once, 0: no
+ * limit); prints one line per run and a results table; exit status 0 when every run finished, 1 when one failed (its log tail is printed), 2 for a usage error.
  */
 public final class SweepCommand {
     private SweepCommand() {
@@ -21,7 +22,8 @@ public final class SweepCommand {
         Path specFile = null;
         Path out = null;
         String executor = "local";
-        int parallel = 1;
+        int parallel = 0; // 0: in this JVM
+        boolean inProcess = false;
         boolean dryRun = false;
         String only = null;
         try {
@@ -31,6 +33,7 @@ public final class SweepCommand {
                     case "--executor" -> executor = value(args, ++i, "--executor");
                     case "--parallel" -> parallel = Integer.parseInt(value(args, ++i, "--parallel"));
                     case "--dry-run" -> dryRun = true;
+                    case "--in-process" -> inProcess = true;
                     case "--only" -> only = value(args, ++i, "--only");
                     default -> {
                         if (args[i].startsWith("-") || specFile != null) {
@@ -45,15 +48,16 @@ public final class SweepCommand {
             }
         } catch (IllegalArgumentException e) {
             System.err.println("sweep: " + e.getMessage());
-            System.err.println("usage: sweep SPEC.json [--out DIR] [--executor local|slurm] [--parallel K] [--dry-run]"
-                    + " [--only RUN]");
+            System.err.println("usage: sweep SPEC.json [--out DIR] [--executor local|slurm] [--parallel K] [--in-process]"
+                    + " [--dry-run] [--only RUN]");
             return 2;
         }
         try {
             SweepSpec spec = SweepSpec.read(specFile);
             Sweep sweep = Sweep.of(spec, out != null ? out : Path.of("runs", spec.name()));
             Executor ex = switch (executor) {
-                case "local" -> parallel == 1 ? LocalExecutor.inProcess() : LocalExecutor.subprocesses(parallel);
+                case "local" -> inProcess || parallel == 0 ? LocalExecutor.inProcess()
+                        : LocalExecutor.subprocesses(parallel);
                 case "slurm" -> dryRun ? SlurmExecutor.of(parallel).dryRun() : SlurmExecutor.of(parallel);
                 default -> throw new IllegalArgumentException("--executor must be local or slurm, got '" + executor
                         + "'");
