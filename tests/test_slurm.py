@@ -18,7 +18,16 @@ def cluster(tmp_path_factory):
     reason = why_not()
     if reason:
         pytest.skip(reason)
-    c = SlurmCluster.start(str(tmp_path_factory.mktemp("slurm")))
+    folder = str(tmp_path_factory.mktemp("slurm"))
+    try:
+        c = SlurmCluster.start(folder)
+    except Exception as e:  # installed but this machine will not run the daemons: say why, do not pass
+        logs = ""
+        for name in ("slurmctld.log", "slurmd.log", "munged.log"):
+            path = os.path.join(folder, name)
+            if os.path.exists(path):
+                logs += "\n%s: %s" % (name, open(path).read()[-600:])
+        pytest.skip("Slurm is installed but the test cluster could not start: %s%s" % (e, logs))
     yield c
     c.stop()
 
