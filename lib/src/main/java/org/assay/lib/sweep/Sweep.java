@@ -116,7 +116,8 @@ public final class Sweep implements Renderable {
      * One row per finished run: run, layers, d_model, N (non-embedding parameters), parameters (all, as Chinchilla
      * counts them), D (training tokens), C (training
      * FLOPs by the model's accounting), budget (the IsoFLOP budget it was planned for, NaN otherwise), final and best
-     * validation loss, final training loss, median tokens/s — ready for the scaling module.
+     * validation loss, final training loss, median tokens/s, and one column per grid or zip axis — ready for the
+     * scaling module.
      */
     public Table results() {
         StringColumn name = StringColumn.create("run");
@@ -151,7 +152,39 @@ public final class Sweep implements Renderable {
             speed.append(m.doubleColumn("tokens_per_sec").median());
             budget.append(budgetOf(r));
         }
-        return Table.create(spec.name(), name, layers, width, n, total, d, c, budget, finalVal, bestVal, trainLoss, speed);
+        Table t = Table.create(spec.name(), name, layers, width, n, total, d, c, budget, finalVal, bestVal, trainLoss,
+                speed);
+        addAxisColumns(t);
+        return t;
+    }
+
+    /** One column per grid or zip key (its last path segment), with each finished run's value. */
+    private void addAxisColumns(Table t) {
+        List<String> keys = new java.util.ArrayList<>(spec.grid().keySet());
+        keys.addAll(spec.zip().keySet());
+        for (String key : keys) {
+            String column = key.substring(key.lastIndexOf('.') + 1);
+            if (t.columnNames().contains(column)) {
+                continue; // layers, d_model ... already there
+            }
+            List<com.google.gson.JsonElement> values = new java.util.ArrayList<>();
+            for (RunSpec r : runs) {
+                if (t.stringColumn("run").contains(r.name())) {
+                    com.google.gson.JsonElement v = r.toJsonTree();
+                    for (String part : key.split("\\.")) {
+                        v = v.getAsJsonObject().get(part);
+                    }
+                    values.add(v);
+                }
+            }
+            boolean numeric = values.stream().allMatch(v -> v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber());
+            if (numeric) {
+                t.addColumns(DoubleColumn.create(column, values.stream().mapToDouble(v -> v.getAsDouble())));
+            } else {
+                t.addColumns(StringColumn.create(column, values.stream().map(v -> v.isJsonPrimitive()
+                        ? v.getAsString() : v.toString()).toList()));
+            }
+        }
     }
 
     /** The IsoFLOP budget a run was planned for (the nearest in log scale), or NaN outside an IsoFLOP sweep. */

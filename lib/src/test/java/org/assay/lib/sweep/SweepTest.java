@@ -88,6 +88,8 @@ class SweepTest {
             assertTrue(t.doubleColumn("best_val_loss").get(i) <= t.doubleColumn("val_loss").get(i));
         }
         assertEquals(List.of("done", "done"), sweep.status().stringColumn("state").asList());
+        Table seeds = Sweep.of(SweepSpec.of("u", base(3)).withGrid("train.learningRate", 0.01, 0.02), out).results();
+        assertEquals(0, seeds.rowCount(), "no run of that sweep has finished");
         assertTrue(Files.isRegularFile(out.resolve(".sweep").resolve(sweep.runs().get(0).name() + ".json")));
     }
 
@@ -124,6 +126,7 @@ class SweepTest {
         Sweep sweep = Sweep.of(spec, out);
         List<Executor.RunStatus> s = sweep.run(LocalExecutor.inProcess());
         assertEquals(2, s.stream().filter(x -> x.state() == Executor.State.SUCCEEDED).count());
+        assertEquals(List.of(1.0, 2.0), sweep.results().doubleColumn("seed").asList(), "the grid axis as a column");
 
         Sweep withText = Sweep.of(SweepSpec.of("g", needsFile), out);
         Executor.RunStatus failed = withText.run(LocalExecutor.inProcess()).get(0);
