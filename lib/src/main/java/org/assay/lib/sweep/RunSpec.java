@@ -207,6 +207,9 @@ public record RunSpec(String name, GptConfig model, Data data, Train train) {
     }
 
     public static RunSpec read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("RunSpec.read: no such file: " + file.toAbsolutePath());
+        }
         try {
             return fromJson(com.google.gson.JsonParser.parseString(Files.readString(file)), file.toString());
         } catch (IOException e) {

@@ -185,6 +185,9 @@ public record SweepSpec(String name, RunSpec base, Map<String, List<JsonElement>
     }
 
     public static SweepSpec read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("SweepSpec.read: no such file: " + file.toAbsolutePath());
+        }
         try {
             SweepSpec spec = RunSpec.GSON.fromJson(JsonParser.parseString(Files.readString(file)), SweepSpec.class);
             if (spec == null) {

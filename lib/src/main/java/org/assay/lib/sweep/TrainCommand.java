@@ -36,9 +36,12 @@ public final class TrainCommand {
             System.out.println("train: " + spec.name() + " " + outcome.name().toLowerCase().replace('_', ' ') + " in "
                     + out.resolve(spec.name()));
             return 0;
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            System.err.println("train: failed: " + e.getMessage()); // bad spec or files: the message says it all
+            return 1;
         } catch (RuntimeException e) {
             System.err.println("train: failed: " + e.getMessage());
-            e.printStackTrace(System.err);
+            e.printStackTrace(System.err); // unexpected: the trace goes to the run's log
             return 1;
         }
     }
