@@ -1,0 +1,129 @@
+package org.assay.lib.rl;
+
+import java.util.Arrays;
+
+/**
+ * Group-relative advantages for outcome rewards, G samples per prompt in consecutive groups:
+ * <ul>
+ *   <li>GRPO (Shao et al. 2024): {@code (r − mean) / (std + eps)}, std the unbiased (n−1) standard deviation of the
+ *   group, eps 1e-4, as TRL computes it;</li>
+ *   <li>Dr. GRPO (Liu et al. 2025): {@code r − mean}, without the division that up-weights easy and hard groups;</li>
+ *   <li>RLOO (Ahmadian et al. 2024): {@code r − mean of the other G−1}, an unbiased leave-one-out baseline.</li>
+ * </ul>
+ * A group whose rewards are all equal carries no signal (every advantage is 0); it is counted, and can be dropped so
+ * that it does not dilute the batch (DAPO's dynamic sampling filter).
+ */
+public final class Advantages {
+    private Advantages() {
+    }
+
+    public enum Baseline { GROUP_MEAN, LEAVE_ONE_OUT }
+
+    /**
+     * @param baseline          the group mean, or the mean of the other samples
+     * @param scaleByStd        divide by the group's standard deviation (GRPO) or not (Dr. GRPO, RLOO)
+     * @param dropZeroVariance  mark the samples of zero-variance groups as not kept
+     */
+    public record Config(Baseline baseline, boolean scaleByStd, boolean dropZeroVariance) {
+        public static Config grpo() {
+            return new Config(Baseline.GROUP_MEAN, true, false);
+        }
+
+        public static Config drGrpo() {
+            return new Config(Baseline.GROUP_MEAN, false, false);
+        }
+
+        public static Config rloo() {
+            return new Config(Baseline.LEAVE_ONE_OUT, false, false);
+        }
+
+        public Config withDropZeroVariance(boolean drop) {
+            return new Config(baseline, scaleByStd, drop);
+        }
+    }
+
+    /**
+     * @param advantages          one per sample
+     * @param kept                false for samples of dropped (zero-variance) groups
+     * @param groups              number of groups
+     * @param zeroVarianceGroups  groups whose rewards are all equal
+     */
+    public record Result(double[] advantages, boolean[] kept, int groups, int zeroVarianceGroups) {
+        public double zeroVarianceFraction() {
+            return (double) zeroVarianceGroups / groups;
+        }
+    }
+
+    static final double STD_EPS = 1e-4;
+
+    public static Result compute(double[] rewards, int groupSize, Config config) {
+        String fn = "Advantages.compute";
+        if (groupSize < 2) {
+            throw new IllegalArgumentException(fn + ": groupSize must be >= 2 (a group of one has no baseline), got "
+                    + groupSize);
+        }
+        if (rewards.length == 0 || rewards.length % groupSize != 0) {
+            throw new IllegalArgumentException(fn + ": rewards must hold whole groups of " + groupSize + ", got "
+                    + rewards.length + " rewards");
+        }
+        for (int i = 0; i < rewards.length; i++) {
+            if (!Double.isFinite(rewards[i])) {
+                throw new IllegalArgumentException(fn + ": rewards must be finite, got " + rewards[i] + " at " + i);
+            }
+        }
+        int groups = rewards.length / groupSize;
+        double[] adv = new double[rewards.length];
+        boolean[] kept = new boolean[rewards.length];
+        Arrays.fill(kept, true);
+        int zero = 0;
+        for (int g = 0; g < groups; g++) {
+            int from = g * groupSize;
+            double sum = 0;
+            for (int i = from; i < from + groupSize; i++) {
+                sum += rewards[i];
+            }
+            double mean = sum / groupSize;
+            double ss = 0;
+            for (int i = from; i < from + groupSize; i++) {
+                ss += (rewards[i] - mean) * (rewards[i] - mean);
+            }
+            double std = Math.sqrt(ss / (groupSize - 1));
+            boolean flat = ss == 0;
+            zero += flat ? 1 : 0;
+            for (int i = from; i < from + groupSize; i++) {
+                double baseline = config.baseline() == Baseline.GROUP_MEAN ? mean
+                        : (sum - rewards[i]) / (groupSize - 1);
+                double a = rewards[i] - baseline;
+                adv[i] = config.scaleByStd() ? a / (std + STD_EPS) : a;
+                kept[i] = !(flat && config.dropZeroVariance());
+            }
+        }
+        return new Result(adv, kept, groups, zero);
+    }
+
+    /**
+     * How groups ended, by correctness: fractions of groups all correct, all wrong, and mixed (only mixed groups
+     * teach anything under a 0/1 reward).
+     */
+    public record GroupOutcomes(double allCorrect, double allWrong, double mixed) {
+        public static GroupOutcomes of(boolean[] correct, int groupSize) {
+            if (groupSize < 1 || correct.length == 0 || correct.length % groupSize != 0) {
+                throw new IllegalArgumentException("GroupOutcomes.of: correct must hold whole groups of " + groupSize
+                        + ", got " + correct.length);
+            }
+            int groups = correct.length / groupSize;
+            int all = 0;
+            int none = 0;
+            for (int g = 0; g < groups; g++) {
+                int c = 0;
+                for (int i = g * groupSize; i < (g + 1) * groupSize; i++) {
+                    c += correct[i] ? 1 : 0;
+                }
+                all += c == groupSize ? 1 : 0;
+                none += c == 0 ? 1 : 0;
+            }
+            return new GroupOutcomes((double) all / groups, (double) none / groups,
+                    (double) (groups - all - none) / groups);
+        }
+    }
+}
