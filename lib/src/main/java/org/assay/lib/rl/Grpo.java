@@ -1,0 +1,300 @@
+package org.assay.lib.rl;
+
+import org.assay.display.Display;
+import org.assay.display.Progress;
+import org.assay.lib.data.Tokenizer;
+import org.assay.lib.runs.RunDir;
+import org.assay.lib.train.AdamW;
+import org.assay.lib.train.LossFn;
+import org.assay.lib.train.Results;
+import org.assay.lib.train.SamplingParams;
+import org.assay.lib.train.TrainingClient;
+import org.assay.lib.viz.LiveChart;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * GRPO-family reinforcement learning with a verifiable reward, on a {@link TrainingClient}: each step samples G
+ * completions for each of P prompts, scores them, computes group-relative advantages, and takes {@code innerSteps}
+ * optimizer steps on the batch with the PPO (or importance-sampling) loss, optionally with a k3 KL penalty to the
+ * frozen starting policy and an entropy bonus. Every step's diagnostics — reward mean and std, accuracy, fractions of
+ * groups all correct, all wrong and mixed, zero-variance groups, clip fraction, KL to the sampling and the reference
+ * policy, entropy, response length, tokens and FLOPs spent — are returned and, with a run directory, appended to its
+ * {@code metrics.jsonl}.
+ */
+public final class Grpo implements AutoCloseable {
+
+    /**
+     * @param promptsPerStep P, prompts per step
+     * @param groupSize      G, samples per prompt
+     * @param sampling       how completions are sampled (its seed is replaced per step and group)
+     * @param advantages     GRPO, Dr. GRPO or RLOO, dropping zero-variance groups or not
+     * @param epsLow         PPO's lower clip ε (0 for the plain importance-sampling loss)
+     * @param epsHigh        PPO's upper clip ε (DAPO's clip-higher: larger than epsLow)
+     * @param normalization  sequence (GRPO), token (DAPO) or constant (Dr. GRPO)
+     * @param klBeta         weight of the k3 KL penalty to the starting policy (0: none)
+     * @param entropyCoef    weight of the entropy bonus (0: none)
+     * @param innerSteps     optimizer steps per rollout batch (μ)
+     * @param optimizer      AdamW
+     * @param seed           rollouts
+     */
+    public record Config(int promptsPerStep, int groupSize, SamplingParams sampling, Advantages.Config advantages,
+                         double epsLow, double epsHigh, PolicyLoss.Normalization normalization, double klBeta,
+                         double entropyCoef, int innerSteps, AdamW optimizer, long seed) {
+        public Config {
+            if (promptsPerStep < 1 || groupSize < 2 || innerSteps < 1) {
+                throw new IllegalArgumentException("Grpo.Config: promptsPerStep must be >= 1, groupSize >= 2 and "
+                        + "innerSteps >= 1, got " + promptsPerStep + ", " + groupSize + " and " + innerSteps);
+            }
+            if (epsLow < 0 || epsLow >= 1 || epsHigh < 0) {
+                throw new IllegalArgumentException("Grpo.Config: epsLow must be in [0, 1) and epsHigh >= 0, got epsLow="
+                        + epsLow + ", epsHigh=" + epsHigh);
+            }
+            if (klBeta < 0 || entropyCoef < 0) {
+                throw new IllegalArgumentException("Grpo.Config: klBeta and entropyCoef must be >= 0, got " + klBeta
+                        + " and " + entropyCoef);
+            }
+        }
+
+        /** 8 prompts × 8 samples, GRPO advantages, PPO with ε 0.2/0.28, sequence normalisation, no KL, lr 1e-3. */
+        public static Config defaults() {
+            return new Config(8, 8, SamplingParams.defaults().withMaxTokens(16), Advantages.Config.grpo(), 0.2, 0.28,
+                    PolicyLoss.Normalization.SEQUENCE, 0, 0, 1, AdamW.defaults().withLearningRate(1e-3), 0);
+        }
+
+        public Config withGroups(int prompts, int samples) {
+            return new Config(prompts, samples, sampling, advantages, epsLow, epsHigh, normalization, klBeta,
+                    entropyCoef, innerSteps, optimizer, seed);
+        }
+
+        public Config withSampling(SamplingParams p) {
+            return new Config(promptsPerStep, groupSize, p, advantages, epsLow, epsHigh, normalization, klBeta,
+                    entropyCoef, innerSteps, optimizer, seed);
+        }
+
+        public Config withAdvantages(Advantages.Config a) {
+            return new Config(promptsPerStep, groupSize, sampling, a, epsLow, epsHigh, normalization, klBeta,
+                    entropyCoef, innerSteps, optimizer, seed);
+        }
+
+        public Config withLoss(double low, double high, PolicyLoss.Normalization n) {
+            return new Config(promptsPerStep, groupSize, sampling, advantages, low, high, n, klBeta, entropyCoef,
+                    innerSteps, optimizer, seed);
+        }
+
+        public Config withKl(double beta) {
+            return new Config(promptsPerStep, groupSize, sampling, advantages, epsLow, epsHigh, normalization, beta,
+                    entropyCoef, innerSteps, optimizer, seed);
+        }
+
+        public Config withEntropyBonus(double coef) {
+            return new Config(promptsPerStep, groupSize, sampling, advantages, epsLow, epsHigh, normalization, klBeta,
+                    coef, innerSteps, optimizer, seed);
+        }
+
+        public Config withInnerSteps(int mu) {
+            return new Config(promptsPerStep, groupSize, sampling, advantages, epsLow, epsHigh, normalization, klBeta,
+                    entropyCoef, mu, optimizer, seed);
+        }
+
+        public Config withOptimizer(AdamW a) {
+            return new Config(promptsPerStep, groupSize, sampling, advantages, epsLow, epsHigh, normalization, klBeta,
+                    entropyCoef, innerSteps, a, seed);
+        }
+
+        public Config withSeed(long s) {
+            return new Config(promptsPerStep, groupSize, sampling, advantages, epsLow, epsHigh, normalization, klBeta,
+                    entropyCoef, innerSteps, optimizer, s);
+        }
+
+        LossFn loss() {
+            LossFn base = epsLow == 0 && epsHigh == 0 ? PolicyLoss.importanceSampling(normalization)
+                    : PolicyLoss.ppo(epsLow, epsHigh, normalization);
+            if (klBeta > 0) {
+                base = PolicyLoss.withKlPenalty(base, klBeta, normalization);
+            }
+            return entropyCoef > 0 ? PolicyLoss.withEntropyBonus(base, entropyCoef, normalization) : base;
+        }
+    }
+
+    /** One step's diagnostics (the names are the keys written to metrics.jsonl). */
+    public record StepMetrics(long step, double rewardMean, double rewardStd, double accuracy, double allCorrect,
+                              double allWrong, double mixed, double zeroVarianceGroups, double clipFraction,
+                              double klSampling, double klReference, double entropy, double responseLength,
+                              long tokens, double flops, boolean trained) {
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("step", step);
+            m.put("reward_mean", rewardMean);
+            m.put("reward_std", rewardStd);
+            m.put("accuracy", accuracy);
+            m.put("groups_all_correct", allCorrect);
+            m.put("groups_all_wrong", allWrong);
+            m.put("groups_mixed", mixed);
+            m.put("zero_variance_groups", zeroVarianceGroups);
+            m.put("clip_fraction", clipFraction);
+            m.put("kl_sampling", klSampling);
+            m.put("kl_reference", klReference);
+            m.put("entropy", entropy);
+            m.put("response_length", responseLength);
+            m.put("tokens", tokens);
+            m.put("flops", flops);
+            m.put("trained", trained);
+            return m;
+        }
+    }
+
+    private final TrainingClient policy;
+    private final TrainingClient reference;
+    private final Tokenizer tokenizer;
+    private final Env env;
+    private final Config config;
+    private final LossFn loss;
+    private long step;
+    private int cursor;
+    private long tokens;
+    private double flops;
+    private Rollouts.Batch last;
+
+    private Grpo(TrainingClient policy, Tokenizer tokenizer, Env env, Config config) {
+        this.policy = policy;
+        this.tokenizer = tokenizer;
+        this.env = env;
+        this.config = config;
+        this.loss = config.loss();
+        this.reference = TrainingClient.create(policy.config(), policy.seed());
+        reference.model().restore(policy.model().snapshot()); // the frozen starting policy
+    }
+
+    /** RL on {@code policy} from its current weights, which become the reference. */
+    public static Grpo of(TrainingClient policy, Tokenizer tokenizer, Env env, Config config) {
+        return new Grpo(policy, tokenizer, env, config);
+    }
+
+    /** The last step's rollouts (prompt, completion, reward) for inspection. */
+    public Rollouts.Batch lastRollouts() {
+        return last;
+    }
+
+    public StepMetrics step() {
+        Rollouts.Batch batch = Rollouts.collect(policy, tokenizer, env, cursor, config.promptsPerStep(),
+                config.groupSize(), config.sampling(), config.seed() * 7919 + step);
+        last = batch;
+        cursor += config.promptsPerStep();
+        double forwardFlopsPerToken = policy.config().trainingFlopsPerToken() / 3;
+        long sampled = batch.promptTokens() + batch.completionTokens();
+        tokens += sampled;
+        flops += sampled * forwardFlopsPerToken;
+
+        double[] rewards = batch.rewards();
+        Advantages.Result adv = Advantages.compute(rewards, config.groupSize(), config.advantages());
+        Advantages.GroupOutcomes outcomes = Advantages.GroupOutcomes.of(batch.correct(), config.groupSize());
+        Rollouts.TrainArrays a = batch.arrays(adv.advantages(), adv.kept());
+        double clip = Double.NaN;
+        double klSampling = Double.NaN;
+        double klReference = Double.NaN;
+        double entropy = Double.NaN;
+        if (a != null) {
+            float[] ref = referenceLogprobs(batch, a);
+            flops += a.rows() * (double) a.width() * forwardFlopsPerToken;
+            Map<String, float[]> extra = Map.of(PolicyLoss.ADVANTAGES, a.advantages(),
+                    PolicyLoss.SAMPLING_LOGPROBS, a.samplingLogprobs(), PolicyLoss.REFERENCE_LOGPROBS, ref);
+            Results.ForwardBackward fb = null;
+            for (int k = 0; k < config.innerSteps(); k++) {
+                fb = policy.forwardBackward(a.inputs(), a.targets(), a.weights(), a.rows(), loss, extra);
+                policy.optimStep(config.optimizer());
+                flops += a.rows() * (double) a.width() * policy.config().trainingFlopsPerToken();
+            }
+            float[] logp = fb.logprobs();
+            clip = PolicyLoss.clipFraction(logp, a.samplingLogprobs(), a.advantages(), a.weights(), config.epsLow(),
+                    config.epsHigh());
+            klSampling = Kl.k3(logp, a.samplingLogprobs(), a.weights());
+            klReference = Kl.k3(logp, ref, a.weights());
+            double sum = 0;
+            double count = 0;
+            for (int i = 0; i < logp.length; i++) {
+                if (a.weights()[i] > 0) {
+                    sum -= logp[i];
+                    count++;
+                }
+            }
+            entropy = sum / count;
+        }
+        double mean = 0;
+        for (double r : rewards) {
+            mean += r / rewards.length;
+        }
+        double var = 0;
+        for (double r : rewards) {
+            var += (r - mean) * (r - mean) / rewards.length;
+        }
+        boolean[] correct = batch.correct();
+        int right = 0;
+        for (boolean c : correct) {
+            right += c ? 1 : 0;
+        }
+        step++;
+        return new StepMetrics(step, mean, Math.sqrt(var), (double) right / correct.length, outcomes.allCorrect(),
+                outcomes.allWrong(), outcomes.mixed(), adv.zeroVarianceFraction(), clip, klSampling, klReference,
+                entropy, (double) batch.completionTokens() / batch.samples().size(), tokens, flops, a != null);
+    }
+
+    /** Log-probabilities of each row's tokens under the frozen reference, aligned with the training arrays. */
+    private float[] referenceLogprobs(Rollouts.Batch batch, Rollouts.TrainArrays a) {
+        float[] ref = new float[a.rows() * a.width()];
+        for (int r = 0; r < a.rows(); r++) {
+            Rollouts.Sample s = batch.samples().get(a.sampleIndex().get(r));
+            int[] seq = new int[s.prompt().length + s.completion().length];
+            System.arraycopy(s.prompt(), 0, seq, 0, s.prompt().length);
+            System.arraycopy(s.completion(), 0, seq, s.prompt().length, s.completion().length);
+            float[] lp = reference.computeLogprobs(seq); // lp[t] = log p(seq[t] | seq[< t]); lp[0] is NaN
+            for (int t = 0; t < seq.length - 1; t++) {
+                ref[r * a.width() + t] = a.weights()[r * a.width() + t] > 0 ? lp[t + 1] : 0f;
+            }
+        }
+        return ref;
+    }
+
+    /**
+     * {@code steps} steps with a progress bar and, in a notebook, a live chart of reward and accuracy; with a runs
+     * folder, a run directory whose metrics.jsonl gets every step's diagnostics.
+     */
+    public List<StepMetrics> run(int steps, Path runsRoot, String name) {
+        List<StepMetrics> out = new ArrayList<>();
+        Map<String, Object> stored = new LinkedHashMap<>();
+        stored.put("grpo", config);
+        stored.put("env", env.name());
+        stored.put("model", policy.config());
+        try (RunDir run = runsRoot == null ? null : RunDir.create(runsRoot, name, stored, config.seed());
+             Progress bar = Progress.start("grpo", steps);
+             LiveChart chart = Display.isInteractive() ? LiveChart.of("GRPO: " + env.name(), "step", "reward") : null) {
+            for (int i = 0; i < steps; i++) {
+                if (Thread.currentThread().isInterrupted()) {
+                    break;
+                }
+                StepMetrics m = step();
+                out.add(m);
+                if (run != null) {
+                    run.log(m.toMap());
+                }
+                if (chart != null) {
+                    chart.add("reward", m.step(), m.rewardMean());
+                    chart.add("accuracy", m.step(), m.accuracy());
+                }
+                bar.step();
+                bar.postfix(String.format(Locale.ROOT, "reward=%.3f acc=%.2f", m.rewardMean(), m.accuracy()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        reference.close();
+    }
+}

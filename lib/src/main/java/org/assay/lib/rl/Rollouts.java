@@ -1,0 +1,157 @@
+package org.assay.lib.rl;
+
+import org.assay.evals.tasks.Task;
+import org.assay.lib.data.Tokenizer;
+import org.assay.lib.train.Results;
+import org.assay.lib.train.SamplingParams;
+import org.assay.lib.train.TrainingClient;
+import tech.tablesaw.api.BooleanColumn;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Rollouts: G samples per prompt from the policy (batched, with the KV cache and the log-probabilities of the sampled
+ * tokens), scored by the environment, kept for inspection ({@link Batch#table()}) and turned into training arrays.
+ */
+public final class Rollouts {
+    private Rollouts() {
+    }
+
+    /**
+     * One sampled completion.
+     *
+     * @param group      index of its group (its prompt) in the batch
+     * @param logprobs   log-probability of each completion token under the sampling policy
+     */
+    public record Sample(Task task, int group, int[] prompt, int[] completion, float[] logprobs, String text,
+                         Env.Reward reward) {
+    }
+
+    /** A batch of groups, G consecutive samples per prompt. */
+    public record Batch(List<Sample> samples, int groupSize) {
+
+        public double[] rewards() {
+            return samples.stream().mapToDouble(s -> s.reward().reward()).toArray();
+        }
+
+        public boolean[] correct() {
+            boolean[] c = new boolean[samples.size()];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = samples.get(i).reward().correct();
+            }
+            return c;
+        }
+
+        public long completionTokens() {
+            return samples.stream().mapToLong(s -> s.completion().length).sum();
+        }
+
+        public long promptTokens() {
+            return samples.stream().mapToLong(s -> s.prompt().length).sum();
+        }
+
+        /** Prompt, completion, reward and correctness of every sample: what researchers read when a run stalls. */
+        public Table table() {
+            StringColumn item = StringColumn.create("item");
+            IntColumn group = IntColumn.create("group");
+            StringColumn prompt = StringColumn.create("prompt");
+            StringColumn completion = StringColumn.create("completion");
+            IntColumn tokens = IntColumn.create("tokens");
+            DoubleColumn reward = DoubleColumn.create("reward");
+            BooleanColumn correct = BooleanColumn.create("correct");
+            for (Sample s : samples) {
+                item.append(s.task().id());
+                group.append(s.group());
+                prompt.append(s.task().prompt());
+                completion.append(s.text());
+                tokens.append(s.completion().length);
+                reward.append(s.reward().reward());
+                correct.append(s.reward().correct());
+            }
+            return Table.create("rollouts", item, group, prompt, completion, tokens, reward, correct);
+        }
+
+        /**
+         * The kept samples as {@code forwardBackward} arrays, one row each, padded to the longest: a row holds the
+         * prompt and completion shifted by one; weights are 1 where the target is a completion token.
+         */
+        public TrainArrays arrays(double[] advantages, boolean[] kept) {
+            if (advantages.length != samples.size() || kept.length != samples.size()) {
+                throw new IllegalArgumentException("Rollouts.Batch.arrays: advantages and kept must have one entry per "
+                        + "sample (" + samples.size() + "), got " + advantages.length + " and " + kept.length);
+            }
+            List<Integer> rows = new ArrayList<>();
+            int width = 1;
+            for (int i = 0; i < samples.size(); i++) {
+                if (kept[i]) {
+                    rows.add(i);
+                    width = Math.max(width, samples.get(i).prompt().length + samples.get(i).completion().length - 1);
+                }
+            }
+            if (rows.isEmpty()) {
+                return null;
+            }
+            int n = rows.size();
+            int[] inputs = new int[n * width];
+            int[] targets = new int[n * width];
+            float[] weights = new float[n * width];
+            float[] adv = new float[n * width];
+            float[] sampling = new float[n * width];
+            for (int r = 0; r < n; r++) {
+                Sample s = samples.get(rows.get(r));
+                int p = s.prompt().length;
+                int[] seq = new int[p + s.completion().length];
+                System.arraycopy(s.prompt(), 0, seq, 0, p);
+                System.arraycopy(s.completion(), 0, seq, p, s.completion().length);
+                for (int t = 0; t < seq.length - 1; t++) {
+                    inputs[r * width + t] = seq[t];
+                    targets[r * width + t] = seq[t + 1];
+                    if (t + 1 >= p) { // the target is completion token t + 1 − p
+                        weights[r * width + t] = 1f;
+                        adv[r * width + t] = (float) advantages[rows.get(r)];
+                        sampling[r * width + t] = s.logprobs()[t + 1 - p];
+                    }
+                }
+            }
+            return new TrainArrays(inputs, targets, weights, adv, sampling, n, width, rows);
+        }
+    }
+
+    /**
+     * Training arrays (rows × width, row-major) of the kept samples.
+     *
+     * @param sampleIndex for each row, the sample of the batch it came from
+     */
+    public record TrainArrays(int[] inputs, int[] targets, float[] weights, float[] advantages,
+                              float[] samplingLogprobs, int rows, int width, List<Integer> sampleIndex) {
+    }
+
+    /**
+     * Samples {@code groupSize} completions for each of {@code prompts} problems of the environment, starting at
+     * problem {@code from} (cycling), seeded per group from {@code seed}.
+     */
+    public static Batch collect(TrainingClient policy, Tokenizer tokenizer, Env env, int from, int prompts,
+                                int groupSize, SamplingParams params, long seed) {
+        if (prompts < 1 || groupSize < 2) {
+            throw new IllegalArgumentException("Rollouts.collect: prompts must be >= 1 and groupSize >= 2, got prompts="
+                    + prompts + ", groupSize=" + groupSize);
+        }
+        List<Sample> samples = new ArrayList<>(prompts * groupSize);
+        for (int g = 0; g < prompts; g++) {
+            Task task = env.problems().get(Math.floorMod(from + g, env.problems().size()));
+            int[] prompt = tokenizer.encode(env.prompt().apply(task));
+            List<Results.Sample> got = policy.sample(prompt, params.withSeed(seed * 1_000_003L + g), groupSize);
+            for (Results.Sample s : got) {
+                String text = tokenizer.decode(s.tokens());
+                samples.add(new Sample(task, g, prompt, s.tokens(), s.logprobs(), text,
+                        env.verifier().score(task, text)));
+            }
+        }
+        return new Batch(List.copyOf(samples), groupSize);
+    }
+}

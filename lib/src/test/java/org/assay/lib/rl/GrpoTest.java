@@ -1,0 +1,104 @@
+package org.assay.lib.rl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.assay.evals.tasks.Task;
+import org.assay.lib.data.CharTokenizer;
+import org.assay.lib.model.GptConfig;
+import org.assay.lib.runs.Runs;
+import org.assay.lib.train.AdamW;
+import org.assay.lib.train.SamplingParams;
+import org.assay.lib.train.TrainingClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GrpoTest {
+
+    static final CharTokenizer CHARS = CharTokenizer.fit("abcd?");
+    /** Trivially learnable: reward 1 when the completion starts with 'a' (an untrained model does that 1 time in 5). */
+    static final Env FIRST_A = Env.of("first-a", IntStream.range(0, 8).mapToObj(i -> new Task("q" + i, "?", "a",
+                    "first-a", 0)).toList(), Task::prompt,
+            (task, completion) -> Env.Reward.of(completion.startsWith("a") ? 1 : 0, completion.startsWith("a")));
+
+    static Grpo.Config config(long seed) {
+        return Grpo.Config.defaults().withGroups(4, 8).withSampling(SamplingParams.defaults().withMaxTokens(3))
+                .withOptimizer(AdamW.defaults().withLearningRate(1e-2)).withSeed(seed);
+    }
+
+    static TrainingClient tiny(long seed) {
+        return TrainingClient.create(GptConfig.tiny(CHARS.vocabSize()).withContextLength(8).withWidth(16, 2)
+                .withLayers(1), seed);
+    }
+
+    @Test
+    void aTinyGrpoRunLearnsATriviallyLearnableRewardForEverySeed() {
+        for (long seed = 1; seed <= 3; seed++) {
+            try (TrainingClient policy = tiny(seed); Grpo grpo = Grpo.of(policy, CHARS, FIRST_A, config(seed))) {
+                List<Grpo.StepMetrics> m = grpo.run(25, null, null);
+                double first = m.subList(0, 3).stream().mapToDouble(Grpo.StepMetrics::rewardMean).average().orElseThrow();
+                double lastThree = m.subList(22, 25).stream().mapToDouble(Grpo.StepMetrics::rewardMean).average()
+                        .orElseThrow();
+                assertTrue(first < 0.5 && lastThree > 0.8, "seed " + seed + ": reward " + first + " -> " + lastThree);
+                Grpo.StepMetrics end = m.get(24);
+                assertTrue(end.klReference() > 0, "the policy moved away from the reference");
+                assertEquals(1.0, end.allCorrect() + end.allWrong() + end.mixed(), 1e-12, end.toString());
+            }
+        }
+    }
+
+    @Test
+    void diagnosticsGoToTheRunDirectoryAndTheSameSeedRepeats(@TempDir Path runs) {
+        List<Grpo.StepMetrics> a;
+        try (TrainingClient policy = tiny(7); Grpo grpo = Grpo.of(policy, CHARS, FIRST_A, config(7).withKl(0.05)
+                .withInnerSteps(2))) {
+            a = grpo.run(4, runs, "grpo");
+            assertEquals(32, grpo.lastRollouts().table().rowCount());
+        }
+        try (TrainingClient policy = tiny(7); Grpo grpo = Grpo.of(policy, CHARS, FIRST_A, config(7).withKl(0.05)
+                .withInnerSteps(2))) {
+            assertEquals(a, grpo.run(4, null, null));
+        }
+        var metrics = Runs.metrics(runs.resolve("grpo"));
+        assertEquals(4, metrics.rowCount());
+        for (String column : List.of("reward_mean", "reward_std", "accuracy", "groups_all_correct", "groups_all_wrong",
+                "groups_mixed", "zero_variance_groups", "clip_fraction", "kl_sampling", "kl_reference", "entropy",
+                "response_length", "tokens", "flops")) {
+            assertTrue(metrics.columnNames().contains(column), column + " missing: " + metrics.columnNames());
+        }
+        assertTrue(Files.isRegularFile(runs.resolve("grpo").resolve("config.json")));
+        // with two optimizer steps per batch the second sees a moved policy: ratios differ from 1
+        assertTrue(a.get(3).klSampling() > 0, a.get(3).toString());
+    }
+
+    @Test
+    void zeroVarianceGroupsAreDroppedWhenAsked() {
+        Env alwaysRight = Env.of("always", FIRST_A.problems(), Task::prompt, (t, c) -> Env.Reward.of(1, true));
+        try (TrainingClient policy = tiny(1); Grpo grpo = Grpo.of(policy, CHARS, alwaysRight, config(1)
+                .withAdvantages(Advantages.Config.grpo().withDropZeroVariance(true)))) {
+            Grpo.StepMetrics m = grpo.step();
+            assertEquals(1.0, m.zeroVarianceGroups());
+            assertEquals(1.0, m.allCorrect());
+            assertFalse(m.trained(), "nothing to learn from: no update");
+        }
+    }
+
+    @Test
+    void badConfigsGetClearErrors() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Grpo.Config.defaults().withGroups(4, 1));
+        assertTrue(e.getMessage().contains("groupSize >= 2"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Grpo.Config.defaults().withLoss(1.5, 0.2,
+                PolicyLoss.Normalization.TOKEN));
+        assertTrue(e.getMessage().contains("epsLow must be in [0, 1) and epsHigh >= 0, got epsLow=1.5"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Env.of("x", List.of(), Task::prompt,
+                (t, c) -> Env.Reward.of(0, false)));
+        assertTrue(e.getMessage().contains("problems must hold at least 1 task"), e.getMessage());
+    }
+}
