@@ -1,0 +1,76 @@
+package org.assay.lib.rl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import java.util.Map;
+import org.assay.lib.data.CharTokenizer;
+import org.assay.lib.engine.Torch;
+import org.assay.lib.model.GptConfig;
+import org.assay.lib.train.AdamW;
+import org.assay.lib.train.LossFn;
+import org.assay.lib.train.TrainingClient;
+import org.junit.jupiter.api.Test;
+
+class PreferenceTest {
+
+    @Test
+    void sftBatchesMaskThePrompt() {
+        CharTokenizer chars = CharTokenizer.fit("ab=12");
+        Preference.Batch b = Preference.batch(chars, List.of("a=", "ab="), List.of("1", "12"));
+        assertEquals(2, b.rows());
+        assertEquals(4, b.width()); // "ab=12" → 4 input positions
+        // row 0: "a=1": inputs a,= targets =,1; only the target '1' is weighted
+        assertArrayEquals(new float[] {0, 1, 0, 0}, java.util.Arrays.copyOfRange(b.weights(), 0, 4));
+        assertArrayEquals(new float[] {0, 0, 1, 1}, java.util.Arrays.copyOfRange(b.weights(), 4, 8));
+        var e = assertThrows(IllegalArgumentException.class, () -> Preference.batch(chars, List.of("a"), List.of()));
+        assertTrue(e.getMessage().contains("one length, got 1 and 0"), e.getMessage());
+    }
+
+    @Test
+    void dpoLossByHand() {
+        // pair: chosen logprobs (−1, −2) vs reference (−1.5, −2); rejected (−3) vs reference (−2.5); β = 0.5
+        float[] logp = {-1f, -2f, -3f, 0f};
+        float[] ref = {-1.5f, -2f, -2.5f, 0f};
+        float[] w = {1f, 1f, 1f, 0f};
+        double margin = 0.5 * ((-3.0 - -3.5) - (-3.0 - -2.5));
+        double expected = Math.log1p(Math.exp(-margin));
+        try (NDManager m = Torch.engine().newBaseManager()) {
+            Shape s = new Shape(2, 2);
+            LossFn.Inputs in = new LossFn.Inputs(m.create(logp, s), m.create(w, s),
+                    Map.of(PolicyLoss.REFERENCE_LOGPROBS, m.create(ref, s)));
+            assertEquals(expected, Preference.dpo(0.5).loss(in).getFloat(), 1e-6);
+            // at π = π_ref the loss is log 2
+            LossFn.Inputs same = new LossFn.Inputs(m.create(ref, s), m.create(w, s),
+                    Map.of(PolicyLoss.REFERENCE_LOGPROBS, m.create(ref, s)));
+            assertEquals(Math.log(2), Preference.dpo(0.5).loss(same).getFloat(), 1e-6);
+        }
+        assertThrows(IllegalArgumentException.class, () -> Preference.dpo(0));
+    }
+
+    @Test
+    void dpoTrainingPrefersTheChosenCompletion() {
+        CharTokenizer chars = CharTokenizer.fit("q=xy");
+        Preference.Batch b = Preference.batch(chars, List.of("q=", "q="), List.of("x", "y"));
+        try (TrainingClient policy = TrainingClient.create(GptConfig.tiny(chars.vocabSize()).withContextLength(4)
+                .withWidth(16, 2).withLayers(1), 3)) {
+            float[] ref = new float[b.inputs().length];
+            float[] start = policy.computeLogprobs(chars.encode("q=x"));
+            float[] startY = policy.computeLogprobs(chars.encode("q=y"));
+            ref[1] = start[2];
+            ref[b.width() + 1] = startY[2];
+            for (int i = 0; i < 20; i++) {
+                policy.forwardBackward(b.inputs(), b.targets(), b.weights(), b.rows(), Preference.dpo(0.5),
+                        Map.of(PolicyLoss.REFERENCE_LOGPROBS, ref));
+                policy.optimStep(AdamW.defaults().withLearningRate(1e-2));
+            }
+            double gap = policy.computeLogprobs(chars.encode("q=x"))[2] - policy.computeLogprobs(chars.encode("q=y"))[2];
+            assertTrue(gap > (start[2] - startY[2]) + 1, "log p(x) − log p(y) grew by more than 1 nat: " + gap);
+        }
+    }
+}
