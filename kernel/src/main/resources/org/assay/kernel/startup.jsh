@@ -16,6 +16,7 @@ import org.assay.lib.model.*;
 import org.assay.lib.train.*;
 import org.assay.lib.runs.*;
 import org.assay.lib.sweep.*;
+import org.assay.lib.rl.*;
 import static org.assay.kernel.Notebook.*;
 import org.assay.scaling.*;
 import org.assay.scaling.viz.*;
