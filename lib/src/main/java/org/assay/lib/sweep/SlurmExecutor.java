@@ -163,7 +163,15 @@ public final class SlurmExecutor implements Executor {
 
     /** Array task indices of the job still pending or running. */
     private static Set<Integer> queuedTasks(String jobId) throws IOException, InterruptedException {
-        String lines = command(List.of("squeue", "--noheader", "--array", "--jobs", jobId, "--format=%i %T"));
+        String lines;
+        try {
+            lines = command(List.of("squeue", "--noheader", "--array", "--jobs", jobId, "--format=%i %T"));
+        } catch (IOException e) {
+            if (String.valueOf(e.getMessage()).contains("Invalid job id")) {
+                return Set.of(); // the controller has already forgotten the finished job (MinJobAge)
+            }
+            throw e;
+        }
         Set<Integer> tasks = new HashSet<>();
         for (String line : lines.split("\n")) {
             String id = line.strip().split("\\s+")[0];

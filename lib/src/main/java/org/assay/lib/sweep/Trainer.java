@@ -34,7 +34,11 @@ public final class Trainer {
             return Outcome.RESUMED;
         }
         if (Files.exists(dir)) {
-            deleteRun(dir); // crashed before its first checkpoint: nothing to keep
+            if (!Files.isRegularFile(dir.resolve("config.json")) && !Files.isRegularFile(dir.resolve("metrics.jsonl"))) {
+                throw new IllegalArgumentException("Trainer.run: " + dir + " exists and is not a run directory (no "
+                        + "config.json or metrics.jsonl); move it away or choose another output folder");
+            }
+            deleteRun(dir); // a run that crashed before its first checkpoint: nothing to keep
         }
         Pretrain.run(spec.pretrain(), data, out, spec.name());
         return Outcome.TRAINED;

@@ -145,6 +145,16 @@ class SweepTest {
     }
 
     @Test
+    void aFolderThatIsNotARunIsNeverDeleted(@TempDir Path out) throws Exception {
+        Path precious = out.resolve("mine");
+        Files.createDirectories(precious);
+        Files.writeString(precious.resolve("notes.txt"), "keep me");
+        var e = assertThrows(IllegalArgumentException.class, () -> Trainer.run(base(3).withName("mine"), out));
+        assertTrue(e.getMessage().contains("is not a run directory"), e.getMessage());
+        assertEquals("keep me", Files.readString(precious.resolve("notes.txt")));
+    }
+
+    @Test
     void slurmScriptAsksForTheSweepsResources(@TempDir Path out) {
         SweepSpec spec = SweepSpec.of("s", base(4)).withGrid("train.seed", 1, 2, 3)
                 .withResources(new SweepSpec.Resources(4, "8G", 1, "00:20:00", "gpu"));
