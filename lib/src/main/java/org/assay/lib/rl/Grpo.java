@@ -24,7 +24,8 @@ import java.util.Map;
  * optimizer steps on the batch with the PPO (or importance-sampling) loss, optionally with a k3 KL penalty to the
  * frozen starting policy and an entropy bonus. Every step's diagnostics — reward mean and std, accuracy, fractions of
  * groups all correct, all wrong and mixed, zero-variance groups, clip fraction, KL to the sampling and the reference
- * policy, entropy, response length, tokens and FLOPs spent — are returned and, with a run directory, appended to its
+ * policy, entropy, response length, tokens and FLOPs spent, seconds in sampling, scoring and training — are returned
+ * and, with a run directory, appended to its
  * {@code metrics.jsonl}.
  */
 public final class Grpo implements AutoCloseable {
@@ -126,8 +127,9 @@ public final class Grpo implements AutoCloseable {
     public record StepMetrics(long step, double rewardMean, double rewardStd, double accuracy, double allCorrect,
                               double allWrong, double mixed, double zeroVarianceGroups, double clipFraction,
                               double klSampling, double klReference, double entropy, double responseLength,
-                              long tokens, double flops, boolean trained) {
-        Map<String, Object> toMap() {
+                              long tokens, double flops, boolean trained, double samplingSeconds,
+                              double scoringSeconds, double trainingSeconds) {
+        public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("step", step);
             m.put("reward_mean", rewardMean);
@@ -145,6 +147,9 @@ public final class Grpo implements AutoCloseable {
             m.put("tokens", tokens);
             m.put("flops", flops);
             m.put("trained", trained);
+            m.put("sampling_seconds", samplingSeconds);
+            m.put("scoring_seconds", scoringSeconds);
+            m.put("training_seconds", trainingSeconds);
             return m;
         }
     }
@@ -199,6 +204,7 @@ public final class Grpo implements AutoCloseable {
         double klSampling = Double.NaN;
         double klReference = Double.NaN;
         double entropy = Double.NaN;
+        long trainStart = System.nanoTime();
         if (a != null) {
             float[] ref = referenceLogprobs(batch, a);
             flops += a.rows() * (double) a.width() * forwardFlopsPerToken;
@@ -225,6 +231,7 @@ public final class Grpo implements AutoCloseable {
             }
             entropy = sum / count;
         }
+        double trainingSeconds = (System.nanoTime() - trainStart) / 1e9; // reference pass and optimizer steps
         double mean = 0;
         for (double r : rewards) {
             mean += r / rewards.length;
@@ -241,20 +248,16 @@ public final class Grpo implements AutoCloseable {
         step++;
         return new StepMetrics(step, mean, Math.sqrt(var), (double) right / correct.length, outcomes.allCorrect(),
                 outcomes.allWrong(), outcomes.mixed(), adv.zeroVarianceFraction(), clip, klSampling, klReference,
-                entropy, (double) batch.completionTokens() / batch.samples().size(), tokens, flops, a != null);
+                entropy, (double) batch.completionTokens() / batch.samples().size(), tokens, flops, a != null,
+                batch.samplingSeconds(), batch.scoringSeconds(), trainingSeconds);
     }
 
     /** Log-probabilities of each row's tokens under the frozen reference, aligned with the training arrays. */
     private float[] referenceLogprobs(Rollouts.Batch batch, Rollouts.TrainArrays a) {
-        float[] ref = new float[a.rows() * a.width()];
-        for (int r = 0; r < a.rows(); r++) {
-            Rollouts.Sample s = batch.samples().get(a.sampleIndex().get(r));
-            int[] seq = new int[s.prompt().length + s.completion().length];
-            System.arraycopy(s.prompt(), 0, seq, 0, s.prompt().length);
-            System.arraycopy(s.completion(), 0, seq, s.prompt().length, s.completion().length);
-            float[] lp = reference.computeLogprobs(seq); // lp[t] = log p(seq[t] | seq[< t]); lp[0] is NaN
-            for (int t = 0; t < seq.length - 1; t++) {
-                ref[r * a.width() + t] = a.weights()[r * a.width() + t] > 0 ? lp[t + 1] : 0f;
+        float[] ref = reference.computeLogprobs(a.inputs(), a.targets(), a.rows()); // one batched forward pass
+        for (int i = 0; i < ref.length; i++) {
+            if (a.weights()[i] <= 0) {
+                ref[i] = 0f; // prompt and padding: never read, kept finite
             }
         }
         return ref;

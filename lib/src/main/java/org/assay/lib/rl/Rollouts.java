@@ -32,8 +32,13 @@ public final class Rollouts {
                          Env.Reward reward) {
     }
 
-    /** A batch of groups, G consecutive samples per prompt. */
-    public record Batch(List<Sample> samples, int groupSize) {
+    /**
+     * A batch of groups, G consecutive samples per prompt.
+     *
+     * @param samplingSeconds time spent sampling (prompt prefill and decoding)
+     * @param scoringSeconds  time spent in the verifier
+     */
+    public record Batch(List<Sample> samples, int groupSize, double samplingSeconds, double scoringSeconds) {
 
         public double[] rewards() {
             return samples.stream().mapToDouble(s -> s.reward().reward()).toArray();
@@ -142,16 +147,22 @@ public final class Rollouts {
                     + prompts + ", groupSize=" + groupSize);
         }
         List<Sample> samples = new ArrayList<>(prompts * groupSize);
+        long sampling = 0;
+        long scoring = 0;
         for (int g = 0; g < prompts; g++) {
             Task task = env.problems().get(Math.floorMod(from + g, env.problems().size()));
             int[] prompt = tokenizer.encode(env.prompt().apply(task));
+            long t0 = System.nanoTime();
             List<Results.Sample> got = policy.sample(prompt, params.withSeed(seed * 1_000_003L + g), groupSize);
+            long t1 = System.nanoTime();
             for (Results.Sample s : got) {
                 String text = tokenizer.decode(s.tokens());
                 samples.add(new Sample(task, g, prompt, s.tokens(), s.logprobs(), text,
                         env.verifier().score(task, text)));
             }
+            sampling += t1 - t0;
+            scoring += System.nanoTime() - t1;
         }
-        return new Batch(List.copyOf(samples), groupSize);
+        return new Batch(List.copyOf(samples), groupSize, sampling / 1e9, scoring / 1e9);
     }
 }

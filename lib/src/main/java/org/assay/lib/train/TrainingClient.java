@@ -195,6 +195,22 @@ public final class TrainingClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Log-probability of each target under the model, for rows × T inputs and targets in one batched forward pass
+     * without gradients (a reference policy's log-probabilities, a scorer's).
+     */
+    public float[] computeLogprobs(int[] inputs, int[] targets, int rows) {
+        String fn = "computeLogprobs";
+        requireRows(fn, "inputs", inputs.length, rows);
+        requireSize(fn, "targets", targets.length, inputs.length);
+        int t = inputs.length / rows;
+        requireContext(fn, t);
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            return targetLogprobs(inputs, targets, rows, t, null).toFloatArray();
+        }
+    }
+
     /** Log-probability of each token given those before it: element 0 is NaN (nothing precedes it). */
     public float[] computeLogprobs(int[] tokens) {
         if (tokens.length < 2) {

@@ -36,6 +36,25 @@ class TrainingClientTest {
     }
 
     @Test
+    void batchedLogprobsEqualThoseOfEachSequence() {
+        int[][] b = batch(3, 6, TINY.vocabSize(), 9);
+        try (TrainingClient client = TrainingClient.create(TINY, 2)) {
+            float[] batched = client.computeLogprobs(b[0], b[1], 3);
+            for (int r = 0; r < 3; r++) {
+                int[] seq = new int[7];
+                System.arraycopy(b[0], r * 6, seq, 0, 6);
+                seq[6] = b[1][r * 6 + 5];
+                float[] one = client.computeLogprobs(seq);
+                for (int t = 0; t < 6; t++) {
+                    assertEquals(one[t + 1], batched[r * 6 + t], 1e-5, "row " + r + " position " + t);
+                }
+            }
+            var e = assertThrows(IllegalArgumentException.class, () -> client.computeLogprobs(new int[5], new int[5], 2));
+            assertTrue(e.getMessage().contains("computeLogprobs"), e.getMessage());
+        }
+    }
+
+    @Test
     void gradientsMatchFiniteDifferences() {
         GptConfig c = TINY.withMlp(GptConfig.Mlp.SWIGLU).withNorm(GptConfig.Norm.RMS_NORM)
                 .withPositions(GptConfig.Positions.ROPE).withKvHeads(1);

@@ -1,0 +1,36 @@
+#!/usr/bin/env python3
+"""bench/rl peer: the rollout phase of RlBench in PyTorch eager — the same tiny GPT (nanoGPT layout, as
+bench/train/torch_peer.py), 16 prompts × 16 samples of exactly NEW_TOKENS tokens each with a KV cache, prompts of the
+Java side's mean length — timed per step after warm-up. Prints JSON.
+Usage: torch_peer.py VOCAB PROMPT_TOKENS NEW_TOKENS STEPS WARMUP THREADS"""
+import json
+import pathlib
+import sys
+import time
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "train"))
+import torch_peer as peer  # noqa: E402  (re-executes once with the OpenMP OpenBLAS, as bench/train)
+import torch  # noqa: E402
+
+
+def main():
+    vocab, prompt_tokens, new_tokens, steps, warmup, threads = (int(a) for a in sys.argv[1:7])
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    model = peer.Gpt(vocab, 64, 2, 64, 4).eval()  # GptConfig.tiny(vocab)
+    gen = torch.Generator().manual_seed(2)
+    prompts = [torch.randint(0, vocab, (1, prompt_tokens), generator=gen) for _ in range(16)]
+    times = []
+    for i in range(warmup + steps):
+        t0 = time.perf_counter()
+        produced = sum(peer.sample(model, p, new_tokens, 16, True) for p in prompts)
+        if i >= warmup:
+            times.append(time.perf_counter() - t0)
+    per_step = sum(times) / len(times)
+    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(),
+                      "sampling_seconds_per_step": round(per_step, 4),
+                      "rollout_tokens_per_sec": round(produced / per_step, 1), "blas": peer.blas(1e12)["name"]}))
+
+
+if __name__ == "__main__":
+    main()
