@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """bench/rl peer: the rollout phase of RlBench in PyTorch eager — the same tiny GPT (nanoGPT layout, as
-bench/train/torch_peer.py), 16 prompts × 16 samples of exactly NEW_TOKENS tokens each with a KV cache, prompts of the
-Java side's mean length — timed per step after warm-up. Prints JSON.
+bench/train/torch_peer.py), 16 prompts × 16 samples of exactly NEW_TOKENS tokens each, all 256 rows decoded together
+with a KV cache as Assay's Rollouts does for prompts of one length, prompts of the Java side's mean length — timed per
+step after warm-up. Prints JSON.
 Usage: torch_peer.py VOCAB PROMPT_TOKENS NEW_TOKENS STEPS WARMUP THREADS"""
 import json
 import pathlib
@@ -11,6 +12,22 @@ import time
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "train"))
 import torch_peer as peer  # noqa: E402  (re-executes once with the OpenMP OpenBLAS, as bench/train)
 import torch  # noqa: E402
+
+
+@torch.no_grad()
+def rollouts(model, prompts, new_tokens, n):
+    """n continuations of each prompt (all one length), all rows decoded together with a KV cache, as Assay's
+    Rollouts does; temperature 1. Returns the number of new tokens."""
+    gen = torch.Generator().manual_seed(3)
+    idx = torch.cat([p.repeat(n, 1) for p in prompts])  # (prompts·n, P)
+    caches = [dict() for _ in model.blocks]
+    fed = 0
+    for _ in range(new_tokens):
+        logits = model(idx[:, fed:], caches, start=fed)
+        fed = idx.shape[1]
+        probs = torch.nn.functional.softmax(logits[:, -1, :], dim=-1)
+        idx = torch.cat([idx, torch.multinomial(probs, 1, generator=gen)], dim=1)
+    return idx.shape[0] * new_tokens
 
 
 def main():
@@ -23,7 +40,7 @@ def main():
     times = []
     for i in range(warmup + steps):
         t0 = time.perf_counter()
-        produced = sum(peer.sample(model, p, new_tokens, 16, True) for p in prompts)
+        produced = rollouts(model, prompts, new_tokens, 16)
         if i >= warmup:
             times.append(time.perf_counter() - t0)
     per_step = sum(times) / len(times)

@@ -146,23 +146,38 @@ public final class Rollouts {
             throw new IllegalArgumentException("Rollouts.collect: prompts must be >= 1 and groupSize >= 2, got prompts="
                     + prompts + ", groupSize=" + groupSize);
         }
-        List<Sample> samples = new ArrayList<>(prompts * groupSize);
-        long sampling = 0;
-        long scoring = 0;
+        Task[] tasks = new Task[prompts];
+        int[][] encoded = new int[prompts][];
         for (int g = 0; g < prompts; g++) {
-            Task task = env.problems().get(Math.floorMod(from + g, env.problems().size()));
-            int[] prompt = tokenizer.encode(env.prompt().apply(task));
-            long t0 = System.nanoTime();
-            List<Results.Sample> got = policy.sample(prompt, params.withSeed(seed * 1_000_003L + g), groupSize);
-            long t1 = System.nanoTime();
-            for (Results.Sample s : got) {
-                String text = tokenizer.decode(s.tokens());
-                samples.add(new Sample(task, g, prompt, s.tokens(), s.logprobs(), text,
-                        env.verifier().score(task, text)));
-            }
-            sampling += t1 - t0;
-            scoring += System.nanoTime() - t1;
+            tasks[g] = env.problems().get(Math.floorMod(from + g, env.problems().size()));
+            encoded[g] = tokenizer.encode(env.prompt().apply(tasks[g]));
         }
+        // prompts of one length are decoded together in one batch (fewer, larger steps); group g keeps its own seed
+        java.util.Map<Integer, List<Integer>> byLength = new java.util.TreeMap<>();
+        for (int g = 0; g < prompts; g++) {
+            byLength.computeIfAbsent(encoded[g].length, k -> new ArrayList<>()).add(g);
+        }
+        List<List<Results.Sample>> got = new ArrayList<>(java.util.Collections.nCopies(prompts, null));
+        long t0 = System.nanoTime();
+        for (List<Integer> groups : byLength.values()) {
+            List<int[]> same = groups.stream().map(g -> encoded[g]).toList();
+            long[] seeds = groups.stream().mapToLong(g -> seed * 1_000_003L + g).toArray();
+            List<List<Results.Sample>> part = policy.sample(same, seeds, params, groupSize);
+            for (int k = 0; k < groups.size(); k++) {
+                got.set(groups.get(k), part.get(k));
+            }
+        }
+        long sampling = System.nanoTime() - t0;
+        long t1 = System.nanoTime();
+        List<Sample> samples = new ArrayList<>(prompts * groupSize);
+        for (int g = 0; g < prompts; g++) {
+            for (Results.Sample s : got.get(g)) {
+                String text = tokenizer.decode(s.tokens());
+                samples.add(new Sample(tasks[g], g, encoded[g], s.tokens(), s.logprobs(), text,
+                        env.verifier().score(tasks[g], text)));
+            }
+        }
+        long scoring = System.nanoTime() - t1;
         return new Batch(List.copyOf(samples), groupSize, sampling / 1e9, scoring / 1e9);
     }
 }

@@ -260,9 +260,29 @@ public final class TrainingClient implements AutoCloseable {
      * step feeds only the new token; without it the whole sequence is recomputed (the slow reference).
      */
     public List<Results.Sample> sample(int[] prompt, SamplingParams params, int n) {
+        return sample(List.of(prompt), new long[] {params.seed()}, params, n).get(0);
+    }
+
+    /**
+     * {@code n} continuations of each of several prompts of one length, all sampled together as one batch (rollouts
+     * of many prompts at once); the samples of prompt g are drawn as {@code sample(prompts[g],
+     * params.withSeed(seeds[g]), n)} draws them.
+     */
+    public List<List<Results.Sample>> sample(List<int[]> prompts, long[] seeds, SamplingParams params, int n) {
         String fn = "sample";
-        if (prompt.length == 0) {
-            throw new IllegalArgumentException(fn + ": the prompt must have at least 1 token");
+        if (prompts.isEmpty() || seeds.length != prompts.size()) {
+            throw new IllegalArgumentException(fn + ": give at least one prompt and one seed per prompt, got "
+                    + prompts.size() + " prompts and " + seeds.length + " seeds");
+        }
+        int[] prompt = prompts.get(0);
+        for (int g = 0; g < prompts.size(); g++) {
+            if (prompts.get(g).length == 0) {
+                throw new IllegalArgumentException(fn + ": the prompt must have at least 1 token");
+            }
+            if (prompts.get(g).length != prompt.length) {
+                throw new IllegalArgumentException(fn + ": prompts sampled together must have one length, got "
+                        + prompt.length + " and " + prompts.get(g).length + " (prompt " + g + ")");
+            }
         }
         if (n < 1) {
             throw new IllegalArgumentException(fn + ": n must be >= 1, got " + n);
@@ -272,9 +292,11 @@ public final class TrainingClient implements AutoCloseable {
             throw new IllegalArgumentException(fn + ": the prompt (" + prompt.length + " tokens) + maxTokens ("
                     + params.maxTokens() + ") exceeds contextLength " + context);
         }
+        int perPrompt = n;
+        n = perPrompt * prompts.size(); // rows
         SplittableRandom[] rngs = new SplittableRandom[n];
         for (int i = 0; i < n; i++) {
-            rngs[i] = new SplittableRandom(params.seed() * 0x9E3779B97F4A7C15L + i);
+            rngs[i] = new SplittableRandom(seeds[i / perPrompt] * 0x9E3779B97F4A7C15L + i % perPrompt);
         }
         int v = config().vocabSize();
         int[][] out = new int[n][params.maxTokens()];
@@ -284,7 +306,7 @@ public final class TrainingClient implements AutoCloseable {
         int[] sequence = new int[n * (prompt.length + params.maxTokens())];
         int width = prompt.length + params.maxTokens();
         for (int i = 0; i < n; i++) {
-            System.arraycopy(prompt, 0, sequence, i * width, prompt.length);
+            System.arraycopy(prompts.get(i / perPrompt), 0, sequence, i * width, prompt.length);
         }
         // A cached decoding step of a few rows is a chain of tiny ops, where a second intra-op thread costs more
         // than it gains (measured: 4.5 against 2.0 ms per token for the reference model on 2 cores).
@@ -333,12 +355,16 @@ public final class TrainingClient implements AutoCloseable {
                 JniUtils.setNumThreads(Torch.threads());
             }
         }
-        List<Results.Sample> samples = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            samples.add(new Results.Sample(Arrays.copyOf(out[i], lengths[i]), Arrays.copyOf(lps[i], lengths[i]),
-                    stopped[i] ? "stop" : "length"));
+        List<List<Results.Sample>> byPrompt = new ArrayList<>(prompts.size());
+        for (int g = 0; g < prompts.size(); g++) {
+            List<Results.Sample> samples = new ArrayList<>(perPrompt);
+            for (int i = g * perPrompt; i < (g + 1) * perPrompt; i++) {
+                samples.add(new Results.Sample(Arrays.copyOf(out[i], lengths[i]), Arrays.copyOf(lps[i], lengths[i]),
+                        stopped[i] ? "stop" : "length"));
+            }
+            byPrompt.add(samples);
         }
-        return samples;
+        return byPrompt;
     }
 
     private static boolean allTrue(boolean[] b) {

@@ -36,6 +36,26 @@ class TrainingClientTest {
     }
 
     @Test
+    void promptsSampledTogetherDrawWhatEachDrawsAlone() {
+        try (TrainingClient client = TrainingClient.create(TINY, 4)) {
+            SamplingParams p = SamplingParams.defaults().withMaxTokens(4);
+            List<int[]> prompts = List.of(new int[] {1, 2, 3}, new int[] {4, 5, 6}, new int[] {7, 8, 9});
+            long[] seeds = {11, 12, 13};
+            List<List<Results.Sample>> together = client.sample(prompts, seeds, p, 3);
+            for (int g = 0; g < 3; g++) {
+                List<Results.Sample> alone = client.sample(prompts.get(g), p.withSeed(seeds[g]), 3);
+                for (int j = 0; j < 3; j++) {
+                    assertArrayEquals(alone.get(j).tokens(), together.get(g).get(j).tokens(), "prompt " + g);
+                    assertArrayEquals(alone.get(j).logprobs(), together.get(g).get(j).logprobs(), 1e-4f);
+                }
+            }
+            var e = assertThrows(IllegalArgumentException.class, () -> client.sample(
+                    List.of(new int[] {1, 2}, new int[] {3}), new long[] {1, 2}, p, 1));
+            assertTrue(e.getMessage().contains("one length, got 2 and 1 (prompt 1)"), e.getMessage());
+        }
+    }
+
+    @Test
     void batchedLogprobsEqualThoseOfEachSequence() {
         int[][] b = batch(3, 6, TINY.vocabSize(), 9);
         try (TrainingClient client = TrainingClient.create(TINY, 2)) {
