@@ -206,7 +206,7 @@ public final class Grpo implements AutoCloseable {
         double entropy = Double.NaN;
         long trainStart = System.nanoTime();
         if (a != null) {
-            float[] ref = referenceLogprobs(batch, a);
+            float[] ref = referenceLogprobs(a);
             flops += a.rows() * (double) a.width() * forwardFlopsPerToken;
             Map<String, float[]> extra = Map.of(PolicyLoss.ADVANTAGES, a.advantages(),
                     PolicyLoss.SAMPLING_LOGPROBS, a.samplingLogprobs(), PolicyLoss.REFERENCE_LOGPROBS, ref);
@@ -253,7 +253,7 @@ public final class Grpo implements AutoCloseable {
     }
 
     /** Log-probabilities of each row's tokens under the frozen reference, aligned with the training arrays. */
-    private float[] referenceLogprobs(Rollouts.Batch batch, Rollouts.TrainArrays a) {
+    private float[] referenceLogprobs(Rollouts.TrainArrays a) {
         float[] ref = reference.computeLogprobs(a.inputs(), a.targets(), a.rows()); // one batched forward pass
         for (int i = 0; i < ref.length; i++) {
             if (a.weights()[i] <= 0) {
