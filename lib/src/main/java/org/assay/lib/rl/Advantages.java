@@ -102,6 +102,76 @@ public final class Advantages {
     }
 
     /**
+     * Process supervision (Shao et al. 2024, §4.1.3): each sample's steps carry rewards; all step rewards of a group
+     * are normalised together, {@code (r − mean) / (std + eps)}, and a step's advantage is the sum of the normalised
+     * rewards of that step and every later step of the same sample. Returns one array per sample (its steps).
+     */
+    public static double[][] process(double[][] stepRewards, int groupSize) {
+        String fn = "Advantages.process";
+        if (groupSize < 2 || stepRewards.length == 0 || stepRewards.length % groupSize != 0) {
+            throw new IllegalArgumentException(fn + ": stepRewards must hold whole groups of groupSize >= 2, got "
+                    + stepRewards.length + " samples and groupSize " + groupSize);
+        }
+        double[][] out = new double[stepRewards.length][];
+        for (int g = 0; g < stepRewards.length / groupSize; g++) {
+            double sum = 0;
+            int count = 0;
+            for (int i = g * groupSize; i < (g + 1) * groupSize; i++) {
+                for (double r : stepRewards[i]) {
+                    if (!Double.isFinite(r)) {
+                        throw new IllegalArgumentException(fn + ": step rewards must be finite, got " + r
+                                + " in sample " + i);
+                    }
+                    sum += r;
+                    count++;
+                }
+            }
+            double mean = count == 0 ? 0 : sum / count;
+            double ss = 0;
+            for (int i = g * groupSize; i < (g + 1) * groupSize; i++) {
+                for (double r : stepRewards[i]) {
+                    ss += (r - mean) * (r - mean);
+                }
+            }
+            double std = count > 1 ? Math.sqrt(ss / (count - 1)) : 0;
+            for (int i = g * groupSize; i < (g + 1) * groupSize; i++) {
+                double[] a = new double[stepRewards[i].length];
+                double later = 0;
+                for (int s = a.length - 1; s >= 0; s--) {
+                    later += (stepRewards[i][s] - mean) / (std + STD_EPS);
+                    a[s] = later;
+                }
+                out[i] = a;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Per-token advantages of one completion from per-step ones: token t gets the advantage of the step it belongs
+     * to, steps ending (exclusive) at {@code stepEnds}, in tokens, ascending; tokens after the last end get 0.
+     */
+    public static float[] perToken(double[] stepAdvantages, int[] stepEnds, int tokens) {
+        if (stepAdvantages.length != stepEnds.length) {
+            throw new IllegalArgumentException("Advantages.perToken: one end per step, got " + stepAdvantages.length
+                    + " steps and " + stepEnds.length + " ends");
+        }
+        float[] out = new float[tokens];
+        int start = 0;
+        for (int s = 0; s < stepEnds.length; s++) {
+            if (stepEnds[s] < start || stepEnds[s] > tokens) {
+                throw new IllegalArgumentException("Advantages.perToken: step ends must ascend within [0, " + tokens
+                        + "], got " + stepEnds[s] + " for step " + s);
+            }
+            for (int t = start; t < stepEnds[s]; t++) {
+                out[t] = (float) stepAdvantages[s];
+            }
+            start = stepEnds[s];
+        }
+        return out;
+    }
+
+    /**
      * How groups ended, by correctness: fractions of groups all correct, all wrong, and mixed (only mixed groups
      * teach anything under a 0/1 reward).
      */

@@ -35,6 +35,22 @@ class AdvantagesAndKlTest {
     }
 
     @Test
+    void processAdvantagesByHand() {
+        // one group of two samples: steps (1, 0) and (0); mean 1/3, unbiased std sqrt(1/3)
+        double[][] a = Advantages.process(new double[][] {{1, 0}, {0}}, 2);
+        double std = Math.sqrt(1.0 / 3) + 1e-4;
+        double hi = (1 - 1.0 / 3) / std;
+        double lo = (0 - 1.0 / 3) / std;
+        assertEquals(hi + lo, a[0][0], 1e-12, "step 0 sums its own and the later step's normalised rewards");
+        assertEquals(lo, a[0][1], 1e-12);
+        assertEquals(lo, a[1][0], 1e-12);
+        assertArrayEquals(new float[] {(float) a[0][0], (float) a[0][0], (float) a[0][1], 0f},
+                Advantages.perToken(a[0], new int[] {2, 3}, 4));
+        var e = assertThrows(IllegalArgumentException.class, () -> Advantages.perToken(a[0], new int[] {3, 2}, 4));
+        assertTrue(e.getMessage().contains("step ends must ascend"), e.getMessage());
+    }
+
+    @Test
     void groupOutcomes() {
         var o = Advantages.GroupOutcomes.of(new boolean[] {true, true, false, false, true, false}, 2);
         assertEquals(1.0 / 3, o.allCorrect(), 1e-12);
