@@ -161,9 +161,94 @@ public final class Gpt implements AutoCloseable {
         return Collections.unmodifiableMap(params);
     }
 
-    /** Counts the elements of the live parameters (equals {@link GptConfig#parameters()}). */
+    /** Counts the elements of the model's own parameters (equals {@link GptConfig#parameters()}; adapters apart). */
     public long parameterCount() {
-        return params.values().stream().mapToLong(a -> a.getShape().size()).sum();
+        return params.entrySet().stream().filter(e -> !e.getKey().contains(LORA))
+                .mapToLong(e -> e.getValue().getShape().size()).sum();
+    }
+
+    /** The parameters a gradient flows to: all of them, or only the LoRA adapters once {@link #addLora} froze the rest. */
+    public Map<String, NDArray> trainableParameters() {
+        Map<String, NDArray> m = new LinkedHashMap<>();
+        params.forEach((k, v) -> {
+            if (v.hasGradient()) {
+                m.put(k, v);
+            }
+        });
+        return Collections.unmodifiableMap(m);
+    }
+
+    static final String LORA = ".lora_";
+    private final Map<String, Double> loraScale = new LinkedHashMap<>();
+
+    /**
+     * LoRA (Hu et al. 2021): for each weight whose name ends with one of {@code targets} (e.g. {@code "attn.qkv"},
+     * {@code "attn.proj"}, {@code "mlp.fc"}, {@code "mlp.proj"}), adds {@code W + (alpha/rank)·B·A} with A (rank, in)
+     * drawn from N(0, 1/in) and B (out, rank) zero — so the model starts exactly as it was — and freezes every other
+     * parameter: training then updates only the adapters. {@link #removeLora} restores the base.
+     */
+    public void addLora(int rank, double alpha, java.util.Set<String> targets, long seed) {
+        String fn = "Gpt.addLora";
+        if (rank < 1 || !(alpha > 0)) {
+            throw new IllegalArgumentException(fn + ": rank must be >= 1 and alpha > 0, got rank=" + rank + ", alpha="
+                    + alpha);
+        }
+        if (!loraScale.isEmpty()) {
+            throw new IllegalStateException(fn + ": the model already has adapters; removeLora() first");
+        }
+        List<String> names = params.keySet().stream().filter(n -> targets.stream().anyMatch(t -> n.endsWith("." + t)))
+                .toList();
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException(fn + ": targets " + targets + " match no weight; the weights are "
+                    + params.keySet());
+        }
+        SplittableRandom root = new SplittableRandom(seed);
+        for (NDArray w : params.values()) {
+            w.setRequiresGradient(false);
+        }
+        for (String name : names) {
+            Shape shape = params.get(name).getShape();
+            long out = shape.get(0);
+            long in = shape.get(1);
+            SplittableRandom rng = root.split();
+            float[] a = new float[Math.toIntExact(rank * in)];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) (rng.nextGaussian() / Math.sqrt(in));
+            }
+            NDArray aArray = manager.create(a, new Shape(rank, in));
+            NDArray bArray = manager.zeros(new Shape(out, rank));
+            aArray.setRequiresGradient(true);
+            bArray.setRequiresGradient(true);
+            params.put(name + LORA + "A", aArray);
+            params.put(name + LORA + "B", bArray);
+            loraScale.put(name, alpha / rank);
+        }
+    }
+
+    /** Removes the adapters and unfreezes the model: its outputs are again exactly the base model's. */
+    public void removeLora() {
+        List<String> adapters = params.keySet().stream().filter(n -> n.contains(LORA)).toList();
+        for (String n : adapters) {
+            params.remove(n).close();
+        }
+        loraScale.clear();
+        for (NDArray w : params.values()) {
+            w.setRequiresGradient(true);
+        }
+    }
+
+    public boolean hasLora() {
+        return !loraScale.isEmpty();
+    }
+
+    /** {@code x·Wᵀ}, plus the LoRA path {@code (alpha/rank)·x·Aᵀ·Bᵀ} where the weight has adapters. */
+    private NDArray project(NDArray x, String name) {
+        NDArray y = linear(x, params.get(name));
+        Double s = loraScale.get(name);
+        if (s != null) {
+            y = y.add(scale(linear(linear(x, params.get(name + LORA + "A")), params.get(name + LORA + "B")), s));
+        }
+        return y;
     }
 
     /** An int64 (B, T) array of token ids on the model's device, owned by the caller's scope. */
@@ -220,7 +305,7 @@ public final class Gpt implements AutoCloseable {
         int h = config.heads();
         int kv = config.kvHeads();
         String p = "h." + layer + ".attn.";
-        NDArray qkv = linear(x, params.get(p + "qkv")); // (B, T, (H + 2·KV)·hd)
+        NDArray qkv = project(x, p + "qkv"); // (B, T, (H + 2·KV)·hd)
         NDList parts = qkv.split(new long[] {(long) h * hd, (long) (h + kv) * hd}, 2);
         NDArray q = parts.get(0).reshape(b, t, h, hd).transpose(0, 2, 1, 3);  // (B, H, T, hd)
         NDArray k = parts.get(1).reshape(b, t, kv, hd).transpose(0, 2, 1, 3); // (B, KV, T, hd)
@@ -245,7 +330,7 @@ public final class Gpt implements AutoCloseable {
         }
         att = drop(att.softmax(-1), dropout);
         NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, (long) h * hd); // (B, T, d)
-        return linear(y, params.get(p + "proj"));
+        return project(y, p + "proj");
     }
 
     private static NDArray repeatHeads(NDArray x, long b, int kv, int groups, long s, int hd) {
@@ -266,11 +351,11 @@ public final class Gpt implements AutoCloseable {
 
     private NDArray mlp(NDArray x, String p) {
         if (config.mlp() == GptConfig.Mlp.GELU) {
-            return linear(gelu(linear(x, params.get(p + "fc"))), params.get(p + "proj"));
+            return project(gelu(project(x, p + "fc")), p + "proj");
         }
-        NDArray gate = linear(x, params.get(p + "gate"));
+        NDArray gate = project(x, p + "gate");
         NDArray silu = gate.mul(ai.djl.nn.Activation.sigmoid(gate)); // SiLU (Swish-1)
-        return linear(silu.mul(linear(x, params.get(p + "up"))), params.get(p + "proj"));
+        return project(silu.mul(project(x, p + "up")), p + "proj");
     }
 
     private static NDArray gelu(NDArray x) {

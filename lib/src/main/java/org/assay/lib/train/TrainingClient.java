@@ -149,7 +149,7 @@ public final class TrainingClient implements AutoCloseable {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray sumSquares = null;
-            for (NDArray p : model.parameters().values()) {
+            for (NDArray p : model.trainableParameters().values()) {
                 NDArray s = p.getGradient().square().sum();
                 sumSquares = sumSquares == null ? s : sumSquares.add(s);
             }
@@ -169,7 +169,7 @@ public final class TrainingClient implements AutoCloseable {
             // exactly torch.optim.AdamW's bias-corrected step.
             float lrCorrected = (float) (params.learningRate() * Math.sqrt(bc2) / bc1);
             float eps = (float) (params.eps() * Math.sqrt(bc2));
-            for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
+            for (Map.Entry<String, NDArray> e : model.trainableParameters().entrySet()) {
                 NDArray w = e.getValue();
                 NDArray[] mv = moments.computeIfAbsent(e.getKey(), name -> {
                     NDArray[] zeros = {optimizerMemory.zeros(w.getShape()), optimizerMemory.zeros(w.getShape())};
@@ -190,7 +190,7 @@ public final class TrainingClient implements AutoCloseable {
     }
 
     private void zeroGradients() {
-        for (NDArray p : model.parameters().values()) {
+        for (NDArray p : model.trainableParameters().values()) {
             JniUtils.zeroGrad((PtNDArray) p);
         }
     }
