@@ -14,46 +14,55 @@ import java.util.Map;
 
 /**
  * A reward model trained on preference pairs with the Bradley–Terry loss {@code −log σ(r(chosen) − r(rejected))}
- * (Ouyang et al. 2022). The score is read from the language model itself: {@code r(x) = log p(judge | x)}, the
- * log-probability that a designated judge token follows the prompt and completion — a generative reward head that
- * needs no extra layer. Usable as the scorer of best-of-n ({@link #scorer}) and as an RL reward.
+ * (Ouyang et al. 2022). The score is read from the language model itself, as the log-odds of two judge tokens after
+ * the prompt and completion: {@code r(x) = log p(good | x) − log p(bad | x)} — a generative reward head that needs no
+ * extra layer and, unlike a single log-probability, is unbounded both ways. Usable as the scorer of best-of-n
+ * ({@link #scorer}) and as an RL reward.
  */
 public final class RewardModel {
     private final TrainingClient client;
     private final Tokenizer tokenizer;
-    private final int judge;
+    private final int good;
+    private final int bad;
 
-    private RewardModel(TrainingClient client, Tokenizer tokenizer, int judge) {
+    private RewardModel(TrainingClient client, Tokenizer tokenizer, int good, int bad) {
         this.client = client;
         this.tokenizer = tokenizer;
-        this.judge = judge;
+        this.good = good;
+        this.bad = bad;
     }
 
-    /** A reward model on {@code client}'s weights, reading {@code log p(judge | x)}; judge a token of the vocabulary. */
-    public static RewardModel of(TrainingClient client, Tokenizer tokenizer, int judge) {
-        if (judge < 0 || judge >= client.config().vocabSize()) {
-            throw new IllegalArgumentException("RewardModel.of: judge must be a token id in [0, "
-                    + client.config().vocabSize() + "), got " + judge);
+    /** A reward model on {@code client}'s weights, reading {@code log p(good | x) − log p(bad | x)}. */
+    public static RewardModel of(TrainingClient client, Tokenizer tokenizer, int good, int bad) {
+        int v = client.config().vocabSize();
+        if (good < 0 || good >= v || bad < 0 || bad >= v || good == bad) {
+            throw new IllegalArgumentException("RewardModel.of: good and bad must be two different token ids in [0, "
+                    + v + "), got " + good + " and " + bad);
         }
-        return new RewardModel(client, tokenizer, judge);
+        return new RewardModel(client, tokenizer, good, bad);
     }
 
     /** A preference: for this prompt, {@code chosen} is better than {@code rejected}. */
     public record Pair(String prompt, String chosen, String rejected) {
     }
 
-    /** The Bradley–Terry loss on rows in (chosen, rejected) pairs, each weighted only at its last position. */
+    /**
+     * The Bradley–Terry loss on rows in fours — (chosen → good, chosen → bad, rejected → good, rejected → bad) — each
+     * weighted only at its last position, so {@code r = log p(good) − log p(bad)} per completion.
+     */
     public static LossFn bradleyTerry() {
         return in -> {
             long rows = in.weights().getShape().get(0);
-            if (rows % 2 != 0) {
-                throw new IllegalArgumentException("RewardModel.bradleyTerry: rows must come in (chosen, rejected) "
-                        + "pairs, got " + rows + " rows");
+            if (rows % 4 != 0) {
+                throw new IllegalArgumentException("RewardModel.bradleyTerry: rows must come in fours (chosen and "
+                        + "rejected, each read with the good and the bad judge token), got " + rows + " rows");
             }
-            NDArray r = in.logprobs().mul(in.weights()).sum(new int[] {1}).reshape(rows / 2, 2);
-            NDArray z = r.get(":, 1").sub(r.get(":, 0")); // −(r_w − r_l)
+            NDArray lp = in.logprobs().mul(in.weights()).sum(new int[] {1}).reshape(rows / 4, 4);
+            NDArray chosen = lp.get(":, 0").sub(lp.get(":, 1"));
+            NDArray rejected = lp.get(":, 2").sub(lp.get(":, 3"));
+            NDArray z = rejected.sub(chosen); // −(r_w − r_l)
             NDArray softplus = z.clip(0f, Float.MAX_VALUE).add(z.abs().neg().exp().add(1).log());
-            return Gpt.scale(softplus.sum(), 1.0 / (rows / 2));
+            return Gpt.scale(softplus.sum(), 1.0 / (rows / 4));
         };
     }
 
@@ -64,9 +73,34 @@ public final class RewardModel {
         }
         List<int[]> rows = new ArrayList<>();
         for (Pair p : pairs) {
-            rows.add(sequence(p.prompt(), p.chosen()));
-            rows.add(sequence(p.prompt(), p.rejected()));
+            for (String completion : new String[] {p.chosen(), p.rejected()}) {
+                rows.add(sequence(p.prompt(), completion, good));
+                rows.add(sequence(p.prompt(), completion, bad));
+            }
         }
+        Batch b = batch(rows);
+        double loss = client.forwardBackward(b.inputs, b.targets, b.weights, rows.size(), bradleyTerry(), Map.of())
+                .loss();
+        client.optimStep(optimizer);
+        return loss;
+    }
+
+    /** {@code r(x) = log p(good | prompt + completion) − log p(bad | prompt + completion)}. */
+    public double score(String prompt, String completion) {
+        Batch b = batch(List.of(sequence(prompt, completion, good), sequence(prompt, completion, bad)));
+        float[] lp = client.computeLogprobs(b.inputs, b.targets, 2);
+        double[] r = new double[2];
+        for (int i = 0; i < lp.length; i++) {
+            r[i / b.width] += b.weights[i] * lp[i];
+        }
+        return r[0] - r[1];
+    }
+
+    private record Batch(int[] inputs, int[] targets, float[] weights, int width) {
+    }
+
+    /** Rows shifted by one, padded, weighted only at the judge token's position. */
+    private static Batch batch(List<int[]> rows) {
         int width = rows.stream().mapToInt(r -> r.length - 1).max().orElseThrow();
         int n = rows.size();
         int[] inputs = new int[n * width];
@@ -78,17 +112,9 @@ public final class RewardModel {
                 inputs[i * width + t] = seq[t];
                 targets[i * width + t] = seq[t + 1];
             }
-            weights[i * width + seq.length - 2] = 1f; // the judge token's position
+            weights[i * width + seq.length - 2] = 1f;
         }
-        double loss = client.forwardBackward(inputs, targets, weights, n, bradleyTerry(), Map.of()).loss();
-        client.optimStep(optimizer);
-        return loss;
-    }
-
-    /** {@code r(x) = log p(judge | prompt + completion)}. */
-    public double score(String prompt, String completion) {
-        int[] seq = sequence(prompt, completion);
-        return client.computeLogprobs(seq)[seq.length - 1];
+        return new Batch(inputs, targets, weights, width);
     }
 
     /** Fraction of pairs the model orders correctly. */
@@ -103,7 +129,7 @@ public final class RewardModel {
         return (task, completion) -> score(prompt.apply(task), completion.text());
     }
 
-    private int[] sequence(String prompt, String completion) {
+    private int[] sequence(String prompt, String completion, int judge) {
         int[] p = tokenizer.encode(prompt);
         int[] c = tokenizer.encode(completion);
         int[] seq = new int[p.length + c.length + 1];

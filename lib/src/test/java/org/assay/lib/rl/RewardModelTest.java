@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 class RewardModelTest {
 
-    static final CharTokenizer CHARS = CharTokenizer.fit("ab>+");
+    static final CharTokenizer CHARS = CharTokenizer.fit("ab>+-");
 
     /** Pairs where the completion with more a's is preferred (a gold reward the model must discover). */
     static List<RewardModel.Pair> pairs(int count, long seed) {
@@ -49,11 +49,11 @@ class RewardModelTest {
     @Test
     void bradleyTerryLossByHand() {
         try (NDManager m = Torch.engine().newBaseManager()) {
-            // one pair: r_w = −1 (last position of row 0), r_l = −3; loss = log(1 + e^{−2})
-            Shape s = new Shape(2, 2);
-            LossFn.Inputs in = new LossFn.Inputs(m.create(new float[] {-9f, -1f, -9f, -3f}, s),
-                    m.create(new float[] {0f, 1f, 0f, 1f}, s), Map.of());
-            assertEquals(Math.log1p(Math.exp(-2)), RewardModel.bradleyTerry().loss(in).getFloat(), 1e-6);
+            // one pair: r_w = −1 − (−2) = 1, r_l = −3 − (−0.5) = −2.5; loss = log(1 + e^{−3.5})
+            Shape s = new Shape(4, 2);
+            LossFn.Inputs in = new LossFn.Inputs(m.create(new float[] {-9f, -1f, -9f, -2f, -9f, -3f, -9f, -0.5f}, s),
+                    m.create(new float[] {0f, 1f, 0f, 1f, 0f, 1f, 0f, 1f}, s), Map.of());
+            assertEquals(Math.log1p(Math.exp(-3.5)), RewardModel.bradleyTerry().loss(in).getFloat(), 1e-6);
         }
     }
 
@@ -61,7 +61,7 @@ class RewardModelTest {
     void aRewardModelLearnsTheGoldPreferenceAndGeneralises() {
         try (TrainingClient client = TrainingClient.create(GptConfig.tiny(CHARS.vocabSize()).withContextLength(16)
                 .withWidth(32, 4).withLayers(1), 5)) {
-            RewardModel rm = RewardModel.of(client, CHARS, CHARS.encode("+")[0]);
+            RewardModel rm = RewardModel.of(client, CHARS, CHARS.encode("+")[0], CHARS.encode("-")[0]);
             List<RewardModel.Pair> train = pairs(64, 1);
             List<RewardModel.Pair> heldOut = pairs(100, 2);
             double before = rm.accuracy(heldOut);
@@ -76,9 +76,9 @@ class RewardModelTest {
         var e = assertThrows(IllegalArgumentException.class, () -> {
             try (TrainingClient c = TrainingClient.create(GptConfig.tiny(4).withContextLength(8).withWidth(16, 2)
                     .withLayers(1), 1)) {
-                RewardModel.of(c, CHARS, 9);
+                RewardModel.of(c, CHARS, 9, 1);
             }
         });
-        assertTrue(e.getMessage().contains("judge must be a token id in [0, 4), got 9"), e.getMessage());
+        assertTrue(e.getMessage().contains("two different token ids in [0, 4), got 9 and 1"), e.getMessage());
     }
 }
