@@ -165,6 +165,7 @@ public final class Grpo implements AutoCloseable {
     private long tokens;
     private double flops;
     private Rollouts.Batch last;
+    private int[] stepDelimiter;
 
     private Grpo(TrainingClient policy, Tokenizer tokenizer, Env env, Config config) {
         this.policy = policy;
@@ -179,6 +180,20 @@ public final class Grpo implements AutoCloseable {
     /** RL on {@code policy} from its current weights, which become the reference. */
     public static Grpo of(TrainingClient policy, Tokenizer tokenizer, Env env, Config config) {
         return new Grpo(policy, tokenizer, env, config);
+    }
+
+    /**
+     * Process supervision: the environment's per-step rewards ({@link Env.Reward#stepRewards()}) become per-step
+     * advantages ({@link Advantages#process}), each step of a completion being the tokens up to and including the
+     * next {@code delimiter} (the last step may end without one). Outcome rewards are then used only for the logs.
+     */
+    public Grpo withProcessRewards(String delimiter) {
+        int[] d = tokenizer.encode(delimiter);
+        if (d.length == 0) {
+            throw new IllegalArgumentException("Grpo.withProcessRewards: the delimiter must encode to at least 1 token");
+        }
+        this.stepDelimiter = d;
+        return this;
     }
 
     /** The last step's rollouts (prompt, completion, reward) for inspection. */
@@ -199,7 +214,8 @@ public final class Grpo implements AutoCloseable {
         double[] rewards = batch.rewards();
         Advantages.Result adv = Advantages.compute(rewards, config.groupSize(), config.advantages());
         Advantages.GroupOutcomes outcomes = Advantages.GroupOutcomes.of(batch.correct(), config.groupSize());
-        Rollouts.TrainArrays a = batch.arrays(adv.advantages(), adv.kept());
+        Rollouts.TrainArrays a = stepDelimiter == null ? batch.arrays(adv.advantages(), adv.kept())
+                : batch.arrays(processAdvantages(batch), adv.kept());
         double clip = Double.NaN;
         double klSampling = Double.NaN;
         double klReference = Double.NaN;
@@ -250,6 +266,45 @@ public final class Grpo implements AutoCloseable {
                 outcomes.allWrong(), outcomes.mixed(), adv.zeroVarianceFraction(), clip, klSampling, klReference,
                 entropy, (double) batch.completionTokens() / batch.samples().size(), tokens, flops, a != null,
                 batch.samplingSeconds(), batch.scoringSeconds(), trainingSeconds);
+    }
+
+    private float[][] processAdvantages(Rollouts.Batch batch) {
+        List<Rollouts.Sample> samples = batch.samples();
+        double[][] stepRewards = new double[samples.size()][];
+        int[][] ends = new int[samples.size()][];
+        for (int i = 0; i < samples.size(); i++) {
+            Rollouts.Sample s = samples.get(i);
+            stepRewards[i] = s.reward().stepRewards();
+            ends[i] = stepEnds(s.completion(), stepDelimiter);
+            if (ends[i].length != stepRewards[i].length) {
+                throw new IllegalArgumentException("Grpo: sample " + i + " ('" + s.text().replace("\n", "\\n")
+                        + "') has " + ends[i].length + " steps but its reward has " + stepRewards[i].length
+                        + " step rewards");
+            }
+        }
+        double[][] perStep = Advantages.process(stepRewards, config.groupSize());
+        float[][] perToken = new float[samples.size()][];
+        for (int i = 0; i < samples.size(); i++) {
+            perToken[i] = Advantages.perToken(perStep[i], ends[i], samples.get(i).completion().length);
+        }
+        return perToken;
+    }
+
+    /** Token positions (exclusive) where each step ends: after each delimiter, and at the end if text follows. */
+    static int[] stepEnds(int[] tokens, int[] delimiter) {
+        List<Integer> ends = new ArrayList<>();
+        int last = 0;
+        for (int t = 0; t + delimiter.length <= tokens.length; t++) {
+            if (java.util.Arrays.equals(tokens, t, t + delimiter.length, delimiter, 0, delimiter.length)) {
+                ends.add(t + delimiter.length);
+                last = t + delimiter.length;
+                t += delimiter.length - 1;
+            }
+        }
+        if (last < tokens.length) {
+            ends.add(tokens.length);
+        }
+        return ends.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** Log-probabilities of each row's tokens under the frozen reference, aligned with the training arrays. */

@@ -86,6 +86,20 @@ public final class Rollouts {
          * prompt and completion shifted by one; weights are 1 where the target is a completion token.
          */
         public TrainArrays arrays(double[] advantages, boolean[] kept) {
+            if (advantages.length != samples.size()) {
+                throw new IllegalArgumentException("Rollouts.Batch.arrays: advantages must have one entry per sample ("
+                        + samples.size() + "), got " + advantages.length);
+            }
+            float[][] perToken = new float[samples.size()][];
+            for (int i = 0; i < perToken.length; i++) {
+                perToken[i] = new float[samples.get(i).completion().length];
+                java.util.Arrays.fill(perToken[i], (float) advantages[i]);
+            }
+            return arrays(perToken, kept);
+        }
+
+        /** As {@link #arrays(double[], boolean[])} with an advantage per completion token (process supervision). */
+        public TrainArrays arrays(float[][] advantages, boolean[] kept) {
             if (advantages.length != samples.size() || kept.length != samples.size()) {
                 throw new IllegalArgumentException("Rollouts.Batch.arrays: advantages and kept must have one entry per "
                         + "sample (" + samples.size() + "), got " + advantages.length + " and " + kept.length);
@@ -94,6 +108,11 @@ public final class Rollouts {
             int width = 1;
             for (int i = 0; i < samples.size(); i++) {
                 if (kept[i]) {
+                    if (advantages[i].length != samples.get(i).completion().length) {
+                        throw new IllegalArgumentException("Rollouts.Batch.arrays: sample " + i + " has "
+                                + samples.get(i).completion().length + " completion tokens but "
+                                + advantages[i].length + " advantages");
+                    }
                     rows.add(i);
                     width = Math.max(width, samples.get(i).prompt().length + samples.get(i).completion().length - 1);
                 }
@@ -118,7 +137,7 @@ public final class Rollouts {
                     targets[r * width + t] = seq[t + 1];
                     if (t + 1 >= p) { // the target is completion token t + 1 − p
                         weights[r * width + t] = 1f;
-                        adv[r * width + t] = (float) advantages[rows.get(r)];
+                        adv[r * width + t] = advantages[rows.get(r)][t + 1 - p];
                         sampling[r * width + t] = s.logprobs()[t + 1 - p];
                     }
                 }

@@ -1,5 +1,6 @@
 package org.assay.lib.rl;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -97,6 +98,38 @@ class GrpoTest {
             assertEquals(1.0, m.allCorrect());
             assertFalse(m.trained(), "nothing to learn from: no update");
         }
+    }
+
+    @Test
+    void processRewardsTeachEachStep() {
+        // steps end at '?'; a step earns 1 when it starts with 'a'
+        Env.Verifier perStep = (task, completion) -> {
+            List<String> steps = new java.util.ArrayList<>();
+            int start = 0;
+            for (int i = 0; i < completion.length(); i++) {
+                if (completion.charAt(i) == '?') {
+                    steps.add(completion.substring(start, i + 1));
+                    start = i + 1;
+                }
+            }
+            if (start < completion.length()) {
+                steps.add(completion.substring(start));
+            }
+            double[] r = steps.stream().mapToDouble(x -> x.startsWith("a") ? 1 : 0).toArray();
+            double mean = java.util.Arrays.stream(r).average().orElse(0);
+            return new Env.Reward(mean, mean == 1, r);
+        };
+        Env env = Env.of("steps", FIRST_A.problems(), Task::prompt, perStep);
+        try (TrainingClient policy = tiny(2); Grpo grpo = Grpo.of(policy, CHARS, env, config(2)
+                .withSampling(SamplingParams.defaults().withMaxTokens(4))).withProcessRewards("?")) {
+            List<Grpo.StepMetrics> m = grpo.run(30, null, null);
+            double first = m.subList(0, 3).stream().mapToDouble(Grpo.StepMetrics::rewardMean).average().orElseThrow();
+            double last = m.subList(27, 30).stream().mapToDouble(Grpo.StepMetrics::rewardMean).average().orElseThrow();
+            assertTrue(first < 0.5 && last > 0.7, "mean step reward " + first + " -> " + last);
+        }
+        assertArrayEquals(new int[] {2, 4, 5}, Grpo.stepEnds(new int[] {0, 4, 1, 4, 2}, new int[] {4}));
+        assertArrayEquals(new int[] {2, 4}, Grpo.stepEnds(new int[] {0, 4, 1, 4}, new int[] {4}));
+        assertArrayEquals(new int[] {3}, Grpo.stepEnds(new int[] {0, 1, 2}, new int[] {4}));
     }
 
     @Test
