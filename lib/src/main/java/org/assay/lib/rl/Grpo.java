@@ -166,6 +166,7 @@ public final class Grpo implements AutoCloseable {
     private double flops;
     private Rollouts.Batch last;
     private int[] stepDelimiter;
+    private double klInReward;
 
     private Grpo(TrainingClient policy, Tokenizer tokenizer, Env env, Config config) {
         this.policy = policy;
@@ -196,6 +197,19 @@ public final class Grpo implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The KL to the starting policy in the reward instead of the loss (Ouyang et al. 2022; Stiennon et al. 2020):
+     * each sample's reward is lowered by {@code beta · Σ_t (log π_sampling − log π_ref)} over its tokens (the k1
+     * estimate of the sequence KL) before advantages are computed. The logged reward stays the environment's.
+     */
+    public Grpo withKlInReward(double beta) {
+        if (!(beta >= 0)) {
+            throw new IllegalArgumentException("Grpo.withKlInReward: beta must be >= 0, got " + beta);
+        }
+        this.klInReward = beta;
+        return this;
+    }
+
     /** The last step's rollouts (prompt, completion, reward) for inspection. */
     public Rollouts.Batch lastRollouts() {
         return last;
@@ -212,7 +226,8 @@ public final class Grpo implements AutoCloseable {
         flops += sampled * forwardFlopsPerToken;
 
         double[] rewards = batch.rewards();
-        Advantages.Result adv = Advantages.compute(rewards, config.groupSize(), config.advantages());
+        double[] shaped = klInReward > 0 ? klShaped(batch, rewards) : rewards;
+        Advantages.Result adv = Advantages.compute(shaped, config.groupSize(), config.advantages());
         Advantages.GroupOutcomes outcomes = Advantages.GroupOutcomes.of(batch.correct(), config.groupSize());
         Rollouts.TrainArrays a = stepDelimiter == null ? batch.arrays(adv.advantages(), adv.kept())
                 : batch.arrays(processAdvantages(batch), adv.kept());
@@ -266,6 +281,25 @@ public final class Grpo implements AutoCloseable {
                 outcomes.allWrong(), outcomes.mixed(), adv.zeroVarianceFraction(), clip, klSampling, klReference,
                 entropy, (double) batch.completionTokens() / batch.samples().size(), tokens, flops, a != null,
                 batch.samplingSeconds(), batch.scoringSeconds(), trainingSeconds);
+    }
+
+    private double[] klShaped(Rollouts.Batch batch, double[] rewards) {
+        boolean[] all = new boolean[rewards.length];
+        java.util.Arrays.fill(all, true);
+        Rollouts.TrainArrays a = batch.arrays(new double[rewards.length], all);
+        float[] ref = referenceLogprobs(a);
+        double[] out = rewards.clone();
+        for (int r = 0; r < a.rows(); r++) {
+            double kl = 0;
+            for (int t = 0; t < a.width(); t++) {
+                int i = r * a.width() + t;
+                if (a.weights()[i] > 0) {
+                    kl += a.samplingLogprobs()[i] - ref[i];
+                }
+            }
+            out[a.sampleIndex().get(r)] -= klInReward * kl;
+        }
+        return out;
     }
 
     private float[][] processAdvantages(Rollouts.Batch batch) {
