@@ -5,6 +5,7 @@ import org.assay.lib.data.Tokenizer;
 import org.assay.lib.model.Gpt;
 import org.assay.lib.train.LossFn;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,33 +34,52 @@ public final class Preference {
             throw new IllegalArgumentException(fn + ": prompts and completions must be non-empty and of one length, "
                     + "got " + prompts.size() + " and " + completions.size());
         }
-        int n = prompts.size();
-        int[][] p = new int[n][];
-        int[][] c = new int[n][];
-        int width = 1;
-        for (int i = 0; i < n; i++) {
-            p[i] = tokenizer.encode(prompts.get(i));
-            c[i] = tokenizer.encode(completions.get(i));
-            if (p[i].length == 0 || c[i].length == 0) {
+        List<int[]> sequences = new ArrayList<>(prompts.size());
+        int[] completionFrom = new int[prompts.size()];
+        for (int i = 0; i < prompts.size(); i++) {
+            int[] p = tokenizer.encode(prompts.get(i));
+            int[] c = tokenizer.encode(completions.get(i));
+            if (p.length == 0 || c.length == 0) {
                 throw new IllegalArgumentException(fn + ": prompt and completion must each encode to at least 1 token,"
-                        + " got " + p[i].length + " and " + c[i].length + " at row " + i);
+                        + " got " + p.length + " and " + c.length + " at row " + i);
             }
-            width = Math.max(width, p[i].length + c[i].length - 1);
+            sequences.add(concat(p, c));
+            completionFrom[i] = p.length;
         }
+        return rows(sequences, completionFrom);
+    }
+
+    /**
+     * Sequences as {@code forwardBackward} rows, padded with token 0 to the longest: inputs are each sequence but its
+     * last token, targets each but its first, and the weight is 1 where the target's index in its sequence is at
+     * least {@code weightedFrom[i]} (the completion; for a judge token, the last position only).
+     */
+    static Batch rows(List<int[]> sequences, int[] weightedFrom) {
+        int n = sequences.size();
+        int width = Math.max(1, sequences.stream().mapToInt(q -> q.length - 1).max().orElse(1));
         int[] inputs = new int[n * width];
         int[] targets = new int[n * width];
         float[] weights = new float[n * width];
         for (int i = 0; i < n; i++) {
-            int[] seq = new int[p[i].length + c[i].length];
-            System.arraycopy(p[i], 0, seq, 0, p[i].length);
-            System.arraycopy(c[i], 0, seq, p[i].length, c[i].length);
+            int[] seq = sequences.get(i);
             for (int t = 0; t < seq.length - 1; t++) {
                 inputs[i * width + t] = seq[t];
                 targets[i * width + t] = seq[t + 1];
-                weights[i * width + t] = t + 1 >= p[i].length ? 1f : 0f;
+                weights[i * width + t] = t + 1 >= weightedFrom[i] ? 1f : 0f;
             }
         }
         return new Batch(inputs, targets, weights, n, width);
+    }
+
+    static int[] concat(int[] a, int[] b) {
+        int[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /** {@code −log σ(−z) = softplus(z) = max(z, 0) + log(1 + exp(−|z|))}, stable for any z; tensor operations only. */
+    static NDArray softplus(NDArray z) {
+        return z.clip(0f, Float.MAX_VALUE).add(z.abs().neg().exp().add(1).log());
     }
 
     /** The DPO loss; rows 2i and 2i+1 are pair i's chosen and rejected completions. */
@@ -77,10 +97,7 @@ public final class Preference {
             NDArray ref = in.extra(PolicyLoss.REFERENCE_LOGPROBS).mul(in.weights()).sum(new int[] {1});
             NDArray pairs = policy.sub(ref).reshape(rows / 2, 2);
             NDArray margin = Gpt.scale(pairs.get(":, 0").sub(pairs.get(":, 1")), beta);
-            // −log σ(m) = softplus(−m) = max(−m, 0) + log(1 + exp(−|m|)), stable for any m
-            NDArray z = margin.neg();
-            NDArray softplus = z.clip(0f, Float.MAX_VALUE).add(z.abs().neg().exp().add(1).log());
-            return Gpt.scale(softplus.sum(), 1.0 / (rows / 2));
+            return Gpt.scale(softplus(margin.neg()).sum(), 1.0 / (rows / 2)); // −log σ(m) = softplus(−m)
         };
     }
 }

@@ -60,9 +60,8 @@ public final class RewardModel {
             NDArray lp = in.logprobs().mul(in.weights()).sum(new int[] {1}).reshape(rows / 4, 4);
             NDArray chosen = lp.get(":, 0").sub(lp.get(":, 1"));
             NDArray rejected = lp.get(":, 2").sub(lp.get(":, 3"));
-            NDArray z = rejected.sub(chosen); // −(r_w − r_l)
-            NDArray softplus = z.clip(0f, Float.MAX_VALUE).add(z.abs().neg().exp().add(1).log());
-            return Gpt.scale(softplus.sum(), 1.0 / (rows / 4));
+            NDArray loss = Preference.softplus(rejected.sub(chosen)); // −log σ(r_w − r_l)
+            return Gpt.scale(loss.sum(), 1.0 / (rows / 4));
         };
     }
 
@@ -78,8 +77,8 @@ public final class RewardModel {
                 rows.add(sequence(p.prompt(), completion, bad));
             }
         }
-        Batch b = batch(rows);
-        double loss = client.forwardBackward(b.inputs, b.targets, b.weights, rows.size(), bradleyTerry(), Map.of())
+        Preference.Batch b = judged(rows);
+        double loss = client.forwardBackward(b.inputs(), b.targets(), b.weights(), b.rows(), bradleyTerry(), Map.of())
                 .loss();
         client.optimStep(optimizer);
         return loss;
@@ -87,34 +86,18 @@ public final class RewardModel {
 
     /** {@code r(x) = log p(good | prompt + completion) − log p(bad | prompt + completion)}. */
     public double score(String prompt, String completion) {
-        Batch b = batch(List.of(sequence(prompt, completion, good), sequence(prompt, completion, bad)));
-        float[] lp = client.computeLogprobs(b.inputs, b.targets, 2);
+        Preference.Batch b = judged(List.of(sequence(prompt, completion, good), sequence(prompt, completion, bad)));
+        float[] lp = client.computeLogprobs(b.inputs(), b.targets(), 2);
         double[] r = new double[2];
         for (int i = 0; i < lp.length; i++) {
-            r[i / b.width] += b.weights[i] * lp[i];
+            r[i / b.width()] += b.weights()[i] * lp[i];
         }
         return r[0] - r[1];
     }
 
-    private record Batch(int[] inputs, int[] targets, float[] weights, int width) {
-    }
-
-    /** Rows shifted by one, padded, weighted only at the judge token's position. */
-    private static Batch batch(List<int[]> rows) {
-        int width = rows.stream().mapToInt(r -> r.length - 1).max().orElseThrow();
-        int n = rows.size();
-        int[] inputs = new int[n * width];
-        int[] targets = new int[n * width];
-        float[] weights = new float[n * width];
-        for (int i = 0; i < n; i++) {
-            int[] seq = rows.get(i);
-            for (int t = 0; t < seq.length - 1; t++) {
-                inputs[i * width + t] = seq[t];
-                targets[i * width + t] = seq[t + 1];
-            }
-            weights[i * width + seq.length - 2] = 1f;
-        }
-        return new Batch(inputs, targets, weights, width);
+    /** Rows weighted only at the judge token's position (each sequence's last). */
+    private static Preference.Batch judged(List<int[]> rows) {
+        return Preference.rows(rows, rows.stream().mapToInt(r -> r.length - 1).toArray());
     }
 
     /** Fraction of pairs the model orders correctly. */
@@ -132,10 +115,7 @@ public final class RewardModel {
     private int[] sequence(String prompt, String completion, int judge) {
         int[] p = tokenizer.encode(prompt);
         int[] c = tokenizer.encode(completion);
-        int[] seq = new int[p.length + c.length + 1];
-        System.arraycopy(p, 0, seq, 0, p.length);
-        System.arraycopy(c, 0, seq, p.length, c.length);
-        seq[seq.length - 1] = judge;
+        int[] seq = Preference.concat(Preference.concat(p, c), new int[] {judge});
         if (seq.length < 2 || seq.length - 1 > client.config().contextLength()) {
             throw new IllegalArgumentException("RewardModel: prompt + completion + judge must fit the context ("
                     + client.config().contextLength() + "), got " + seq.length + " tokens");

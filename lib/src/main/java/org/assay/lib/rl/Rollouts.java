@@ -105,7 +105,7 @@ public final class Rollouts {
                         + "sample (" + samples.size() + "), got " + advantages.length + " and " + kept.length);
             }
             List<Integer> rows = new ArrayList<>();
-            int width = 1;
+            List<int[]> sequences = new ArrayList<>();
             for (int i = 0; i < samples.size(); i++) {
                 if (kept[i]) {
                     if (advantages[i].length != samples.get(i).completion().length) {
@@ -114,35 +114,27 @@ public final class Rollouts {
                                 + advantages[i].length + " advantages");
                     }
                     rows.add(i);
-                    width = Math.max(width, samples.get(i).prompt().length + samples.get(i).completion().length - 1);
+                    sequences.add(Preference.concat(samples.get(i).prompt(), samples.get(i).completion()));
                 }
             }
             if (rows.isEmpty()) {
                 return null;
             }
             int n = rows.size();
-            int[] inputs = new int[n * width];
-            int[] targets = new int[n * width];
-            float[] weights = new float[n * width];
+            Preference.Batch b = Preference.rows(sequences,
+                    rows.stream().mapToInt(i -> samples.get(i).prompt().length).toArray());
+            int width = b.width();
             float[] adv = new float[n * width];
             float[] sampling = new float[n * width];
             for (int r = 0; r < n; r++) {
                 Sample s = samples.get(rows.get(r));
                 int p = s.prompt().length;
-                int[] seq = new int[p + s.completion().length];
-                System.arraycopy(s.prompt(), 0, seq, 0, p);
-                System.arraycopy(s.completion(), 0, seq, p, s.completion().length);
-                for (int t = 0; t < seq.length - 1; t++) {
-                    inputs[r * width + t] = seq[t];
-                    targets[r * width + t] = seq[t + 1];
-                    if (t + 1 >= p) { // the target is completion token t + 1 − p
-                        weights[r * width + t] = 1f;
-                        adv[r * width + t] = advantages[rows.get(r)][t + 1 - p];
-                        sampling[r * width + t] = s.logprobs()[t + 1 - p];
-                    }
+                for (int t = p - 1; t < p + s.completion().length - 1; t++) { // targets that are completion tokens
+                    adv[r * width + t] = advantages[rows.get(r)][t + 1 - p];
+                    sampling[r * width + t] = s.logprobs()[t + 1 - p];
                 }
             }
-            return new TrainArrays(inputs, targets, weights, adv, sampling, n, width, rows);
+            return new TrainArrays(b.inputs(), b.targets(), b.weights(), adv, sampling, n, width, rows);
         }
     }
 

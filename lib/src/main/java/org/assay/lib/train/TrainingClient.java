@@ -216,16 +216,12 @@ public final class TrainingClient implements AutoCloseable {
         if (tokens.length < 2) {
             throw new IllegalArgumentException("computeLogprobs: needs at least 2 tokens, got " + tokens.length);
         }
-        requireContext("computeLogprobs", tokens.length - 1);
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            float[] lp = targetLogprobs(Arrays.copyOf(tokens, tokens.length - 1),
-                    Arrays.copyOfRange(tokens, 1, tokens.length), 1, tokens.length - 1, null).toFloatArray();
-            float[] out = new float[tokens.length];
-            out[0] = Float.NaN;
-            System.arraycopy(lp, 0, out, 1, lp.length);
-            return out;
-        }
+        float[] lp = computeLogprobs(Arrays.copyOf(tokens, tokens.length - 1),
+                Arrays.copyOfRange(tokens, 1, tokens.length), 1);
+        float[] out = new float[tokens.length];
+        out[0] = Float.NaN;
+        System.arraycopy(lp, 0, out, 1, lp.length);
+        return out;
     }
 
     /**
