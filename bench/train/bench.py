@@ -17,6 +17,7 @@ import sys
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 PEER_PYTHON = "/usr/bin/python3"  # Debian's python3-torch
+MALLOC_ENV = ("MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_")  # LaunchEnv.MALLOC
 TARGETS = {"train_ratio": 1.1, "mfu_reference": 0.35, "mfu_larger": 0.50, "kv_cache_speedup": 5}
 
 
@@ -84,6 +85,12 @@ def main():
         "same_flops_per_token": all(assay[k]["flops_per_token"] == pytorch[k]["flops_per_token"] for k in configs),
         "peer_blas": pytorch["blas"]["name"],
         "peer_blas_ok": not pytorch["blas"]["warnings"],
+        "peer_openblas_core": pytorch["blas"].get("openblas_core"),
+        "assay_cpu_blas": assay["cpu_blas"],
+        # Both sides start from this process's environment: the same glibc malloc settings (./assay sets them)
+        "malloc_env_both_sides": {k: os.environ.get(k) for k in MALLOC_ENV},
+        # Random bytes: both losses sit near ln 256 = 5.545; a broken BLAS path on either side would show here
+        "last_losses_agree": all(abs(assay[k]["last_loss"] - pytorch[k]["last_loss"]) < 0.05 for k in configs),
     }
     print(json.dumps({
         "benchmark": "train",

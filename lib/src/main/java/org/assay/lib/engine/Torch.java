@@ -47,14 +47,17 @@ public final class Torch {
                     + "ai.djl.pytorch:pytorch-jni:" + PYTORCH_VERSION + "-" + DJL_VERSION
                     + ". Nothing is downloaded at run time (ai.djl.offline=true).");
         }
+        Engine loaded;
         try {
-            engine = Engine.getEngine("PyTorch");
+            loaded = Engine.getEngine("PyTorch");
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             throw new IllegalStateException("Torch: the PyTorch engine failed to load offline; it needs "
                     + "ai.djl.pytorch:pytorch-jni:" + PYTORCH_VERSION + "-" + DJL_VERSION + " and "
                     + "ai.djl.pytorch:pytorch-native-cpu:" + PYTORCH_VERSION + ":linux-x86_64 on the class path: "
                     + e.getMessage(), e);
         }
+        MklDispatch.apply(); // before the first matrix product: MKL caches its dispatch
+        engine = loaded;
         return engine;
     }
 
@@ -136,12 +139,19 @@ public final class Torch {
         return peak;
     }
 
-    /** What a run records about where it ran. */
-    public record Info(String djlVersion, String engine, String engineVersion, String device, int threads) {
+    /**
+     * What a run records about where it ran.
+     *
+     * @param cpuBlas   how the CPU's matrix products run ({@link MklDispatch})
+     * @param allocator the native allocator settings the JVM started with ({@link LaunchEnv})
+     */
+    public record Info(String djlVersion, String engine, String engineVersion, String device, int threads,
+                       String cpuBlas, String allocator) {
     }
 
     public static Info info() {
         Engine e = engine();
-        return new Info(DJL_VERSION, e.getEngineName(), e.getVersion(), device().toString(), threads);
+        return new Info(DJL_VERSION, e.getEngineName(), e.getVersion(), device().toString(), threads,
+                MklDispatch.status(), LaunchEnv.status());
     }
 }

@@ -34,6 +34,7 @@ public final class Gpt implements AutoCloseable {
     private final NDManager manager;
     private final Map<String, NDArray> params = new LinkedHashMap<>();
     private final NDArray causalMask; // (T, T): 0 where a query may attend, -inf above the diagonal
+    private final NDArray queryScale; // (): 1/√hd, made once by libtorch (see scale) rather than at every call
     private final NDArray ropeCos;    // (T, hd/2)
     private final NDArray ropeSin;    // (T, hd/2)
 
@@ -48,6 +49,7 @@ public final class Gpt implements AutoCloseable {
             }
         }
         causalMask = manager.create(mask, new Shape(t, t));
+        queryScale = manager.full(new Shape(), (float) (1.0 / Math.sqrt(config.headDim())));
         if (config.positions() == GptConfig.Positions.ROPE) {
             int half = config.headDim() / 2;
             float[] cos = new float[t * half];
@@ -307,7 +309,8 @@ public final class Gpt implements AutoCloseable {
         String p = "h." + layer + ".attn.";
         NDArray qkv = project(x, p + "qkv"); // (B, T, (H + 2·KV)·hd)
         NDList parts = qkv.split(new long[] {(long) h * hd, (long) (h + kv) * hd}, 2);
-        NDArray q = parts.get(0).reshape(b, t, h, hd).transpose(0, 2, 1, 3);  // (B, H, T, hd)
+        // 1/√hd on q rather than on the (B, H, T, S) scores: the same product, a quarter of the elements at T = 4·hd
+        NDArray q = parts.get(0).mul(queryScale).reshape(b, t, h, hd).transpose(0, 2, 1, 3); // (B, H, T, hd)
         NDArray k = parts.get(1).reshape(b, t, kv, hd).transpose(0, 2, 1, 3); // (B, KV, T, hd)
         NDArray v = parts.get(2).reshape(b, t, kv, hd).transpose(0, 2, 1, 3); // (B, KV, T, hd)
         if (ropeCos != null) {
@@ -324,7 +327,7 @@ public final class Gpt implements AutoCloseable {
             k = repeatHeads(k, b, kv, h / kv, s, hd);
             v = repeatHeads(v, b, kv, h / kv, s, hd);
         }
-        NDArray att = scale(q.matMul(k.transpose(0, 1, 3, 2)), 1.0 / Math.sqrt(hd)); // (B, H, T, S)
+        NDArray att = q.matMul(k.transpose(0, 1, 3, 2)); // (B, H, T, S), scaled by 1/√hd through q
         if (t > 1) { // one new query sees every key: no mask to add
             att = att.add(causalMask.get(new NDIndex().addSliceDim(start, start + t).addSliceDim(0, s)));
         }

@@ -158,6 +158,8 @@ public final class RunDir implements AutoCloseable {
         env.put("engine", info.engine() + " " + info.engineVersion());
         env.put("device", info.device());
         env.put("threads", info.threads());
+        env.put("cpu_blas", info.cpuBlas());
+        env.put("allocator", info.allocator());
         env.put("seed", seed);
         env.put("git_commit", gitCommit(Path.of("").toAbsolutePath()));
         return env;

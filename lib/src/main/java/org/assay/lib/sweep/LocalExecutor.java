@@ -101,6 +101,7 @@ public final class LocalExecutor implements Executor {
         ProcessBuilder pb = new ProcessBuilder(trainCommand(Sweep.specFile(out, r.name()), out))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("ASSAY_THREADS", String.valueOf(threads));
+        org.assay.lib.engine.LaunchEnv.addTo(pb.environment()); // malloc settings for libtorch
         Process p = pb.start();
         try {
             int code = p.waitFor();
