@@ -310,9 +310,9 @@ public final class Gpt implements AutoCloseable {
         NDArray qkv = project(x, p + "qkv"); // (B, T, (H + 2·KV)·hd)
         NDList parts = qkv.split(new long[] {(long) h * hd, (long) (h + kv) * hd}, 2);
         // 1/√hd on q rather than on the (B, H, T, S) scores: the same product, a quarter of the elements at T = 4·hd
-        NDArray q = parts.get(0).mul(queryScale).reshape(b, t, h, hd).transpose(0, 2, 1, 3); // (B, H, T, hd)
-        NDArray k = parts.get(1).reshape(b, t, kv, hd).transpose(0, 2, 1, 3); // (B, KV, T, hd)
-        NDArray v = parts.get(2).reshape(b, t, kv, hd).transpose(0, 2, 1, 3); // (B, KV, T, hd)
+        NDArray q = heads(parts.get(0).mul(queryScale), b, t, h, hd); // (B, H, T, hd)
+        NDArray k = heads(parts.get(1), b, t, kv, hd);                 // (B, KV, T, hd)
+        NDArray v = heads(parts.get(2), b, t, kv, hd);                 // (B, KV, T, hd)
         if (ropeCos != null) {
             q = rotate(q, start, t);
             k = rotate(k, start, t);
@@ -332,8 +332,17 @@ public final class Gpt implements AutoCloseable {
             att = att.add(causalMask.get(new NDIndex().addSliceDim(start, start + t).addSliceDim(0, s)));
         }
         att = drop(att.softmax(-1), dropout);
-        NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, (long) h * hd); // (B, T, d)
+        NDArray y = att.matMul(v); // (B, H, T, hd)
+        y = t == 1 ? y.reshape(b, 1, (long) h * hd) : y.transpose(0, 2, 1, 3).reshape(b, t, (long) h * hd); // (B, T, d)
         return project(y, p + "proj");
+    }
+
+    /**
+     * (B, T, n·hd) → (B, n, T, hd). For one position (a decoding step) the reshape alone does it: one op fewer per
+     * tensor in the loop where op count, not arithmetic, sets the speed.
+     */
+    private static NDArray heads(NDArray x, long b, long t, int n, int hd) {
+        return t == 1 ? x.reshape(b, n, 1, hd) : x.reshape(b, t, n, hd).transpose(0, 2, 1, 3);
     }
 
     private static NDArray repeatHeads(NDArray x, long b, int kv, int groups, long s, int hd) {
