@@ -19,6 +19,7 @@ public class TrainBench {
     static final int BATCH = 16;
     static final int PROMPT_TOKENS = 16;
     static final int NEW_TOKENS = 256;
+    static final double TRAIN_WARMUP_SECONDS = 10;
     static final double WARMUP_SECONDS = 3;
     static final double TIMED_SECONDS = 2;
 
@@ -44,14 +45,20 @@ public class TrainBench {
         System.out.println(json);
     }
 
-    /** {@code warmup} untimed steps, then {@code steps} timed ones; each step: forwardBackward + optimStep. */
+    /**
+     * Untimed steps for at least {@code warmup} steps and {@link #TRAIN_WARMUP_SECONDS} (the JIT compiles the step's
+     * Java code in the first seconds, on the cores the step runs on), then {@code steps} timed ones; each step:
+     * forwardBackward + optimStep. The peer warms up by the same rule.
+     */
     static String train(String name, GptConfig c, int steps, int warmup, double peak) {
         int t = c.contextLength();
         SplittableRandom rng = new SplittableRandom(1);
         double[] ms = new double[steps];
         double loss = Double.NaN;
+        int warmed = 0;
         try (TrainingClient client = TrainingClient.create(c, 0)) {
-            for (int i = -warmup; i < steps; i++) {
+            long started = System.nanoTime();
+            for (int i = 0; i < steps; ) {
                 // Random bytes: (B, T+1) rows, inputs are the first T, targets the last T (untimed)
                 int[] seq = rng.ints((long) BATCH * (t + 1), 0, c.vocabSize()).toArray();
                 int[] in = new int[BATCH * t];   // (B, T) row-major
@@ -60,11 +67,14 @@ public class TrainBench {
                     System.arraycopy(seq, r * (t + 1), in, r * t, t);
                     System.arraycopy(seq, r * (t + 1) + 1, out, r * t, t);
                 }
+                boolean timed = warmed >= warmup && System.nanoTime() - started >= TRAIN_WARMUP_SECONDS * 1e9;
                 long t0 = System.nanoTime();
                 loss = client.forwardBackward(in, out, BATCH).loss();
                 client.optimStep(AdamW.defaults());
-                if (i >= 0) {
-                    ms[i] = (System.nanoTime() - t0) / 1e6;
+                if (timed) {
+                    ms[i++] = (System.nanoTime() - t0) / 1e6;
+                } else {
+                    warmed++;
                 }
             }
         }
@@ -75,10 +85,10 @@ public class TrainBench {
         return String.format(Locale.ROOT, "{\"config\": \"%s\", \"layers\": %d, \"d_model\": %d, \"heads\": %d, "
                         + "\"context\": %d, \"batch\": %d, \"parameters\": %d, \"non_embedding_parameters\": %d, "
                         + "\"flops_per_token\": %.0f, \"steps\": %d, \"warmup\": %d, \"seconds\": %.3f, "
-                        + "\"tokens_per_sec\": %.1f, \"step_ms_median\": %.2f, \"step_ms_min\": %.2f, "
+                        + "\"tokens_per_sec\": %.1f, \"step_ms_median\": %.2f, \"step_ms_min\": %.2f, \"step_ms_max\": %.2f, "
                         + "\"mfu\": %.4f, \"last_loss\": %.4f}",
                 name, c.layers(), c.dModel(), c.heads(), t, BATCH, c.parameters(), c.nonEmbeddingParameters(),
-                c.trainingFlopsPerToken(), steps, warmup, seconds, tokensPerSec, median(sorted), sorted[0],
+                c.trainingFlopsPerToken(), steps, warmed, seconds, tokensPerSec, median(sorted), sorted[0], sorted[steps - 1],
                 tokensPerSec * c.trainingFlopsPerToken() / peak, loss);
     }
 

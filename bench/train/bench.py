@@ -43,7 +43,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--steps", type=int, default=30, help="timed training steps per configuration (default 30)")
     ap.add_argument("--warmup", type=int, default=10,
-                    help="untimed steps first (default 10, nanoGPT bench.py's burn-in; the JIT settles in it)")
+                    help="untimed steps first: at least this many (default 10, nanoGPT bench.py's burn-in) "
+                         "and at least 10 s (the JIT compiling)")
     ap.add_argument("--threads", type=int, default=os.cpu_count(), help="intra-op threads, both sides (default: cores)")
     args = ap.parse_args()
     if args.steps < 1 or args.warmup < 0 or args.threads < 1:
@@ -97,7 +98,8 @@ def main():
         "benchmark": "train",
         "machine": {"cores": os.cpu_count(), "cpu": cpu_model(), "os": platform.platform(),
                     "load_average_1min_at_start": load, "threads": args.threads},
-        "settings": {"steps": args.steps, "warmup": args.warmup, "batch": 16, "vocab": 256},
+        "settings": {"steps": args.steps, "warmup_min_steps": args.warmup, "train_warmup_min_seconds": 10,
+                     "sampling_warmup_seconds": 3, "sampling_timed_seconds": 2, "batch": 16, "vocab": 256},
         "assay": assay,
         "pytorch": pytorch,
         "checks": checks,

@@ -47,6 +47,7 @@ BATCH = 16
 PROMPT_TOKENS = 16
 NEW_TOKENS = 256
 WARMUP_SECONDS, TIMED_SECONDS = 3, 2  # sampling, per mode: as TrainBench
+TRAIN_WARMUP_SECONDS = 10  # training: untimed steps for at least this long (and at least WARMUP of them), as TrainBench
 HAVE_SDPA = hasattr(F, "scaled_dot_product_attention")  # torch >= 2.0; Debian 12's torch is 1.13
 
 
@@ -127,8 +128,8 @@ def train(name, layers, d, heads, steps, warmup, peak, context=128, vocab=256):
                             lr=1e-3, betas=(0.9, 0.95), eps=1e-8)
     gen = torch.Generator().manual_seed(1)
     times = []
-    loss = None
-    for i in range(-warmup, steps):
+
+    def step(timed):
         seq = torch.randint(0, vocab, (BATCH, context + 1), generator=gen)  # random bytes, untimed
         x, y = seq[:, :-1], seq[:, 1:]  # (B, T) each
         t0 = time.perf_counter()
@@ -138,16 +139,24 @@ def train(name, layers, d, heads, steps, warmup, peak, context=128, vocab=256):
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         opt.zero_grad(set_to_none=True)
-        if i >= 0:
+        if timed:
             times.append(time.perf_counter() - t0)
+        return loss
+
+    started, warmed = time.perf_counter(), 0  # as TrainBench: >= warmup steps and >= TRAIN_WARMUP_SECONDS untimed
+    while warmed < warmup or time.perf_counter() - started < TRAIN_WARMUP_SECONDS:
+        step(False)
+        warmed += 1
+    for _ in range(steps):
+        loss = step(True)
     fpt, non_embedding = flops_per_token(model, vocab, context, layers, d)
     tps = BATCH * context * steps / sum(times)
     ms = sorted(t * 1e3 for t in times)
     median = ms[len(ms) // 2] if len(ms) % 2 else (ms[len(ms) // 2 - 1] + ms[len(ms) // 2]) / 2
     return {"config": name, "layers": layers, "d_model": d, "heads": heads, "context": context, "batch": BATCH,
             "parameters": sum(p.numel() for p in model.parameters()), "non_embedding_parameters": non_embedding,
-            "flops_per_token": fpt, "steps": steps, "warmup": warmup, "seconds": round(sum(times), 3),
-            "tokens_per_sec": round(tps, 1), "step_ms_median": round(median, 2), "step_ms_min": round(ms[0], 2),
+            "flops_per_token": fpt, "steps": steps, "warmup": warmed, "seconds": round(sum(times), 3),
+            "tokens_per_sec": round(tps, 1), "step_ms_median": round(median, 2), "step_ms_min": round(ms[0], 2), "step_ms_max": round(ms[-1], 2),
             "mfu": round(tps * fpt / peak, 4), "last_loss": round(loss.item(), 4)}
 
 

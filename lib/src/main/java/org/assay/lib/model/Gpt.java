@@ -308,11 +308,21 @@ public final class Gpt implements AutoCloseable {
         int kv = config.kvHeads();
         String p = "h." + layer + ".attn.";
         NDArray qkv = project(x, p + "qkv"); // (B, T, (H + 2·KV)·hd)
-        NDList parts = qkv.split(new long[] {(long) h * hd, (long) (h + kv) * hd}, 2);
         // 1/√hd on q rather than on the (B, H, T, S) scores: the same product, a quarter of the elements at T = 4·hd
-        NDArray q = heads(parts.get(0).mul(queryScale), b, t, h, hd); // (B, H, T, hd)
-        NDArray k = heads(parts.get(1), b, t, kv, hd);                 // (B, KV, T, hd)
-        NDArray v = heads(parts.get(2), b, t, kv, hd);                 // (B, KV, T, hd)
+        NDArray q;
+        NDArray k;
+        NDArray v;
+        if (t == 1) { // a decoding step, where op count rather than arithmetic sets the speed: one reshape, no transposes
+            NDList parts = qkv.reshape(b, h + 2L * kv, 1, hd).split(new long[] {h, h + kv}, 1);
+            q = parts.get(0).mul(queryScale); // (B, H, 1, hd)
+            k = parts.get(1);                 // (B, KV, 1, hd)
+            v = parts.get(2);                 // (B, KV, 1, hd)
+        } else {
+            NDList parts = qkv.split(new long[] {(long) h * hd, (long) (h + kv) * hd}, 2);
+            q = parts.get(0).mul(queryScale).reshape(b, t, h, hd).transpose(0, 2, 1, 3); // (B, H, T, hd)
+            k = parts.get(1).reshape(b, t, kv, hd).transpose(0, 2, 1, 3);                // (B, KV, T, hd)
+            v = parts.get(2).reshape(b, t, kv, hd).transpose(0, 2, 1, 3);                // (B, KV, T, hd)
+        }
         if (ropeCos != null) {
             q = rotate(q, start, t);
             k = rotate(k, start, t);
@@ -322,7 +332,7 @@ public final class Gpt implements AutoCloseable {
             k = kvAll[0];
             v = kvAll[1];
         }
-        long s = k.getShape().get(2); // keys: cached + new
+        long s = start + t; // keys: cached + new
         if (kv < h) { // grouped-query attention: each KV head serves H/KV query heads
             k = repeatHeads(k, b, kv, h / kv, s, hd);
             v = repeatHeads(v, b, kv, h / kv, s, hd);
@@ -335,14 +345,6 @@ public final class Gpt implements AutoCloseable {
         NDArray y = att.matMul(v); // (B, H, T, hd)
         y = t == 1 ? y.reshape(b, 1, (long) h * hd) : y.transpose(0, 2, 1, 3).reshape(b, t, (long) h * hd); // (B, T, d)
         return project(y, p + "proj");
-    }
-
-    /**
-     * (B, T, n·hd) → (B, n, T, hd). For one position (a decoding step) the reshape alone does it: one op fewer per
-     * tensor in the loop where op count, not arithmetic, sets the speed.
-     */
-    private static NDArray heads(NDArray x, long b, long t, int n, int hd) {
-        return t == 1 ? x.reshape(b, n, 1, hd) : x.reshape(b, t, n, hd).transpose(0, 2, 1, 3);
     }
 
     private static NDArray repeatHeads(NDArray x, long b, int kv, int groups, long s, int hd) {
