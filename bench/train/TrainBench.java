@@ -35,9 +35,11 @@ public class TrainBench {
         StringBuilder json = new StringBuilder("{");
         json.append(String.format(Locale.ROOT, "\"java\": \"%s\", \"djl\": \"%s\", \"engine\": \"%s %s\", "
                         + "\"device\": \"%s\", \"threads\": %d, \"matmul_peak_flops\": %.4e, "
-                        + "\"matmul_peak_gflops\": %.2f, \"cpu_blas\": \"%s\", \"allocator\": \"%s\", ",
+                        + "\"matmul_peak_gflops\": %.2f, \"cpu_blas\": \"%s\", \"allocator\": \"%s\", "
+                        + "\"train_warmup_seconds\": %.1f, ",
                 System.getProperty("java.version"), info.djlVersion(), info.engine(), info.engineVersion(),
-                info.device(), Torch.threads(), peak, peak / 1e9, info.cpuBlas(), info.allocator()));
+                info.device(), Torch.threads(), peak, peak / 1e9, info.cpuBlas(), info.allocator(),
+                TRAIN_WARMUP_SECONDS));
         json.append("\"reference\": ").append(train("small(256)", GptConfig.small(256), steps, warmup, peak));
         json.append(", \"larger\": ").append(train("small(256).withLayers(6).withWidth(256, 8)",
                 GptConfig.small(256).withLayers(6).withWidth(256, 8), steps, warmup, peak));

@@ -92,14 +92,19 @@ def main():
         # Both sides start from this process's environment: the same glibc malloc settings (./assay sets them)
         "malloc_env_both_sides": {k: os.environ.get(k) for k in MALLOC_ENV},
         # Random bytes: both losses sit near ln 256 = 5.545; a broken BLAS path on either side would show here
+        # The warm-up rule is written on each side (TrainBench.java, torch_peer.py): it must be the same
+        "same_warmup": assay["train_warmup_seconds"] == pytorch["train_warmup_seconds"]
+        and all(assay["sampling"][k] == pytorch["sampling"][k] for k in ("warmup_seconds", "timed_seconds")),
         "last_losses_agree": all(abs(assay[k]["last_loss"] - pytorch[k]["last_loss"]) < 0.05 for k in configs),
     }
     print(json.dumps({
         "benchmark": "train",
         "machine": {"cores": os.cpu_count(), "cpu": cpu_model(), "os": platform.platform(),
                     "load_average_1min_at_start": load, "threads": args.threads},
-        "settings": {"steps": args.steps, "warmup_min_steps": args.warmup, "train_warmup_min_seconds": 10,
-                     "sampling_warmup_seconds": 3, "sampling_timed_seconds": 2, "batch": 16, "vocab": 256},
+        "settings": {"steps": args.steps, "warmup_min_steps": args.warmup,
+                     "train_warmup_min_seconds": assay["train_warmup_seconds"],
+                     "sampling_warmup_seconds": assay["sampling"]["warmup_seconds"],
+                     "sampling_timed_seconds": assay["sampling"]["timed_seconds"], "batch": 16, "vocab": 256},
         "assay": assay,
         "pytorch": pytorch,
         "checks": checks,

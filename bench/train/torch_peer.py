@@ -276,7 +276,7 @@ def main():
         "torch": torch.__version__, "python": sys.version.split()[0], "threads": torch.get_num_threads(),
         "attention": "F.scaled_dot_product_attention" if HAVE_SDPA
         else "explicit softmax(QK^T/sqrt(hd) + causal mask)V (this torch has no scaled_dot_product_attention)",
-        "matmul_peak_flops": float(f"{peak:.4e}"), "matmul_peak_gflops": round(peak / 1e9, 2), "blas": blas(peak),
+        "train_warmup_seconds": TRAIN_WARMUP_SECONDS, "matmul_peak_flops": float(f"{peak:.4e}"), "matmul_peak_gflops": round(peak / 1e9, 2), "blas": blas(peak),
         "reference": train("small(256)", 4, 128, 4, steps, warmup, peak),
         "larger": train("small(256).withLayers(6).withWidth(256, 8)", 6, 256, 8, steps, warmup, peak),
         "sampling": sampling(),

@@ -58,7 +58,8 @@ final class MklDispatch {
         String optOut = System.getenv(OPT_OUT);
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch", "");
-        String reason = skipReason(optOut, os, arch, cpuVendor());
+        String vendor = cpuVendor();
+        String reason = skipReason(optOut, os, arch, vendor);
         if (reason != null) {
             return reason;
         }
@@ -99,7 +100,7 @@ final class MklDispatch {
                     return "MKL generic path: writing " + SYMBOL + " did not take";
                 }
             }
-            return "MKL with its CPU-feature dispatch (vendor check bypassed on this " + cpuVendor() + " CPU)";
+            return "MKL with its CPU-feature dispatch (vendor check bypassed on this " + vendor + " CPU)";
         } catch (IOException | RuntimeException e) {
             return "MKL generic path: could not bypass its vendor check (" + e + "); matrix products run about 2x "
                     + "slower on this CPU; " + OPT_OUT + "=keep silences this";
