@@ -107,6 +107,51 @@ public final class Laws {
         };
     }
 
+    /**
+     * The RL compute sigmoid with R0 fixed and the asymptote held below a ceiling: {@code R0 < A < ceiling}. For a
+     * pass rate or an accuracy the ceiling is 1 (ScaleRL's A is "the asymptotic pass rate"); unbounded, a fit to a curve
+     * that has not bent yet can return an A above 1, which no accuracy reaches. A is fitted as
+     * {@code R0 + (ceiling − R0)·σ(u)}, so the bootstrap interval stays inside the bounds too.
+     */
+    public static CurveForm rlSigmoid(double r0, double ceiling) {
+        if (!Double.isFinite(r0) || !Double.isFinite(ceiling) || !(ceiling > r0)) {
+            throw new IllegalArgumentException("Laws.rlSigmoid: ceiling must be finite and > r0, got r0=" + r0
+                    + ", ceiling=" + ceiling);
+        }
+        double range = ceiling - r0;
+        return new Form("RL compute sigmoid", "R(C) = R0 + (A − R0) / (1 + (C_mid/C)^B),  R0 = " + r0 + " < A < "
+                + ceiling, "Khatri et al. 2025 (ScaleRL), eq. 1", List.of("A", "B", "C_mid"), 3, false) {
+            @Override
+            public double predict(double[] t, double c, double[] g) {
+                double sigma = 1 / (1 + Math.exp(-t[0]));
+                double[] unbounded = {r0 + range * sigma, t[1], t[2]};
+                double value = sigmoid(unbounded, r0, c, g);
+                g[0] *= range * sigma * (1 - sigma); // chain rule through A = R0 + range·σ(u)
+                return value;
+            }
+
+            @Override
+            public double[] report(double[] t) {
+                return new double[] {r0 + range / (1 + Math.exp(-t[0])), Math.exp(t[1]), Math.exp(t[2])};
+            }
+
+            @Override
+            public List<double[]> starts(double[] x, double[] y) {
+                List<double[]> starts = sigmoidStarts(x, y, r0, false);
+                for (double[] start : starts) { // A → u = logit((A − R0)/range), kept strictly inside the bounds
+                    double f = Math.min(0.999, Math.max(0.001, (start[0] - r0) / range));
+                    start[0] = Math.log(f / (1 - f));
+                }
+                return starts;
+            }
+
+            @Override
+            public void validate(String fn, double[] x, double[] y) {
+                Columns.requirePositiveFinite(fn, "C", x);
+            }
+        };
+    }
+
     /** The RL compute sigmoid with R0 fitted too. */
     public static CurveForm rlSigmoid() {
         return new Form("RL compute sigmoid", "R(C) = R0 + (A − R0) / (1 + (C_mid/C)^B)",

@@ -42,6 +42,9 @@ class LawsTest {
                 Arguments.of("RL sigmoid", Laws.rlSigmoid(0.2),
                         (DoubleUnaryOperator) c -> 0.2 + (0.75 - 0.2) / (1 + Math.pow(3e4 / c, 1.3)), 1e2, 1e7, false,
                         Map.of("A", 0.75, "B", 1.3, "C_mid", 3e4), Map.of("A", 0.02, "B", 0.15, "C_mid", 0.15)),
+                Arguments.of("RL sigmoid below a ceiling", Laws.rlSigmoid(0.2, 1.0),
+                        (DoubleUnaryOperator) c -> 0.2 + (0.75 - 0.2) / (1 + Math.pow(3e4 / c, 1.3)), 1e2, 1e7, false,
+                        Map.of("A", 0.75, "B", 1.3, "C_mid", 3e4), Map.of("A", 0.02, "B", 0.15, "C_mid", 0.15)),
                 Arguments.of("coverage", Laws.coverage(), (DoubleUnaryOperator) k -> Math.exp(-2.0 * Math.pow(k, -0.4)),
                         1, 1e4, true, Map.of("a", -2.0, "b", -0.4), Map.of("a", 0.05, "b", 0.02)),
                 Arguments.of("best-of-n", Laws.bestOfNOveroptimization(), (DoubleUnaryOperator) d -> d * (1.2 - 0.3 * d),
@@ -110,6 +113,18 @@ class LawsTest {
         assertThrows(IllegalArgumentException.class, () -> Laws.bestOfNKl(0));
     }
 
+    /** A curve seen only before its bend: unbounded, the fit's asymptote passes 1; with a ceiling it cannot. */
+    @Test
+    void aCeilingKeepsTheAsymptoteOfAnUnbentCurveBelowIt() {
+        double[][] d = data(c -> 0.2 + (1.3 - 0.2) / (1 + Math.pow(1e6 / c, 1.0)), 1e2, 3e5, 20, 0, false, 1);
+        CurveFit.Result free = fit.fit(Laws.rlSigmoid(0.2), d[0], d[1]);
+        CurveFit.Result capped = fit.fit(Laws.rlSigmoid(0.2, 1.0), d[0], d[1]);
+        assertTrue(free.get("A") > 1, free.toString());
+        assertTrue(capped.get("A") > 0.2 && capped.get("A") < 1, capped.toString());
+        var bootstrap = fit.bootstrap(Laws.rlSigmoid(0.2, 1.0), d[0], d[1], capped, 50, 5, 0.95);
+        assertTrue(bootstrap.get("A")[1] <= 1, java.util.Arrays.toString(bootstrap.get("A")));
+    }
+
     @Test
     void badInputNamesTheRowAndValue() {
         var e = assertThrows(IllegalArgumentException.class,
@@ -121,6 +136,8 @@ class LawsTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> fit.fit(Laws.rlSigmoid(0), new double[] {1, 2}, new double[] {0.1, 0.2}));
         assertEquals("fit(RL compute sigmoid): needs at least as many points as parameters (3), got 2", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Laws.rlSigmoid(0.4, 0.4));
+        assertEquals("Laws.rlSigmoid: ceiling must be finite and > r0, got r0=0.4, ceiling=0.4", e.getMessage());
         CurveFit.Result r = fit.fit(Laws.logLinear(), new double[] {1, 10, 100}, new double[] {1, 2, 3});
         e = assertThrows(IllegalArgumentException.class, () -> r.get("c"));
         assertTrue(e.getMessage().contains("no parameter 'c'"), e.getMessage());
