@@ -253,6 +253,24 @@ public final class Gpt implements AutoCloseable {
         return y;
     }
 
+    /** RoPE tables (T, hd/2), or null with learned positions; and the 1/√hd applied to queries (for CpuDecoder). */
+    NDArray ropeCos() {
+        return ropeCos;
+    }
+
+    NDArray ropeSin() {
+        return ropeSin;
+    }
+
+    NDArray queryScale() {
+        return queryScale;
+    }
+
+    /** alpha/rank of the weight's LoRA adapters, or null when it has none. */
+    Double loraScale(String weight) {
+        return loraScale.get(weight);
+    }
+
     /** An int64 (B, T) array of token ids on the model's device, owned by the caller's scope. */
     public NDArray tokens(int[] ids, int rows) {
         if (rows <= 0 || ids.length % rows != 0) {

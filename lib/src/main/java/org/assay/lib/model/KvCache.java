@@ -44,6 +44,15 @@ public final class KvCache implements AutoCloseable {
         return new NDArray[] {allK, allV};
     }
 
+    /** A layer's cached keys and values, (B, KV, S, hd). */
+    NDArray keys(int layer) {
+        return keys[layer];
+    }
+
+    NDArray values(int layer) {
+        return values[layer];
+    }
+
     void advance(int tokens) {
         length += tokens;
     }

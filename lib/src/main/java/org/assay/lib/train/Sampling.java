@@ -30,12 +30,12 @@ final class Sampling {
             prob[i] = Math.exp((logits[i] - max) / p.temperature());
             total += prob[i];
         }
-        Integer[] order = new Integer[v];
+        int[] order = new int[v];
         for (int i = 0; i < v; i++) {
             order[i] = i;
             prob[i] /= total;
         }
-        Arrays.sort(order, (a, b) -> Double.compare(prob[b], prob[a])); // most likely first; ties by id (stable)
+        sortByProbability(order, prob); // most likely first; ties by id
         int keep = p.topK() > 0 ? Math.min(p.topK(), v) : v;
         if (p.topP() < 1) {
             double cumulative = 0;
@@ -59,6 +59,38 @@ final class Sampling {
             }
         }
         return order[keep - 1];
+    }
+
+    /**
+     * Sorts token ids by descending probability, ties by ascending id: a total order, so the result is the one a
+     * stable sort of boxed ids gives, without boxing (a merge sort; the sampling loop calls this once per token).
+     */
+    static void sortByProbability(int[] ids, double[] prob) {
+        int[] buffer = new int[ids.length];
+        for (int width = 1; width < ids.length; width *= 2) {
+            for (int lo = 0; lo < ids.length - width; lo += 2 * width) {
+                int mid = lo + width;
+                int hi = Math.min(lo + 2 * width, ids.length);
+                int i = lo;
+                int j = mid;
+                int k = lo;
+                while (i < mid && j < hi) {
+                    buffer[k++] = before(ids[j], ids[i], prob) ? ids[j++] : ids[i++];
+                }
+                while (i < mid) {
+                    buffer[k++] = ids[i++];
+                }
+                while (j < hi) {
+                    buffer[k++] = ids[j++];
+                }
+                System.arraycopy(buffer, lo, ids, lo, hi - lo);
+            }
+        }
+    }
+
+    private static boolean before(int a, int b, double[] prob) {
+        int c = Double.compare(prob[b], prob[a]);
+        return c < 0 || c == 0 && a < b;
     }
 
     /** log softmax(logits)[token], at temperature 1. */

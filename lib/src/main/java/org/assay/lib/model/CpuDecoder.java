@@ -1,0 +1,511 @@
+package org.assay.lib.model;
+
+import ai.djl.ndarray.NDArray;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Decoding steps of a {@link Gpt} computed in plain Java on the CPU, in the spirit of llama2.c and llama3.java: one
+ * new token per row through every block, reading a Java KV cache. A decoding step of a small model is ~80 libtorch
+ * ops on a few hundred numbers each, and at ~1–5 µs of fixed cost per op (dispatch, allocation) the step is
+ * overhead-bound: 350 µs for the bench's reference model where its arithmetic takes under 100. Here the products are
+ * loops that the JIT turns into AVX code, and the rest costs nothing per op.
+ *
+ * <p>The decoder starts from a cache that {@link Gpt#forward} filled with the prompt (prompts are many tokens at once,
+ * which libtorch does well) and copies the model's weights when it starts: later changes to the model do not reach
+ * it. Its logits equal a full forward's up to float rounding (tested for every architecture: LayerNorm/RMSNorm,
+ * GELU/SwiGLU, learned/rotary positions, grouped-query attention, experts, LoRA adapters, tied or not).
+ *
+ * <p>Layouts: a weight W (out, in) is kept transposed as {@code in} rows of {@code out}, so that {@code y = W·x} is
+ * a sum of rows scaled by x's entries — a loop over whole arrays that the JIT vectorises (a dot product, a float
+ * reduction, it does not). Keys are kept transposed per head ({@code hd} rows of positions) for the same reason.
+ */
+public final class CpuDecoder {
+    private final GptConfig c;
+    private final int rows;
+    private final int capacity;
+    private final float[][] wte;       // (V)(d): token embeddings
+    private final float[][] wpe;       // (T)(d) or null with RoPE
+    private final float[][] head;      // (d)(V): the output projection, transposed
+    private final float[] lnfW;
+    private final float[] lnfB;
+    private final Block[] blocks;
+    private final float[][] ropeCos;   // (T)(hd/2) or null
+    private final float[][] ropeSin;
+    private final float queryScale;
+    private final float[][][][] keysT; // [layer][row·KV + g][hd][position]
+    private final float[][][][] vals;  // [layer][row·KV + g][position][hd]
+    private final Scratch s;
+    private int length;                // positions cached
+
+    /** A block's weights, transposed; {@code experts} has one MLP, or one per expert. */
+    private record Block(float[] ln1W, float[] ln1B, float[][] qkv, float[][] proj, float[] ln2W, float[] ln2B,
+                         float[][] router, Mlp[] experts) {
+    }
+
+    /** fc (GELU) or gate (SwiGLU), up (SwiGLU only, else null), proj — each transposed. */
+    private record Mlp(float[][] in, float[][] up, float[][] proj) {
+    }
+
+    private CpuDecoder(Gpt model, int rows, int capacity) {
+        this.c = model.config();
+        this.rows = rows;
+        this.capacity = capacity;
+        Map<String, NDArray> p = model.parameters();
+        int d = c.dModel();
+        wte = rowsOf(p.get("wte").toFloatArray(), c.vocabSize(), d);
+        wpe = c.positions() == GptConfig.Positions.LEARNED ? rowsOf(p.get("wpe").toFloatArray(), c.contextLength(), d)
+                : null;
+        head = transposed(model, c.tiedEmbeddings() ? "wte" : "lm_head");
+        lnfW = p.get("ln_f.weight").toFloatArray();
+        lnfB = c.norm() == GptConfig.Norm.LAYER_NORM ? p.get("ln_f.bias").toFloatArray() : null;
+        blocks = new Block[c.layers()];
+        for (int l = 0; l < c.layers(); l++) {
+            String b = "h." + l + ".";
+            Mlp[] experts;
+            float[][] router = null;
+            if (c.experts() > 0) {
+                router = transposed(model, b + "moe.router");
+                experts = new Mlp[c.experts()];
+                for (int e = 0; e < c.experts(); e++) {
+                    experts[e] = mlp(model, b + "moe." + e + ".");
+                }
+            } else {
+                experts = new Mlp[] {mlp(model, b + "mlp.")};
+            }
+            blocks[l] = new Block(p.get(b + "ln1.weight").toFloatArray(), bias(p, b + "ln1"),
+                    transposed(model, b + "attn.qkv"), transposed(model, b + "attn.proj"),
+                    p.get(b + "ln2.weight").toFloatArray(), bias(p, b + "ln2"), router, experts);
+        }
+        int hd = c.headDim();
+        if (c.positions() == GptConfig.Positions.ROPE) {
+            ropeCos = rowsOf(model.ropeCos().toFloatArray(), c.contextLength(), hd / 2);
+            ropeSin = rowsOf(model.ropeSin().toFloatArray(), c.contextLength(), hd / 2);
+        } else {
+            ropeCos = null;
+            ropeSin = null;
+        }
+        queryScale = model.queryScale().getFloat();
+        keysT = new float[c.layers()][rows * c.kvHeads()][hd][capacity];
+        vals = new float[c.layers()][rows * c.kvHeads()][capacity][hd];
+        s = new Scratch(c, rows, capacity);
+    }
+
+    /**
+     * A decoder that continues the sequences in {@code cache} (filled by {@link Gpt#forward} with {@code rows} rows),
+     * for up to {@code capacity} positions in all.
+     */
+    public static CpuDecoder continuing(Gpt model, KvCache cache, int rows, int capacity) {
+        String fn = "CpuDecoder.continuing";
+        if (!ai.djl.Device.Type.CPU.equals(model.device().getDeviceType())) {
+            throw new IllegalArgumentException(fn + ": the model must be on the CPU, got " + model.device());
+        }
+        if (capacity < cache.length() || capacity > model.config().contextLength()) {
+            throw new IllegalArgumentException(fn + ": capacity must be in [" + cache.length() + " cached, "
+                    + model.config().contextLength() + " contextLength], got " + capacity);
+        }
+        CpuDecoder decoder = new CpuDecoder(model, rows, capacity);
+        decoder.load(cache);
+        return decoder;
+    }
+
+    private void load(KvCache cache) {
+        int s = cache.length();
+        int kv = c.kvHeads();
+        int hd = c.headDim();
+        for (int l = 0; l < c.layers(); l++) {
+            NDArray keys = cache.keys(l); // (B, KV, S, hd)
+            if (keys.getShape().get(0) != rows) {
+                throw new IllegalArgumentException("CpuDecoder.continuing: the cache holds " + keys.getShape().get(0)
+                        + " rows, expected " + rows);
+            }
+            float[] k = keys.toFloatArray();
+            float[] v = cache.values(l).toFloatArray();
+            for (int rg = 0; rg < rows * kv; rg++) {
+                for (int t = 0; t < s; t++) {
+                    int at = (rg * s + t) * hd;
+                    System.arraycopy(v, at, vals[l][rg][t], 0, hd);
+                    for (int i = 0; i < hd; i++) {
+                        keysT[l][rg][i][t] = k[at + i];
+                    }
+                }
+            }
+        }
+        length = s;
+    }
+
+    /** Positions read so far (cached). */
+    public int length() {
+        return length;
+    }
+
+    /** Reads one token per row at the next position; returns the logits (rows × V, row after row). */
+    public float[] step(int[] tokens) {
+        String fn = "CpuDecoder.step";
+        if (tokens.length != rows) {
+            throw new IllegalArgumentException(fn + ": one token per row needed (" + rows + "), got " + tokens.length);
+        }
+        if (length >= capacity) {
+            throw new IllegalStateException(fn + ": the decoder holds " + capacity + " positions, all used");
+        }
+        int v = c.vocabSize();
+        for (int r = 0; r < rows; r++) {
+            if (tokens[r] < 0 || tokens[r] >= v) {
+                throw new IllegalArgumentException(fn + ": token ids must be in [0, " + v + "), got " + tokens[r]
+                        + " in row " + r);
+            }
+        }
+        float[][] x = s.x;
+        float[][] h = s.h;
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(wte[tokens[r]], 0, x[r], 0, c.dModel());
+            if (wpe != null) {
+                add(x[r], wpe[length]);
+            }
+        }
+        for (int l = 0; l < c.layers(); l++) {
+            Block b = blocks[l];
+            norm(x, b.ln1W, b.ln1B, h);
+            add(x, attention(h, b, l));
+            norm(x, b.ln2W, b.ln2B, h);
+            add(x, b.router == null ? mlp(h, b.experts[0]) : mixture(h, b));
+        }
+        norm(x, lnfW, lnfB, h);
+        matVec(h, head, s.logits);
+        float[] logits = new float[rows * v];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(s.logits[r], 0, logits, r * v, v);
+        }
+        length++;
+        return logits;
+    }
+
+    /**
+     * Work arrays, one per row, each starting at index 0 (the JIT vectorises loops over whole arrays). Made once: a
+     * step allocates only its logits.
+     */
+    private static final class Scratch {
+        final float[][] x;
+        final float[][] h;
+        final float[][] qkv;
+        final float[][] att;
+        final float[][] proj;
+        final float[][] hidden;
+        final float[][] up;
+        final float[][] mlpOut;
+        final float[][] logits;
+        final float[] q;
+        final float[] scores;
+        final float[] headOut;
+        final float[] router;
+        final float[][] one = new float[1][]; // a single row, for the experts a row is routed to
+        final float[][] oneHidden;
+        final float[][] oneUp;
+        final float[][] oneOut;
+
+        Scratch(GptConfig c, int rows, int positions) {
+            int hd = c.headDim();
+            int d = c.dModel();
+            x = new float[rows][d];
+            h = new float[rows][d];
+            qkv = new float[rows][(c.heads() + 2 * c.kvHeads()) * hd];
+            att = new float[rows][d];
+            proj = new float[rows][d];
+            hidden = new float[rows][c.mlpHidden()];
+            up = new float[rows][c.mlpHidden()];
+            mlpOut = new float[rows][d];
+            logits = new float[rows][c.vocabSize()];
+            q = new float[hd];
+            scores = new float[positions];
+            headOut = new float[hd];
+            router = new float[Math.max(1, c.experts())];
+            oneHidden = new float[1][c.mlpHidden()];
+            oneUp = new float[1][c.mlpHidden()];
+            oneOut = new float[1][d];
+        }
+    }
+
+    private float[][] attention(float[][] x, Block b, int layer) {
+        int h = c.heads();
+        int kv = c.kvHeads();
+        int hd = c.headDim();
+        int pos = length;
+        int n = pos + 1; // keys to attend to: all of them (the new query is the last position)
+        matVec(x, b.qkv, s.qkv); // per row: [q heads | k heads | v heads], hd each
+        for (int row = 0; row < rows; row++) {
+            float[] qkv = s.qkv[row];
+            for (int g = 0; g < kv; g++) { // the new key and value join the cache
+                int rg = row * kv + g;
+                int kAt = (h + g) * hd;
+                if (ropeCos != null) {
+                    rotate(qkv, kAt, pos);
+                }
+                for (int i = 0; i < hd; i++) {
+                    keysT[layer][rg][i][pos] = qkv[kAt + i];
+                }
+                System.arraycopy(qkv, (h + kv + g) * hd, vals[layer][rg][pos], 0, hd);
+            }
+            float[] scores = s.scores;
+            for (int head = 0; head < h; head++) {
+                if (ropeCos != null) {
+                    rotate(qkv, head * hd, pos);
+                }
+                float[] q = s.q;
+                for (int i = 0; i < hd; i++) {
+                    q[i] = qkv[head * hd + i] * queryScale;
+                }
+                int rg = row * kv + head / (h / kv); // grouped-query attention: H/KV query heads share a KV head
+                Arrays.fill(scores, 0, n, 0f);
+                float[][] kT = keysT[layer][rg];
+                for (int i = 0; i < hd; i++) { // scores = Kᵀq, as hd scaled rows of positions
+                    float qi = q[i];
+                    float[] keyRow = kT[i];
+                    for (int t = 0; t < n; t++) {
+                        scores[t] += qi * keyRow[t];
+                    }
+                }
+                softmax(scores, n);
+                float[] y = s.headOut;
+                Arrays.fill(y, 0f);
+                float[][] vRows = vals[layer][rg];
+                for (int t = 0; t < n; t++) { // y = Σ_t p_t · v_t
+                    float pt = scores[t];
+                    float[] value = vRows[t];
+                    for (int i = 0; i < hd; i++) {
+                        y[i] += pt * value[i];
+                    }
+                }
+                System.arraycopy(y, 0, s.att[row], head * hd, hd);
+            }
+        }
+        matVec(s.att, b.proj, s.proj);
+        return s.proj;
+    }
+
+    /** RoPE on one head (hd values at {@code at}) at position {@code pos}: rotates its two halves (GPT-NeoX). */
+    private void rotate(float[] x, int at, int pos) {
+        int half = c.headDim() / 2;
+        float[] cos = ropeCos[pos];
+        float[] sin = ropeSin[pos];
+        for (int i = 0; i < half; i++) {
+            float x1 = x[at + i];
+            float x2 = x[at + half + i];
+            x[at + i] = x1 * cos[i] - x2 * sin[i];
+            x[at + half + i] = x1 * sin[i] + x2 * cos[i];
+        }
+    }
+
+    private float[][] mlp(float[][] x, Mlp m) {
+        return mlp(x, m, s.hidden, s.up, s.mlpOut);
+    }
+
+    private static float[][] mlp(float[][] x, Mlp m, float[][] hidden, float[][] up, float[][] out) {
+        matVec(x, m.in, hidden);
+        if (m.up == null) {
+            for (float[] row : hidden) {
+                for (int i = 0; i < row.length; i++) {
+                    row[i] = gelu(row[i]);
+                }
+            }
+        } else {
+            matVec(x, m.up, up);
+            for (int r = 0; r < hidden.length; r++) {
+                float[] gate = hidden[r];
+                float[] u = up[r];
+                for (int i = 0; i < gate.length; i++) {
+                    float g = gate[i];
+                    gate[i] = (float) (g / (1 + Math.exp(-g))) * u[i]; // SiLU(gate) · up
+                }
+            }
+        }
+        matVec(hidden, m.proj, out);
+        return out;
+    }
+
+    /** Top-k routing as {@link Gpt}'s mixture: softmax scores, those at or above the k-th largest, renormalised. */
+    private float[][] mixture(float[][] x, Block b) {
+        int e = c.experts();
+        float[] probs = s.router;
+        for (int r = 0; r < rows; r++) {
+            s.one[0] = x[r];
+            float[][] oneProbs = {probs};
+            matVec(s.one, b.router, oneProbs);
+            softmax(probs, e);
+            float[] sorted = probs.clone();
+            Arrays.sort(sorted);
+            float kth = sorted[e - c.expertsPerToken()];
+            float total = 0;
+            for (int i = 0; i < e; i++) {
+                total += probs[i] >= kth ? probs[i] : 0;
+            }
+            float[] sum = s.mlpOut[r];
+            Arrays.fill(sum, 0f);
+            for (int i = 0; i < e; i++) {
+                if (probs[i] >= kth) {
+                    float gate = probs[i] / total;
+                    float[] y = mlp(s.one, b.experts[i], s.oneHidden, s.oneUp, s.oneOut)[0];
+                    for (int j = 0; j < sum.length; j++) {
+                        sum[j] += gate * y[j];
+                    }
+                }
+            }
+        }
+        return s.mlpOut;
+    }
+
+    /** GELU, exact form x·Φ(x) (Hendrycks &amp; Gimpel 2016), as libtorch's {@code approximate='none'}. */
+    static float gelu(float x) {
+        return (float) (0.5 * x * (1 + erf(x * 0.7071067811865476)));
+    }
+
+    /**
+     * erf by Abramowitz &amp; Stegun 7.1.26 (absolute error under 1.5e-7, float rounding's size), the form libtorch's
+     * vectorised CPU erf uses: one exponential and a polynomial.
+     */
+    static double erf(double x) {
+        double z = Math.abs(x);
+        double t = 1 / (1 + 0.3275911 * z);
+        double poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+        double y = 1 - poly * Math.exp(-z * z);
+        return x >= 0 ? y : -y;
+    }
+
+    private static void norm(float[][] x, float[] w, float[] bias, float[][] out) {
+        for (int r = 0; r < x.length; r++) {
+            norm(x[r], w, bias, out[r]);
+        }
+    }
+
+    private static void norm(float[] x, float[] w, float[] bias, float[] out) {
+        int d = x.length;
+        if (bias != null) { // LayerNorm: (x − mean)/√(var + eps)·w + b, the biased variance
+            double mean = 0;
+            for (float xi : x) {
+                mean += xi;
+            }
+            mean /= d;
+            double var = 0;
+            for (float xi : x) {
+                var += (xi - mean) * (xi - mean);
+            }
+            float inv = (float) (1 / Math.sqrt(var / d + NORM_EPS));
+            float m = (float) mean;
+            for (int i = 0; i < d; i++) {
+                out[i] = (x[i] - m) * inv * w[i] + bias[i];
+            }
+        } else { // RMSNorm: x/√(mean(x²) + eps)·w
+            double ms = 0;
+            for (float xi : x) {
+                ms += xi * xi;
+            }
+            float rms = (float) Math.sqrt(ms / d + NORM_EPS);
+            for (int i = 0; i < d; i++) {
+                out[i] = x[i] / rms * w[i];
+            }
+        }
+    }
+
+    private static final double NORM_EPS = 1e-5;
+
+    private static void softmax(float[] x, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, x[i]);
+        }
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            float e = (float) Math.exp(x[i] - max);
+            x[i] = e;
+            total += e;
+        }
+        float inv = (float) (1 / total);
+        for (int i = 0; i < n; i++) {
+            x[i] *= inv;
+        }
+    }
+
+    /**
+     * y = W·x for every row, with W kept as its transpose: {@code wT[i]} is column i of W and each y row has W's row
+     * count. Rows inner: a column is read from memory once per step and used for all rows from the L1 cache.
+     */
+    private static void matVec(float[][] x, float[][] wT, float[][] y) {
+        for (float[] row : y) {
+            Arrays.fill(row, 0f);
+        }
+        for (int i = 0; i < wT.length; i++) {
+            float[] column = wT[i];
+            for (int r = 0; r < x.length; r++) {
+                float xi = x[r][i];
+                float[] yr = y[r];
+                for (int o = 0; o < yr.length; o++) {
+                    yr[o] += xi * column[o];
+                }
+            }
+        }
+    }
+
+    private static void add(float[][] x, float[][] y) {
+        for (int r = 0; r < x.length; r++) {
+            add(x[r], y[r]);
+        }
+    }
+
+    private static void add(float[] x, float[] y) {
+        for (int i = 0; i < x.length; i++) {
+            x[i] += y[i];
+        }
+    }
+
+    private static float[] bias(Map<String, NDArray> p, String norm) {
+        NDArray b = p.get(norm + ".bias");
+        return b == null ? null : b.toFloatArray();
+    }
+
+    private static Mlp mlp(Gpt model, String prefix) {
+        if (model.config().mlp() == GptConfig.Mlp.GELU) {
+            return new Mlp(transposed(model, prefix + "fc"), null, transposed(model, prefix + "proj"));
+        }
+        return new Mlp(transposed(model, prefix + "gate"), transposed(model, prefix + "up"),
+                transposed(model, prefix + "proj"));
+    }
+
+    /** Weight {@code name} (out, in), with its LoRA update (alpha/rank)·B·A added when it has adapters, as (in)(out). */
+    private static float[][] transposed(Gpt model, String name) {
+        NDArray w = model.parameters().get(name);
+        int out = Math.toIntExact(w.getShape().get(0));
+        int in = Math.toIntExact(w.getShape().get(1));
+        float[] values = w.toFloatArray();
+        float[][] t = new float[in][out];
+        for (int o = 0; o < out; o++) {
+            for (int i = 0; i < in; i++) {
+                t[i][o] = values[o * in + i];
+            }
+        }
+        Double scale = model.loraScale(name);
+        if (scale != null) {
+            NDArray aArray = model.parameters().get(name + Gpt.LORA + "A"); // (rank, in)
+            NDArray bArray = model.parameters().get(name + Gpt.LORA + "B"); // (out, rank)
+            int rank = Math.toIntExact(aArray.getShape().get(0));
+            float[] a = aArray.toFloatArray();
+            float[] b = bArray.toFloatArray();
+            for (int i = 0; i < in; i++) {
+                for (int o = 0; o < out; o++) {
+                    double sum = 0;
+                    for (int k = 0; k < rank; k++) {
+                        sum += (double) b[o * rank + k] * a[k * in + i];
+                    }
+                    t[i][o] += (float) (scale * sum);
+                }
+            }
+        }
+        return t;
+    }
+
+    private static float[][] rowsOf(float[] values, int rows, int width) {
+        float[][] m = new float[rows][];
+        for (int r = 0; r < rows; r++) {
+            m[r] = Arrays.copyOfRange(values, r * width, (r + 1) * width);
+        }
+        return m;
+    }
+}

@@ -1,0 +1,50 @@
+package org.assay.lib.train;
+
+import ai.djl.Device;
+import java.util.Locale;
+import org.assay.lib.model.GptConfig;
+
+/**
+ * Which code runs a sampling step after the prompt: libtorch ({@code Gpt.forward} with a {@code KvCache}) or the Java
+ * {@link org.assay.lib.model.CpuDecoder}. {@code ASSAY_DECODER=auto} (the default) takes Java on the CPU while a
+ * step's arithmetic is small enough that libtorch's fixed cost per op dominates; {@code java} and {@code libtorch}
+ * force one.
+ */
+final class Decoding {
+    /**
+     * The cost model behind {@code auto}: Java while {@code rows × (P + 200,000) <= layers × 1,600,000}, P the
+     * parameters a token passes through (active non-embedding + output projection). Java's step grows with rows ×
+     * parameters; libtorch's has a fixed part of ~80 µs of op overhead per layer and grows slowly with rows. Measured
+     * on 2 AMD EPYC cores, ms per step, Java against libtorch: bench/train's sampling model (4 layers, P = 0.82M)
+     * 1 row 0.16 / 0.43, 2 rows 0.29 / 0.47, 4 rows 0.55 / 0.60, 8 rows 1.19 / 1.05 (this rule: up to 6 rows);
+     * {@code GptConfig.tiny(64)} (2 layers, P = 0.10M) 8 rows 0.24 / 0.26, 16 rows 0.47 / 0.35 (rule: up to 10).
+     */
+    static boolean javaWins(GptConfig c, int rows) {
+        long p = c.activeNonEmbeddingParameters() + (long) c.vocabSize() * c.dModel();
+        return rows * (p + 200_000L) <= c.layers() * 1_600_000L;
+    }
+
+    private Decoding() {
+    }
+
+    static boolean java(GptConfig c, Device device, int rows) {
+        return java(System.getenv("ASSAY_DECODER"), c, device, rows);
+    }
+
+    /** {@code mode}: the value of ASSAY_DECODER, null when unset. */
+    static boolean java(String mode, GptConfig c, Device device, int rows) {
+        boolean cpu = Device.Type.CPU.equals(device.getDeviceType());
+        switch (mode == null ? "auto" : mode.trim().toLowerCase(Locale.ROOT)) {
+            case "java":
+                return cpu;
+            case "libtorch":
+                return false;
+            case "auto":
+            case "":
+                return cpu && javaWins(c, rows);
+            default:
+                throw new IllegalArgumentException("sample: ASSAY_DECODER must be auto, java or libtorch, got '"
+                        + mode + "'");
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package org.assay.lib.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDScope;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class CpuDecoderTest {
+
+    static Stream<GptConfig> variants() {
+        return GptTest.variants();
+    }
+
+    /** Two rows: after a 4-token prompt each step's logits equal a full forward's at that position. */
+    @ParameterizedTest
+    @MethodSource("variants")
+    void stepsGiveTheLogitsOfAFullForward(GptConfig c) {
+        try (Gpt model = Gpt.create(c, 7)) {
+            sharpenAttention(model);
+            assertDecodesLikeAFullForward(model);
+        }
+    }
+
+    /** At initialisation (N(0, 0.02)) attention is near uniform and hides mistakes in keys; scale q and k up. */
+    static void sharpenAttention(Gpt model) {
+        model.parameters().forEach((name, w) -> {
+            if (name.endsWith("attn.qkv")) {
+                float[] values = w.toFloatArray();
+                for (int i = 0; i < values.length; i++) {
+                    values[i] *= 12;
+                }
+                w.set(values);
+            }
+        });
+    }
+
+    @Test
+    void loraAdaptersAreFoldedIntoTheWeights() {
+        GptConfig c = GptTest.variants().findFirst().orElseThrow();
+        try (Gpt model = Gpt.create(c, 7)) {
+            sharpenAttention(model);
+            model.addLora(2, 4.0, Set.of("attn.qkv", "attn.proj", "mlp.fc", "mlp.proj"), 3);
+            // B starts at zero; give it values so the adapters change the outputs
+            model.parameters().forEach((name, w) -> {
+                if (name.endsWith(Gpt.LORA + "B")) {
+                    float[] b = new float[Math.toIntExact(w.getShape().size())];
+                    for (int i = 0; i < b.length; i++) {
+                        b[i] = 0.05f * (float) Math.sin(i + 1);
+                    }
+                    w.set(b);
+                }
+            });
+            assertDecodesLikeAFullForward(model);
+        }
+    }
+
+    private static void assertDecodesLikeAFullForward(Gpt model) {
+        GptConfig c = model.config();
+        int v = c.vocabSize();
+        int[] seqs = {3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, /* row 2 */ 2, 7, 1, 8, 2, 8, 1, 8, 2, 8, 4, 5};
+        int len = seqs.length / 2;
+        try (NDScope scope = new NDScope(); KvCache cache = new KvCache(model)) {
+            scope.suppressNotUsedWarning();
+            float[] full = model.forward(model.tokens(seqs, 2), null, null).toFloatArray(); // (2, len, V)
+            int[] prompt = new int[8];
+            System.arraycopy(seqs, 0, prompt, 0, 4);
+            System.arraycopy(seqs, len, prompt, 4, 4);
+            model.forward(model.tokens(prompt, 2), cache, null);
+            CpuDecoder decoder = CpuDecoder.continuing(model, cache, 2, len);
+            for (int p = 4; p < len; p++) {
+                float[] step = decoder.step(new int[] {seqs[p], seqs[len + p]});
+                for (int r = 0; r < 2; r++) {
+                    for (int i = 0; i < v; i++) {
+                        float expected = full[(r * len + p) * v + i];
+                        assertEquals(expected, step[r * v + i], 2e-5 * Math.max(1, Math.abs(expected)), "row " + r + ", position " + p + ", logit " + i);
+                    }
+                }
+            }
+            assertEquals(len, decoder.length());
+            IllegalStateException full2 = assertThrows(IllegalStateException.class, () -> decoder.step(new int[2]));
+            assertTrue(full2.getMessage().contains("CpuDecoder.step"), full2.getMessage());
+        }
+    }
+
+    @Test
+    void erfMatchesKnownValues() {
+        double[][] known = {{0, 0}, {0.1, 0.1124629160182849}, {0.5, 0.5204998778130465}, {1, 0.8427007929497149},
+                {2, 0.9953222650189527}, {3.5, 0.9999992569016276}, {-1, -0.8427007929497149}};
+        for (double[] k : known) {
+            assertEquals(k[1], CpuDecoder.erf(k[0]), 1.5e-7, "erf(" + k[0] + ")");
+        }
+        assertEquals(0, CpuDecoder.gelu(0f), 0);
+        assertEquals(0.8413447460685429, CpuDecoder.gelu(1f), 1e-7); // Φ(1)
+    }
+
+    @Test
+    void badInputIsAClearError() {
+        GptConfig c = GptTest.variants().findFirst().orElseThrow();
+        try (Gpt model = Gpt.create(c, 7); NDScope scope = new NDScope(); KvCache cache = new KvCache(model)) {
+            scope.suppressNotUsedWarning();
+            model.forward(model.tokens(new int[] {1, 2, 3}, 1), cache, null);
+            IllegalArgumentException capacity = assertThrows(IllegalArgumentException.class,
+                    () -> CpuDecoder.continuing(model, cache, 1, c.contextLength() + 1));
+            assertTrue(capacity.getMessage().contains("capacity"), capacity.getMessage());
+            IllegalArgumentException rows = assertThrows(IllegalArgumentException.class,
+                    () -> CpuDecoder.continuing(model, cache, 2, 8));
+            assertTrue(rows.getMessage().contains("rows"), rows.getMessage());
+            CpuDecoder decoder = CpuDecoder.continuing(model, cache, 1, 8);
+            IllegalArgumentException token = assertThrows(IllegalArgumentException.class,
+                    () -> decoder.step(new int[] {c.vocabSize()}));
+            assertTrue(token.getMessage().contains("token ids must be in [0, " + c.vocabSize() + ")"),
+                    token.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> decoder.step(new int[] {1, 2}));
+            assertEquals(3, decoder.length());
+        }
+    }
+}
