@@ -138,9 +138,11 @@ public class TrainBench {
                         full = rate;
                     }
                 }
-                parts.add(String.format(Locale.ROOT, "\"n%d\": {\"kv_cache_tokens_per_sec\": %.1f, "
+                parts.add(String.format(Locale.ROOT, "\"n%d\": {\"decoder\": \"%s\", "
+                        + "\"kv_cache_tokens_per_sec\": %.1f, "
                         + "\"full_recompute_tokens_per_sec\": %.1f, \"kv_cache_speedup\": %.2f, "
-                        + "\"kv_cache_first_run_tokens_per_sec\": %.1f}", n, cached, full, cached / full, cold));
+                        + "\"kv_cache_first_run_tokens_per_sec\": %.1f}", n, client.decoderFor(n), cached, full,
+                        cached / full, cold));
             }
         }
         return String.format(Locale.ROOT, "{\"config\": \"small(256).withContextLength(512)\", \"context\": %d, "

@@ -253,6 +253,14 @@ public final class TrainingClient implements AutoCloseable {
     }
 
     /**
+     * Which code {@link #sample} runs its cached steps with for {@code rows} rows: {@code "java"} (the {@link
+     * CpuDecoder}) or {@code "libtorch"}; see {@code ASSAY_DECODER} in lib/README.md.
+     */
+    public String decoderFor(int rows) {
+        return Decoding.java(config(), model.device(), rows) ? "java" : "libtorch";
+    }
+
+    /**
      * {@code n} continuations of {@code prompt}, sampled together as one batch. With {@code params.kvCache()} each
      * step feeds only the new token; without it the whole sequence is recomputed (the slow reference).
      */
