@@ -5,7 +5,8 @@ Training: tokens/s, median step time and MFU (against each side's measured matmu
 width 256, 8 heads). Sampling: tokens/s with and without a KV cache (16-token prompt, 256 new tokens, 1 and 8 samples).
 Both sides use the same shapes, optimizer, steps and thread count, in the same run. Builds nothing: run ./assay build
 first (./assay bench train builds when needed).
-Run: ./assay bench train [--steps S] [--warmup W] [--threads T]"""
+Run: ./assay bench train [--steps S] [--warmup W] [--threads T]
+     ./assay bench train --decoders   (cached decoding per step, Java decoder against libtorch, by rows: the auto rule)"""
 import argparse
 import json
 import os
@@ -46,6 +47,8 @@ def main():
                     help="untimed steps first: at least this many (default 10, nanoGPT bench.py's burn-in) "
                          "and at least 10 s (the JIT compiling)")
     ap.add_argument("--threads", type=int, default=os.cpu_count(), help="intra-op threads, both sides (default: cores)")
+    ap.add_argument("--decoders", action="store_true",
+                    help="instead: time cached decoding with each decoder (ASSAY_DECODER=java, libtorch) by rows")
     args = ap.parse_args()
     if args.steps < 1 or args.warmup < 0 or args.threads < 1:
         ap.error(f"need --steps >= 1, --warmup >= 0, --threads >= 1, got {args.steps}, {args.warmup}, {args.threads}")
@@ -56,6 +59,8 @@ def main():
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
 
     classpath = os.pathsep.join([str(jar), str(ROOT / "kernel/target/lib/*")])
+    if args.decoders:
+        return decoders(classpath, args.threads, load)
     assay = run("the Java side (TrainBench.java)",
                 ["java", "-cp", classpath, str(HERE / "TrainBench.java"), str(args.steps), str(args.warmup)],
                 env=dict(os.environ, ASSAY_THREADS=str(args.threads)))
@@ -121,6 +126,28 @@ def main():
             "kv_cache_speedup_n8": ratios["kv_cache_speedup_assay"]["n8"] >= TARGETS["kv_cache_speedup"],
         },
     }, indent=2))
+
+
+def decoders(classpath, threads, load):
+    """ms per cached decoding step for 1-32 rows, each decoder forced in turn, and which one auto picks."""
+    sides = {}
+    for mode in ("java", "libtorch"):
+        env = dict(os.environ, ASSAY_DECODER=mode, ASSAY_THREADS=str(threads))
+        sides[mode] = run(f"DecoderBench.java with ASSAY_DECODER={mode}",
+                          ["java", "-cp", classpath, str(HERE / "DecoderBench.java")], env)
+    auto = run("DecoderBench.java with ASSAY_DECODER=auto", ["java", "-cp", classpath,
+               str(HERE / "DecoderBench.java")], dict(os.environ, ASSAY_DECODER="auto", ASSAY_THREADS=str(threads)))
+    out = {"benchmark": "train --decoders", "machine": {"cores": os.cpu_count(), "cpu": cpu_model(),
+                                                       "load_average_1min_at_start": load, "threads": threads}}
+    for model, java in sides["java"].items():
+        rows = {}
+        for n, j in java["rows"].items():
+            t = sides["libtorch"][model]["rows"][n]["ms_per_step"]
+            a = auto[model]["rows"][n]
+            rows[n] = {"java_ms": j["ms_per_step"], "libtorch_ms": t, "faster": "java" if j["ms_per_step"] < t
+                       else "libtorch", "auto_picks": a["decoder"], "auto_ms": a["ms_per_step"]}
+        out[model] = {"config": java["config"], "new_tokens": java["new_tokens"], "rows": rows}
+    print(json.dumps(out, indent=2))
 
 
 if __name__ == "__main__":

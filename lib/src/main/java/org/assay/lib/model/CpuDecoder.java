@@ -100,6 +100,11 @@ public final class CpuDecoder {
         if (!ai.djl.Device.Type.CPU.equals(model.device().getDeviceType())) {
             throw new IllegalArgumentException(fn + ": the model must be on the CPU, got " + model.device());
         }
+        if (cache.length() == 0 || rows < 1 || cache.keys(0).getShape().get(0) != rows) {
+            throw new IllegalArgumentException(fn + ": the cache must hold the prompt of each of the " + rows
+                    + " rows, got " + cache.length() + " positions of "
+                    + (cache.length() == 0 ? 0 : cache.keys(0).getShape().get(0)) + " rows");
+        }
         if (capacity < cache.length() || capacity > model.config().contextLength()) {
             throw new IllegalArgumentException(fn + ": capacity must be in [" + cache.length() + " cached, "
                     + model.config().contextLength() + " contextLength], got " + capacity);
@@ -110,20 +115,15 @@ public final class CpuDecoder {
     }
 
     private void load(KvCache cache) {
-        int s = cache.length();
+        int cached = cache.length();
         int kv = c.kvHeads();
         int hd = c.headDim();
         for (int l = 0; l < c.layers(); l++) {
-            NDArray keys = cache.keys(l); // (B, KV, S, hd)
-            if (keys.getShape().get(0) != rows) {
-                throw new IllegalArgumentException("CpuDecoder.continuing: the cache holds " + keys.getShape().get(0)
-                        + " rows, expected " + rows);
-            }
-            float[] k = keys.toFloatArray();
+            float[] k = cache.keys(l).toFloatArray(); // (B, KV, S, hd)
             float[] v = cache.values(l).toFloatArray();
             for (int rg = 0; rg < rows * kv; rg++) {
-                for (int t = 0; t < s; t++) {
-                    int at = (rg * s + t) * hd;
+                for (int t = 0; t < cached; t++) {
+                    int at = (rg * cached + t) * hd;
                     System.arraycopy(v, at, vals[l][rg][t], 0, hd);
                     for (int i = 0; i < hd; i++) {
                         keysT[l][rg][i][t] = k[at + i];
@@ -131,7 +131,7 @@ public final class CpuDecoder {
                 }
             }
         }
-        length = s;
+        length = cached;
     }
 
     /** Positions read so far (cached). */

@@ -110,7 +110,11 @@ class CpuDecoderTest {
             assertTrue(capacity.getMessage().contains("capacity"), capacity.getMessage());
             IllegalArgumentException rows = assertThrows(IllegalArgumentException.class,
                     () -> CpuDecoder.continuing(model, cache, 2, 8));
-            assertTrue(rows.getMessage().contains("rows"), rows.getMessage());
+            assertEquals("CpuDecoder.continuing: the cache must hold the prompt of each of the 2 rows, got 3 positions"
+                    + " of 1 rows", rows.getMessage());
+            try (KvCache empty = new KvCache(model)) {
+                assertThrows(IllegalArgumentException.class, () -> CpuDecoder.continuing(model, empty, 1, 8));
+            }
             CpuDecoder decoder = CpuDecoder.continuing(model, cache, 1, 8);
             IllegalArgumentException token = assertThrows(IllegalArgumentException.class,
                     () -> decoder.step(new int[] {c.vocabSize()}));

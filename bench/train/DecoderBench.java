@@ -1,0 +1,45 @@
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.assay.lib.model.GptConfig;
+import org.assay.lib.train.SamplingParams;
+import org.assay.lib.train.TrainingClient;
+
+/**
+ * Cached decoding time per step for several row counts, with the decoder that ASSAY_DECODER selects (bench.py
+ * --decoders runs this once with java and once with libtorch): the measurement behind the auto rule (lib/README.md).
+ * Per row count: 3 s untimed, then 2 s timed of 16-token prompts continued by {@code newTokens} tokens.
+ */
+public class DecoderBench {
+    public static void main(String[] args) {
+        List<String> parts = new ArrayList<>();
+        for (String name : new String[] {"small", "tiny"}) {
+            GptConfig c = name.equals("small") ? GptConfig.small(256).withContextLength(512)
+                    : GptConfig.tiny(64).withContextLength(128);
+            int newTokens = name.equals("small") ? 256 : 100;
+            int[] prompt = new SplittableRandom(2).ints(16, 0, c.vocabSize()).toArray();
+            SamplingParams p = SamplingParams.defaults().withMaxTokens(newTokens).withSeed(3);
+            List<String> rows = new ArrayList<>();
+            try (TrainingClient client = TrainingClient.create(c, 0)) {
+                for (int n : new int[] {1, 2, 4, 8, 16, 32}) {
+                    long t0 = System.nanoTime();
+                    while (System.nanoTime() - t0 < 3e9) {
+                        client.sample(prompt, p, n);
+                    }
+                    long steps = 0;
+                    t0 = System.nanoTime();
+                    do {
+                        steps += client.sample(prompt, p, n).get(0).tokens().length;
+                    } while (System.nanoTime() - t0 < 2e9);
+                    double ms = (System.nanoTime() - t0) / 1e6 / steps;
+                    rows.add(String.format(Locale.ROOT, "\"%d\": {\"decoder\": \"%s\", \"ms_per_step\": %.4f}", n,
+                            client.decoderFor(n), ms));
+                }
+            }
+            parts.add(String.format(Locale.ROOT, "\"%s\": {\"config\": \"%s\", \"new_tokens\": %d, \"rows\": {%s}}",
+                    name, c, newTokens, String.join(", ", rows)));
+        }
+        System.out.println("{" + String.join(", ", parts) + "}");
+    }
+}
