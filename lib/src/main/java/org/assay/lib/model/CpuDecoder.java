@@ -8,8 +8,8 @@ import java.util.Map;
  * Decoding steps of a {@link Gpt} computed in plain Java on the CPU, in the spirit of llama2.c and llama3.java: one
  * new token per row through every block, reading a Java KV cache. A decoding step of a small model is ~80 libtorch
  * ops on a few hundred numbers each, and at ~1–5 µs of fixed cost per op (dispatch, allocation) the step is
- * overhead-bound: 350 µs for the bench's reference model where its arithmetic takes under 100. Here the products are
- * loops that the JIT turns into AVX code, and the rest costs nothing per op.
+ * overhead-bound: 0.36–0.43 ms for bench/train's sampling model, against 0.16 ms here, where the products are loops
+ * that the JIT turns into AVX code and nothing costs a fixed amount per op.
  *
  * <p>The decoder starts from a cache that {@link Gpt#forward} filled with the prompt (prompts are many tokens at once,
  * which libtorch does well) and copies the model's weights when it starts: later changes to the model do not reach

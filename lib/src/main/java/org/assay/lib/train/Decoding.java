@@ -15,9 +15,10 @@ final class Decoding {
      * The cost model behind {@code auto}: Java while {@code rows × (P + 200,000) <= layers × 1,600,000}, P the
      * parameters a token passes through (active non-embedding + output projection). Java's step grows with rows ×
      * parameters; libtorch's has a fixed part of ~80 µs of op overhead per layer and grows slowly with rows. Measured
-     * on 2 AMD EPYC cores, ms per step, Java against libtorch: bench/train's sampling model (4 layers, P = 0.82M)
-     * 1 row 0.16 / 0.43, 2 rows 0.29 / 0.47, 4 rows 0.55 / 0.60, 8 rows 1.19 / 1.05 (this rule: up to 6 rows);
-     * {@code GptConfig.tiny(64)} (2 layers, P = 0.10M) 8 rows 0.24 / 0.26, 16 rows 0.47 / 0.35 (rule: up to 10).
+     * by {@code ./assay bench train --decoders} on 2 AMD EPYC cores, ms per step, Java against libtorch: bench/train's
+     * sampling model (4 layers, P = 0.82M) 1 row 0.16 / 0.36, 4 rows 0.53 / 0.66, 8 rows 1.08 / 0.90 (this rule: up to
+     * 6 rows); {@code GptConfig.tiny(64)} (2 layers, P = 0.10M) 8 rows 0.22 / 0.24, 16 rows 0.44 / 0.32 (rule: up to
+     * 10). It picked the faster one for all of 1–32 rows of both.
      */
     static boolean javaWins(GptConfig c, int rows) {
         long p = c.activeNonEmbeddingParameters() + (long) c.vocabSize() * c.dModel();
