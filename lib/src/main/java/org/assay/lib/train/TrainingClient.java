@@ -328,6 +328,9 @@ public final class TrainingClient implements AutoCloseable {
                 if (oneThread && s == 1) {
                     JniUtils.setNumThreads(1); // after the prompt, which is worth both threads
                 }
+                if (javaSteps && s == 1) { // the prompt is in the cache: Java from here on
+                    decoder = CpuDecoder.continuing(model, cache, n, prompt.length + params.maxTokens() - 1);
+                }
                 float[] logits;
                 if (decoder != null) {
                     for (int i = 0; i < n; i++) {
@@ -345,9 +348,6 @@ public final class TrainingClient implements AutoCloseable {
                         NDArray all = model.forward(model.tokens(feed, n), cache, null); // (n, len - from, V)
                         logits = (len - from == 1 ? all : all.get(":, -1, :")).toFloatArray(); // (n, V)
                         fed = len;
-                    }
-                    if (javaSteps && params.maxTokens() > 1) { // the prompt is in the cache: Java from here on
-                        decoder = CpuDecoder.continuing(model, cache, n, prompt.length + params.maxTokens() - 1);
                     }
                 }
                 for (int i = 0; i < n; i++) {
