@@ -34,7 +34,7 @@ public class DecoderBench {
                     } while (System.nanoTime() - t0 < 2e9);
                     double ms = (System.nanoTime() - t0) / 1e6 / steps;
                     rows.add(String.format(Locale.ROOT, "\"%d\": {\"decoder\": \"%s\", \"ms_per_step\": %.4f}", n,
-                            client.decoderFor(n), ms));
+                            client.decoderFor(n, newTokens), ms));
                 }
             }
             parts.add(String.format(Locale.ROOT, "\"%s\": {\"config\": \"%s\", \"new_tokens\": %d, \"rows\": {%s}}",

@@ -253,11 +253,11 @@ public final class TrainingClient implements AutoCloseable {
     }
 
     /**
-     * Which code {@link #sample} runs its cached steps with for {@code rows} rows: {@code "java"} (the {@link
-     * CpuDecoder}) or {@code "libtorch"}; see {@code ASSAY_DECODER} in lib/README.md.
+     * Which code {@link #sample} runs its cached steps with for {@code rows} rows and {@code maxTokens} new tokens:
+     * {@code "java"} (the {@link CpuDecoder}) or {@code "libtorch"}; see {@code ASSAY_DECODER} in lib/README.md.
      */
-    public String decoderFor(int rows) {
-        return Decoding.java(config(), model.device(), rows) ? "java" : "libtorch";
+    public String decoderFor(int rows, int maxTokens) {
+        return Decoding.java(config(), model.device(), rows, maxTokens - 1) ? "java" : "libtorch";
     }
 
     /**
@@ -316,7 +316,7 @@ public final class TrainingClient implements AutoCloseable {
         // After the prompt, a cached decoding step of a few rows is a chain of tiny ops: on the CPU the Java decoder
         // runs it several times faster (CpuDecoder); else a second intra-op thread costs more than it gains
         // (measured: 4.5 against 2.0 ms per token for the reference model on 2 cores).
-        boolean javaSteps = params.kvCache() && Decoding.java(config(), model.device(), n);
+        boolean javaSteps = params.kvCache() && Decoding.java(config(), model.device(), n, params.maxTokens() - 1);
         boolean oneThread = params.kvCache() && !javaSteps && (long) n * config().dModel() < 16_384
                 && Torch.threads() > 1;
         try (KvCache cache = params.kvCache() ? new KvCache(model) : null) {
