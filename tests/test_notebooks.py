@@ -120,3 +120,30 @@ def test_an_unexpected_error_makes_nbconvert_fail(tmp_path):
          "--output-dir", str(tmp_path / "out"), str(path)], capture_output=True, text=True)
     assert proc.returncode != 0
     assert "java.lang.RuntimeException" in proc.stderr and "boom" in proc.stderr
+
+
+def test_assay_run_writes_what_ran_even_when_a_cell_fails(tmp_path):
+    def notebook(name, sources):
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Java (Assay)", "language": "java"}
+        nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+        path = tmp_path / name
+        nbformat.write(nb, path)
+        return path
+
+    ok = notebook("ok.ipynb", ['System.out.println("fine " + (6 * 7));'])
+    failing = notebook("failing.ipynb", ['System.out.println("before");', 'throw new RuntimeException("boom");',
+                                         'System.out.println("never");'])
+    out = tmp_path / "out"
+    proc = subprocess.run([str(ROOT / "assay"), "run", str(ok), str(failing), "--out", str(out)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    assert "FAILED: " + str(failing) in proc.stderr
+    good = nbformat.read(out / "ok.ipynb", as_version=4)
+    assert good.cells[0].outputs[0].text == "fine 42\n"
+    bad = nbformat.read(out / "failing.ipynb", as_version=4)
+    assert bad.cells[0].outputs[0].text == "before\n"
+    assert bad.cells[1].outputs[-1].output_type == "error" and "boom" in bad.cells[1].outputs[-1].evalue
+    assert bad.cells[2].outputs == [] and bad.cells[2].execution_count is None, "cells after the failure stay unrun"
+    assert "boom" in (out / "failing.html").read_text() and "fine 42" in (out / "ok.html").read_text()
+    assert not list(out.glob(".*.tmp")), "no temporary files left behind"
