@@ -26,7 +26,8 @@ public final class FitCommand {
     private static final String USAGE = "usage: fit chinchilla FILE.csv --n-col COL (--d-col COL | --c-col COL)"
             + " --loss-col COL [--loss huber|squared] [--tied-exponents] [--bootstrap B] [--seed S] [--threads T]"
             + " [--json]\n"
-            + "       fit LAW FILE.csv --x-col COL --y-col COL [--r0 R0] [--bootstrap B] [--seed S] [--json]\n"
+            + "       fit LAW FILE.csv --x-col COL --y-col COL [--r0 R0 [--ceiling CEIL]] [--bootstrap B] [--seed S]"
+            + " [--json]\n"
             + "       LAW: power-law, log-linear, sigmoid, coverage, bon-overoptimization, rl-overoptimization";
 
     private FitCommand() {
@@ -88,12 +89,24 @@ public final class FitCommand {
         return switch (law) {
             case "power-law" -> Laws.powerLawWithOffset();
             case "log-linear" -> Laws.logLinear();
-            case "sigmoid" -> opts.containsKey("--r0") ? Laws.rlSigmoid(number(opts, "--r0")) : Laws.rlSigmoid();
+            case "sigmoid" -> sigmoid(opts);
             case "coverage" -> Laws.coverage();
             case "bon-overoptimization" -> Laws.bestOfNOveroptimization();
             case "rl-overoptimization" -> Laws.rlOveroptimization();
             default -> throw new IllegalArgumentException("unknown law '" + law + "'; " + USAGE);
         };
+    }
+
+    /** R0 fitted, or given with --r0; --ceiling (with --r0) holds A below it, e.g. 1 for an accuracy. */
+    private static CurveForm sigmoid(Map<String, String> opts) {
+        if (opts.containsKey("--ceiling")) {
+            if (!opts.containsKey("--r0")) {
+                throw new IllegalArgumentException("fit sigmoid: --ceiling needs --r0 (the form with a ceiling holds"
+                        + " R0 fixed)");
+            }
+            return Laws.rlSigmoid(number(opts, "--r0"), number(opts, "--ceiling"));
+        }
+        return opts.containsKey("--r0") ? Laws.rlSigmoid(number(opts, "--r0")) : Laws.rlSigmoid();
     }
 
     private static int fitCurve(String law, Path file, Map<String, String> opts, PrintStream out) {
@@ -163,7 +176,7 @@ public final class FitCommand {
             if (FLAGS.contains(a)) {
                 opts.put(a, "true");
             } else if (Set.of("--n-col", "--d-col", "--c-col", "--loss-col", "--bootstrap", "--seed", "--threads",
-                    "--x-col", "--y-col", "--r0", "--loss").contains(a)) {
+                    "--x-col", "--y-col", "--r0", "--ceiling", "--loss").contains(a)) {
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException(a + " needs a value");
                 }

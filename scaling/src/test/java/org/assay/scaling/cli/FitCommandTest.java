@@ -124,6 +124,30 @@ class FitCommandTest {
         Run power = run("power-law", f.toString(), "--x-col", "compute", "--y-col", "loss", "--bootstrap", "20");
         assertEquals(0, power.status(), power.err());
         assertTrue(power.out().contains("alpha") && power.out().contains("95% CI"), power.out());
+        // data whose sigmoid heads for 1.2: the open fit finds it, --ceiling 1 holds A at or below 1
+        StringBuilder early = new StringBuilder("compute,accuracy\n");
+        for (int i = 0; i < 12; i++) {
+            double c = Math.pow(10, 2 + 2 * i / 11.0);
+            early.append(c).append(',').append(0.3 + 0.9 / (1 + Math.pow(1e3 / c, 0.8))).append('\n');
+        }
+        Path g = tmp.resolve("early.csv");
+        Files.writeString(g, early);
+        Run open = run("sigmoid", g.toString(), "--x-col", "compute", "--y-col", "accuracy", "--r0", "0.3", "--json");
+        assertEquals(0, open.status(), open.err());
+        assertEquals(1.2, com.google.gson.JsonParser.parseString(open.out()).getAsJsonObject().get("A").getAsDouble(),
+                1e-3, open.out());
+        Run capped = run("sigmoid", g.toString(), "--x-col", "compute", "--y-col", "accuracy", "--r0", "0.3",
+                "--ceiling", "1", "--json");
+        assertEquals(0, capped.status(), capped.err());
+        double a = com.google.gson.JsonParser.parseString(capped.out()).getAsJsonObject().get("A").getAsDouble();
+        assertTrue(a <= 1 && a > 0.3, capped.out());
+        Run noR0 = run("sigmoid", g.toString(), "--x-col", "compute", "--y-col", "accuracy", "--ceiling", "1");
+        assertEquals(2, noR0.status());
+        assertTrue(noR0.err().contains("fit sigmoid: --ceiling needs --r0"), noR0.err());
+        Run low = run("sigmoid", g.toString(), "--x-col", "compute", "--y-col", "accuracy", "--r0", "0.3",
+                "--ceiling", "0.2");
+        assertEquals(2, low.status());
+        assertTrue(low.err().contains("ceiling must be finite and > r0"), low.err());
         Run missing = run("sigmoid", f.toString(), "--x-col", "compute");
         assertEquals(2, missing.status());
         assertTrue(missing.err().contains("--y-col is required"), missing.err());
