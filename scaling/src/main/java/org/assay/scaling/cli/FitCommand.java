@@ -101,7 +101,7 @@ public final class FitCommand {
     private static CurveForm sigmoid(Map<String, String> opts) {
         if (opts.containsKey("--ceiling")) {
             if (!opts.containsKey("--r0")) {
-                throw new IllegalArgumentException("fit sigmoid: --ceiling needs --r0 (the form with a ceiling holds"
+                throw new IllegalArgumentException("--ceiling needs --r0 (the sigmoid with a ceiling holds"
                         + " R0 fixed)");
             }
             return Laws.rlSigmoid(number(opts, "--r0"), number(opts, "--ceiling"));

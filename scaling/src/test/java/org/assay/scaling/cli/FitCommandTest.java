@@ -143,7 +143,7 @@ class FitCommandTest {
         assertTrue(a <= 1 && a > 0.3, capped.out());
         Run noR0 = run("sigmoid", g.toString(), "--x-col", "compute", "--y-col", "accuracy", "--ceiling", "1");
         assertEquals(2, noR0.status());
-        assertTrue(noR0.err().contains("fit sigmoid: --ceiling needs --r0"), noR0.err());
+        assertTrue(noR0.err().contains("fit: --ceiling needs --r0"), noR0.err());
         Run low = run("sigmoid", g.toString(), "--x-col", "compute", "--y-col", "accuracy", "--r0", "0.3",
                 "--ceiling", "0.2");
         assertEquals(2, low.status());
