@@ -141,8 +141,8 @@ public class TrainBench {
                 parts.add(String.format(Locale.ROOT, "\"n%d\": {\"decoder\": \"%s\", "
                         + "\"kv_cache_tokens_per_sec\": %.1f, "
                         + "\"full_recompute_tokens_per_sec\": %.1f, \"kv_cache_speedup\": %.2f, "
-                        + "\"kv_cache_first_run_tokens_per_sec\": %.1f}", n, client.decoderFor(n, NEW_TOKENS), cached, full,
-                        cached / full, cold));
+                        + "\"kv_cache_first_run_tokens_per_sec\": %.1f}", n, client.decoderFor(n, NEW_TOKENS), cached,
+                        full, cached / full, cold));
             }
         }
         return String.format(Locale.ROOT, "{\"config\": \"small(256).withContextLength(512)\", \"context\": %d, "

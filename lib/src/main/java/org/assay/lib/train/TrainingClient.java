@@ -298,59 +298,60 @@ public final class TrainingClient implements AutoCloseable {
                     + params.maxTokens() + ") exceeds contextLength " + context);
         }
         int perPrompt = n;
-        n = perPrompt * prompts.size(); // rows
-        SplittableRandom[] rngs = new SplittableRandom[n];
-        for (int i = 0; i < n; i++) {
+        int rows = perPrompt * prompts.size(); // n samples of each prompt, one row each
+        SplittableRandom[] rngs = new SplittableRandom[rows];
+        for (int i = 0; i < rows; i++) {
             rngs[i] = new SplittableRandom(seeds[i / perPrompt] * 0x9E3779B97F4A7C15L + i % perPrompt);
         }
         int v = config().vocabSize();
-        int[][] out = new int[n][params.maxTokens()];
-        float[][] lps = new float[n][params.maxTokens()];
-        int[] lengths = new int[n];
-        boolean[] stopped = new boolean[n];
-        int[] sequence = new int[n * (prompt.length + params.maxTokens())];
+        int[][] out = new int[rows][params.maxTokens()];
+        float[][] lps = new float[rows][params.maxTokens()];
+        int[] lengths = new int[rows];
+        boolean[] stopped = new boolean[rows];
+        int[] sequence = new int[rows * (prompt.length + params.maxTokens())];
         int width = prompt.length + params.maxTokens();
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < rows; i++) {
             System.arraycopy(prompts.get(i / perPrompt), 0, sequence, i * width, prompt.length);
         }
         // After the prompt, a cached decoding step of a few rows is a chain of tiny ops: on the CPU the Java decoder
         // runs it several times faster (CpuDecoder); else a second intra-op thread costs more than it gains
         // (measured: 4.5 against 2.0 ms per token for the reference model on 2 cores).
-        boolean javaSteps = params.kvCache() && Decoding.java(config(), model.device(), n, params.maxTokens() - 1);
-        boolean oneThread = params.kvCache() && !javaSteps && (long) n * config().dModel() < 16_384
+        boolean javaSteps = params.kvCache()
+                && Decoding.java(config(), model.device(), rows, params.maxTokens() - 1);
+        boolean oneThread = params.kvCache() && !javaSteps && (long) rows * config().dModel() < 16_384
                 && Torch.threads() > 1;
         try (KvCache cache = params.kvCache() ? new KvCache(model) : null) {
             CpuDecoder decoder = null;
             int fed = 0; // positions already in the cache
             int len = prompt.length;
-            int[] last = new int[n];
+            int[] last = new int[rows];
             for (int s = 0; s < params.maxTokens(); s++) {
                 if (oneThread && s == 1) {
                     JniUtils.setNumThreads(1); // after the prompt, which is worth both threads
                 }
                 if (javaSteps && s == 1) { // the prompt is in the cache: Java from here on
-                    decoder = CpuDecoder.continuing(model, cache, n, prompt.length + params.maxTokens() - 1);
+                    decoder = CpuDecoder.continuing(model, cache, rows, prompt.length + params.maxTokens() - 1);
                 }
                 float[] logits;
                 if (decoder != null) {
-                    for (int i = 0; i < n; i++) {
+                    for (int i = 0; i < rows; i++) {
                         last[i] = sequence[i * width + len - 1];
                     }
-                    logits = decoder.step(last); // (n, V)
+                    logits = decoder.step(last); // (rows, V)
                 } else {
                     try (NDScope scope = new NDScope()) {
                         scope.suppressNotUsedWarning();
                         int from = params.kvCache() ? fed : 0;
-                        int[] feed = new int[n * (len - from)];
-                        for (int i = 0; i < n; i++) {
+                        int[] feed = new int[rows * (len - from)];
+                        for (int i = 0; i < rows; i++) {
                             System.arraycopy(sequence, i * width + from, feed, i * (len - from), len - from);
                         }
-                        NDArray all = model.forward(model.tokens(feed, n), cache, null); // (n, len - from, V)
-                        logits = (len - from == 1 ? all : all.get(":, -1, :")).toFloatArray(); // (n, V)
+                        NDArray all = model.forward(model.tokens(feed, rows), cache, null); // (rows, len - from, V)
+                        logits = (len - from == 1 ? all : all.get(":, -1, :")).toFloatArray(); // (rows, V)
                         fed = len;
                     }
                 }
-                for (int i = 0; i < n; i++) {
+                for (int i = 0; i < rows; i++) {
                     if (stopped[i]) {
                         sequence[i * width + len] = sequence[i * width + len - 1]; // padding, never read back
                         continue;

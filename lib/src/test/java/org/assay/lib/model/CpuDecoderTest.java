@@ -78,7 +78,8 @@ class CpuDecoderTest {
                 for (int r = 0; r < 2; r++) {
                     for (int i = 0; i < v; i++) {
                         float expected = full[(r * len + p) * v + i];
-                        assertEquals(expected, step[r * v + i], 2e-5 * Math.max(1, Math.abs(expected)), "row " + r + ", position " + p + ", logit " + i);
+                        assertEquals(expected, step[r * v + i], 2e-5 * Math.max(1, Math.abs(expected)),
+                                "row " + r + ", position " + p + ", logit " + i);
                     }
                 }
             }
