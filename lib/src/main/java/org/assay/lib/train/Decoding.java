@@ -18,7 +18,8 @@ final class Decoding {
      * by {@code ./assay bench train --decoders} on 2 AMD EPYC cores, ms per step, Java against libtorch: bench/train's
      * sampling model (4 layers, P = 0.82M) 1 row 0.16 / 0.36, 4 rows 0.53 / 0.66, 8 rows 1.08 / 0.90 (this rule: up to
      * 6 rows); {@code GptConfig.tiny(64)} (2 layers, P = 0.10M) 8 rows 0.22 / 0.24, 16 rows 0.44 / 0.32 (rule: up to
-     * 10). It picked the faster one for all of 1–32 rows of both. And the decoder starts by copying the weights, ~1 ns
+     * 10). Over two runs of 1–32 rows of both it picked the faster one 23 times in 24 (the other: 8 rows of the
+     * sampling model, 0.96 / 1.04 in the second run). And the decoder starts by copying the weights, ~1 ns
      * per parameter (0.17 ms for tiny, 0.89 ms for the sampling model, 5.1 ms for bench/train's larger model, which
      * decodes one row in 0.78 ms against libtorch's 1.16): so Java also needs {@code steps × 250,000 >= P}, enough
      * decoding steps to earn the copy back.
