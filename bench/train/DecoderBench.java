@@ -7,22 +7,30 @@ import org.assay.lib.train.SamplingParams;
 import org.assay.lib.train.TrainingClient;
 
 /**
- * Cached decoding time per step for several row counts, with the decoder that ASSAY_DECODER selects (bench.py
- * --decoders runs this once with java and once with libtorch): the measurement behind the auto rule (lib/README.md).
+ * Cached decoding time per step for several row counts of three models, with the decoder that ASSAY_DECODER selects
+ * (bench.py --decoders runs this with java, libtorch and auto): the measurement behind the auto rule (train.Decoding).
  * Per row count: 3 s untimed, then 2 s timed of 16-token prompts continued by {@code newTokens} tokens.
  */
 public class DecoderBench {
     public static void main(String[] args) {
         List<String> parts = new ArrayList<>();
-        for (String name : new String[] {"small", "tiny"}) {
-            GptConfig c = name.equals("small") ? GptConfig.small(256).withContextLength(512)
-                    : GptConfig.tiny(64).withContextLength(128);
-            int newTokens = name.equals("small") ? 256 : 100;
+        for (String name : new String[] {"small", "tiny", "larger"}) {
+            GptConfig c = switch (name) {
+                case "small" -> GptConfig.small(256).withContextLength(512); // bench/train's sampling model
+                case "tiny" -> GptConfig.tiny(64).withContextLength(128);
+                default -> GptConfig.small(256).withLayers(6).withWidth(256, 8).withContextLength(512);
+            };
+            int[] rowCounts = switch (name) {
+                case "small" -> new int[] {1, 2, 4, 8, 16, 32, 64};
+                case "tiny" -> new int[] {1, 2, 4, 8, 16, 32};
+                default -> new int[] {1, 2, 4, 8};
+            };
+            int newTokens = name.equals("tiny") ? 100 : 256;
             int[] prompt = new SplittableRandom(2).ints(16, 0, c.vocabSize()).toArray();
             SamplingParams p = SamplingParams.defaults().withMaxTokens(newTokens).withSeed(3);
             List<String> rows = new ArrayList<>();
             try (TrainingClient client = TrainingClient.create(c, 0)) {
-                for (int n : new int[] {1, 2, 4, 8, 16, 32}) {
+                for (int n : rowCounts) {
                     long t0 = System.nanoTime();
                     while (System.nanoTime() - t0 < 3e9) {
                         client.sample(prompt, p, n);

@@ -1,8 +1,14 @@
 package org.assay.lib.model;
 
 import ai.djl.ndarray.NDArray;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Decoding steps of a {@link Gpt} computed in plain Java on the CPU, in the spirit of llama2.c and llama3.java: one
@@ -35,7 +41,7 @@ public final class CpuDecoder {
     private final float queryScale;
     private final float[][][][] keysT; // [layer][row·KV + g][hd][position]
     private final float[][][][] vals;  // [layer][row·KV + g][position][hd]
-    private final Scratch s;
+    private final Scratch[] groups;    // the rows split into one group per thread, each with its own work arrays
     private int length;                // positions cached
 
     /** A block's weights, transposed; {@code experts} has one MLP, or one per expert. */
@@ -47,7 +53,7 @@ public final class CpuDecoder {
     private record Mlp(float[][] in, float[][] up, float[][] proj) {
     }
 
-    private CpuDecoder(Gpt model, int rows, int capacity) {
+    private CpuDecoder(Gpt model, int rows, int capacity, int groupCount) {
         this.c = model.config();
         this.rows = rows;
         this.capacity = capacity;
@@ -88,14 +94,28 @@ public final class CpuDecoder {
         queryScale = model.queryScale().getFloat();
         keysT = new float[c.layers()][rows * c.kvHeads()][hd][capacity];
         vals = new float[c.layers()][rows * c.kvHeads()][capacity][hd];
-        s = new Scratch(c, rows, capacity);
+        int parts = Math.min(rows, groupCount);
+        groups = new Scratch[parts];
+        for (int g = 0; g < parts; g++) {
+            int from = rows * g / parts;
+            groups[g] = new Scratch(c, from, rows * (g + 1) / parts - from, capacity);
+        }
     }
 
     /**
      * A decoder that continues the sequences in {@code cache} (filled by {@link Gpt#forward} with {@code rows} rows),
-     * for up to {@code capacity} positions in all.
+     * for up to {@code capacity} positions in all, on the caller's thread.
      */
     public static CpuDecoder continuing(Gpt model, KvCache cache, int rows, int capacity) {
+        return continuing(model, cache, rows, capacity, 1);
+    }
+
+    /**
+     * As above with the rows split into {@code groups} groups (at most one per row), each computed on its own thread
+     * (the caller's and a pool's). A row's numbers do not depend on the split. Handing a step to another thread costs
+     * ~0.13 ms here, so a split pays only for steps longer than that ({@code sample} decides: train.Decoding).
+     */
+    public static CpuDecoder continuing(Gpt model, KvCache cache, int rows, int capacity, int groups) {
         String fn = "CpuDecoder.continuing";
         if (!ai.djl.Device.Type.CPU.equals(model.device().getDeviceType())) {
             throw new IllegalArgumentException(fn + ": the model must be on the CPU, got " + model.device());
@@ -109,7 +129,10 @@ public final class CpuDecoder {
             throw new IllegalArgumentException(fn + ": capacity must be in [" + cache.length() + " cached, "
                     + model.config().contextLength() + " contextLength], got " + capacity);
         }
-        CpuDecoder decoder = new CpuDecoder(model, rows, capacity);
+        if (groups < 1) {
+            throw new IllegalArgumentException(fn + ": groups must be >= 1, got " + groups);
+        }
+        CpuDecoder decoder = new CpuDecoder(model, rows, capacity, groups);
         decoder.load(cache);
         return decoder;
     }
@@ -155,10 +178,45 @@ public final class CpuDecoder {
                         + " in row " + r);
             }
         }
+        List<Future<?>> others = new ArrayList<>();
+        for (int g = 1; g < groups.length; g++) {
+            Scratch group = groups[g];
+            others.add(POOL.submit(() -> step(group, tokens)));
+        }
+        step(groups[0], tokens);
+        for (Future<?> f : others) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(fn + ": interrupted", e);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            }
+        }
+        float[] logits = new float[rows * v];
+        for (Scratch group : groups) {
+            for (int r = 0; r < group.rows; r++) {
+                System.arraycopy(group.logits[r], 0, logits, (group.from + r) * v, v);
+            }
+        }
+        length++;
+        return logits;
+    }
+
+    /** Threads for the row groups after the first, which the caller computes itself; idle ones end after a minute. */
+    private static final ExecutorService POOL = Executors.newCachedThreadPool(task -> {
+        Thread t = new Thread(task, "assay-cpu-decoder");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** One group's rows through every block, at position {@code length}. */
+    private void step(Scratch s, int[] tokens) {
         float[][] x = s.x;
         float[][] h = s.h;
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(wte[tokens[r]], 0, x[r], 0, c.dModel());
+        for (int r = 0; r < s.rows; r++) {
+            System.arraycopy(wte[tokens[s.from + r]], 0, x[r], 0, c.dModel());
             if (wpe != null) {
                 add(x[r], wpe[length]);
             }
@@ -166,25 +224,21 @@ public final class CpuDecoder {
         for (int l = 0; l < c.layers(); l++) {
             Block b = blocks[l];
             norm(x, b.ln1W, b.ln1B, h);
-            add(x, attention(h, b, l));
+            add(x, attention(s, h, b, l));
             norm(x, b.ln2W, b.ln2B, h);
-            add(x, b.router == null ? mlp(h, b.experts[0]) : mixture(h, b));
+            add(x, b.router == null ? mlp(h, b.experts[0], s.hidden, s.up, s.mlpOut) : mixture(s, h, b));
         }
         norm(x, lnfW, lnfB, h);
         matVec(h, head, s.logits);
-        float[] logits = new float[rows * v];
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(s.logits[r], 0, logits, r * v, v);
-        }
-        length++;
-        return logits;
     }
 
     /**
-     * Work arrays, one per row, each starting at index 0 (the JIT vectorises loops over whole arrays). Made once: a
-     * step allocates only its logits.
+     * A group of rows ({@code from} to {@code from + rows − 1}) and its work arrays, one per row, each starting at index
+     * 0 (the JIT vectorises loops over whole arrays). Made once: a step allocates only its logits.
      */
     private static final class Scratch {
+        final int from;
+        final int rows;
         final float[][] x;
         final float[][] h;
         final float[][] qkv;
@@ -203,7 +257,9 @@ public final class CpuDecoder {
         final float[][] oneUp;
         final float[][] oneOut;
 
-        Scratch(GptConfig c, int rows, int positions) {
+        Scratch(GptConfig c, int from, int rows, int positions) {
+            this.from = from;
+            this.rows = rows;
             int hd = c.headDim();
             int d = c.dModel();
             x = new float[rows][d];
@@ -225,15 +281,16 @@ public final class CpuDecoder {
         }
     }
 
-    private float[][] attention(float[][] x, Block b, int layer) {
+    private float[][] attention(Scratch s, float[][] x, Block b, int layer) {
         int h = c.heads();
         int kv = c.kvHeads();
         int hd = c.headDim();
         int pos = length;
         int n = pos + 1; // keys to attend to: all of them (the new query is the last position)
         matVec(x, b.qkv, s.qkv); // per row: [q heads | k heads | v heads], hd each
-        for (int row = 0; row < rows; row++) {
-            float[] qkv = s.qkv[row];
+        for (int r = 0; r < s.rows; r++) {
+            int row = s.from + r; // in the whole batch: its cache
+            float[] qkv = s.qkv[r];
             for (int g = 0; g < kv; g++) { // the new key and value join the cache
                 int rg = row * kv + g;
                 int kAt = (h + g) * hd;
@@ -275,7 +332,7 @@ public final class CpuDecoder {
                         y[i] += pt * value[i];
                     }
                 }
-                System.arraycopy(y, 0, s.att[row], head * hd, hd);
+                System.arraycopy(y, 0, s.att[r], head * hd, hd);
             }
         }
         matVec(s.att, b.proj, s.proj);
@@ -293,10 +350,6 @@ public final class CpuDecoder {
             x[at + i] = x1 * cos[i] - x2 * sin[i];
             x[at + half + i] = x1 * sin[i] + x2 * cos[i];
         }
-    }
-
-    private float[][] mlp(float[][] x, Mlp m) {
-        return mlp(x, m, s.hidden, s.up, s.mlpOut);
     }
 
     private static float[][] mlp(float[][] x, Mlp m, float[][] hidden, float[][] up, float[][] out) {
@@ -323,10 +376,10 @@ public final class CpuDecoder {
     }
 
     /** Top-k routing as {@link Gpt}'s mixture: softmax scores, those at or above the k-th largest, renormalised. */
-    private float[][] mixture(float[][] x, Block b) {
+    private float[][] mixture(Scratch s, float[][] x, Block b) {
         int e = c.experts();
         float[] probs = s.router;
-        for (int r = 0; r < rows; r++) {
+        for (int r = 0; r < s.rows; r++) {
             s.one[0] = x[r];
             float[][] oneProbs = {probs};
             matVec(s.one, b.router, oneProbs);

@@ -6,39 +6,35 @@ import org.assay.lib.model.GptConfig;
 
 /**
  * Which code runs a sampling step after the prompt: libtorch ({@code Gpt.forward} with a {@code KvCache}) or the Java
- * {@link org.assay.lib.model.CpuDecoder}. {@code ASSAY_DECODER=auto} (the default) takes Java on the CPU while a
- * step's arithmetic is small enough that libtorch's fixed cost per op dominates; {@code java} and {@code libtorch}
+ * {@link org.assay.lib.model.CpuDecoder}, and on how many threads. {@code ASSAY_DECODER=auto} (the default) takes
+ * whichever a cost model measured on this kind of machine expects to be faster; {@code java} and {@code libtorch}
  * force one.
+ *
+ * <p>The model, in µs per step, P the parameters a token passes through (active non-embedding + output projection),
+ * fitted to {@code ./assay bench train --decoders} on 2 AMD EPYC cores (bench/train's sampling model, P = 0.82M, and
+ * {@code GptConfig.tiny(64)}, P = 0.10M, 1–64 rows) and to bench/train's larger model (P = 4.8M):
+ * <ul>
+ *   <li>Java, one row: 15 + 0.15·P/1000 (0.14 ms for the sampling model, 0.03 for tiny, 0.78 for the larger one);
+ *   rows split into groups, one per thread, when a step of one group would take over 0.26 ms, because handing a step
+ *   to another thread costs ~0.13 ms here; plus the weight copy, ~1 ns per parameter, spread over the steps.</li>
+ *   <li>libtorch: 75 per layer (its per-op overhead) + 0.11·P/1000 per row.</li>
+ *   <li>Java only up to 32 rows: with more, its work arrays leave the L1 cache (measured: 64 rows of the sampling
+ *   model take 7.6 ms either way, where the model says Java would take 4.4).</li>
+ * </ul>
  */
 final class Decoding {
-    /**
-     * The cost model behind {@code auto}: Java while {@code rows × (P + 200,000) <= layers × 1,600,000}, P the
-     * parameters a token passes through (active non-embedding + output projection). Java's step grows with rows ×
-     * parameters; libtorch's has a fixed part of ~80 µs of op overhead per layer and grows slowly with rows. Measured
-     * by {@code ./assay bench train --decoders} on 2 AMD EPYC cores, ms per step, Java against libtorch: bench/train's
-     * sampling model (4 layers, P = 0.82M) 1 row 0.16 / 0.36, 4 rows 0.53 / 0.66, 8 rows 1.08 / 0.90 (this rule: up to
-     * 6 rows); {@code GptConfig.tiny(64)} (2 layers, P = 0.10M) 8 rows 0.22 / 0.24, 16 rows 0.44 / 0.32 (rule: up to
-     * 10). Over two runs of 1–32 rows of both it picked the faster one 23 times in 24 (the other: 8 rows of the
-     * sampling model, 0.96 / 1.04 in the second run). And the decoder starts by copying the weights, ~1 ns
-     * per parameter (0.17 ms for tiny, 0.89 ms for the sampling model, 5.1 ms for bench/train's larger model, which
-     * decodes one row in 0.78 ms against libtorch's 1.16): so Java also needs {@code steps × 250,000 >= P}, enough
-     * decoding steps to earn the copy back.
-     */
-    static boolean javaWins(GptConfig c, int rows, int steps) {
-        long p = c.activeNonEmbeddingParameters() + (long) c.vocabSize() * c.dModel();
-        return rows * (p + 200_000L) <= c.layers() * 1_600_000L && steps * 250_000L >= p;
-    }
+    static final int MAX_JAVA_ROWS = 32;
 
     private Decoding() {
     }
 
     /** For {@code rows} rows and {@code steps} decoding steps after the prompt (maxTokens − 1). */
     static boolean java(GptConfig c, Device device, int rows, int steps) {
-        return java(System.getenv("ASSAY_DECODER"), c, device, rows, steps);
+        return java(System.getenv("ASSAY_DECODER"), c, device, rows, steps, org.assay.lib.engine.Torch.threads());
     }
 
     /** {@code mode}: the value of ASSAY_DECODER, null when unset. */
-    static boolean java(String mode, GptConfig c, Device device, int rows, int steps) {
+    static boolean java(String mode, GptConfig c, Device device, int rows, int steps, int threads) {
         boolean cpu = Device.Type.CPU.equals(device.getDeviceType());
         switch (mode == null ? "auto" : mode.trim().toLowerCase(Locale.ROOT)) {
             case "java":
@@ -47,10 +43,36 @@ final class Decoding {
                 return false;
             case "auto":
             case "":
-                return cpu && javaWins(c, rows, steps);
+                return cpu && steps >= 1 && rows <= MAX_JAVA_ROWS
+                        && javaMicros(c, rows, steps, threads) < libtorchMicros(c, rows);
             default:
                 throw new IllegalArgumentException("sample: ASSAY_DECODER must be auto, java or libtorch, got '"
                         + mode + "'");
         }
+    }
+
+    /** Row groups for the Java decoder: one per thread when a group's step is long enough to pay the handoff. */
+    static int groups(GptConfig c, int rows, int threads) {
+        return rows * rowMicros(c) > 2 * HANDOFF_MICROS ? Math.max(1, Math.min(threads, rows)) : 1;
+    }
+
+    static double javaMicros(GptConfig c, int rows, int steps, int threads) {
+        int groups = groups(c, rows, threads);
+        double perStep = Math.ceil((double) rows / groups) * rowMicros(c) + (groups > 1 ? HANDOFF_MICROS : 0);
+        return perStep + 1e-3 * parameters(c) / Math.max(1, steps);
+    }
+
+    static double libtorchMicros(GptConfig c, int rows) {
+        return 75.0 * c.layers() + rows * 1.1e-4 * parameters(c);
+    }
+
+    private static final double HANDOFF_MICROS = 130;
+
+    private static double rowMicros(GptConfig c) {
+        return 15 + 1.5e-4 * parameters(c);
+    }
+
+    private static double parameters(GptConfig c) {
+        return c.activeNonEmbeddingParameters() + (double) c.vocabSize() * c.dModel();
     }
 }

@@ -330,7 +330,8 @@ public final class TrainingClient implements AutoCloseable {
                     JniUtils.setNumThreads(1); // after the prompt, which is worth both threads
                 }
                 if (javaSteps && s == 1) { // the prompt is in the cache: Java from here on
-                    decoder = CpuDecoder.continuing(model, cache, rows, prompt.length + params.maxTokens() - 1);
+                    decoder = CpuDecoder.continuing(model, cache, rows, prompt.length + params.maxTokens() - 1,
+                            Decoding.groups(config(), rows, Torch.threads()));
                 }
                 float[] logits;
                 if (decoder != null) {

@@ -40,6 +40,27 @@ class CpuDecoderTest {
         });
     }
 
+    /** Rows split into groups on threads give the numbers of one group, exactly: each row is computed alone. */
+    @ParameterizedTest
+    @MethodSource("variants")
+    void threadsDoNotChangeTheNumbers(GptConfig c) {
+        int[] prompt = {3, 1, 4, 1, 5, 9, 2, 6, 5};
+        try (Gpt model = Gpt.create(c, 7); NDScope scope = new NDScope(); KvCache cache = new KvCache(model)) {
+            scope.suppressNotUsedWarning();
+            sharpenAttention(model);
+            model.forward(model.tokens(prompt, 3), cache, null);
+            CpuDecoder one = CpuDecoder.continuing(model, cache, 3, 8, 1);
+            CpuDecoder three = CpuDecoder.continuing(model, cache, 3, 8, 3);
+            CpuDecoder two = CpuDecoder.continuing(model, cache, 3, 8, 2);
+            for (int[] tokens : new int[][] {{7, 8, 9}, {1, 2, 3}, {0, 0, 36}}) {
+                float[] expected = one.step(tokens);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(expected, three.step(tokens));
+                org.junit.jupiter.api.Assertions.assertArrayEquals(expected, two.step(tokens));
+            }
+            assertThrows(IllegalArgumentException.class, () -> CpuDecoder.continuing(model, cache, 3, 8, 0));
+        }
+    }
+
     @Test
     void loraAdaptersAreFoldedIntoTheWeights() {
         GptConfig c = GptTest.variants().findFirst().orElseThrow();
@@ -72,7 +93,7 @@ class CpuDecoderTest {
             System.arraycopy(seqs, 0, prompt, 0, 4);
             System.arraycopy(seqs, len, prompt, 4, 4);
             model.forward(model.tokens(prompt, 2), cache, null);
-            CpuDecoder decoder = CpuDecoder.continuing(model, cache, 2, len);
+            CpuDecoder decoder = CpuDecoder.continuing(model, cache, 2, len, 2); // a row per thread
             for (int p = 4; p < len; p++) {
                 float[] step = decoder.step(new int[] {seqs[p], seqs[len + p]});
                 for (int r = 0; r < 2; r++) {
