@@ -191,6 +191,9 @@ public final class CpuDecoder {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(fn + ": interrupted", e);
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
                 throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
             }
         }
