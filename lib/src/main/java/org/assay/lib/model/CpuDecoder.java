@@ -254,7 +254,7 @@ public final class CpuDecoder {
         final float[] q;
         final float[] scores;
         final float[] headOut;
-        final float[] router;
+        final float[][] router;  // one row: the routing scores of the row being routed
         final float[][] one = new float[1][]; // a single row, for the experts a row is routed to
         final float[][] oneHidden;
         final float[][] oneUp;
@@ -277,7 +277,7 @@ public final class CpuDecoder {
             q = new float[hd];
             scores = new float[positions];
             headOut = new float[hd];
-            router = new float[Math.max(1, c.experts())];
+            router = new float[1][Math.max(1, c.experts())];
             oneHidden = new float[1][c.mlpHidden()];
             oneUp = new float[1][c.mlpHidden()];
             oneOut = new float[1][d];
@@ -381,11 +381,10 @@ public final class CpuDecoder {
     /** Top-k routing as {@link Gpt}'s mixture: softmax scores, those at or above the k-th largest, renormalised. */
     private float[][] mixture(Scratch s, float[][] x, Block b) {
         int e = c.experts();
-        float[] probs = s.router;
+        float[] probs = s.router[0];
         for (int r = 0; r < s.rows; r++) {
             s.one[0] = x[r];
-            float[][] oneProbs = {probs};
-            matVec(s.one, b.router, oneProbs);
+            matVec(s.one, b.router, s.router);
             softmax(probs, e);
             float[] sorted = probs.clone();
             Arrays.sort(sorted);

@@ -190,6 +190,11 @@ public record GptConfig(int vocabSize, int contextLength, int layers, int dModel
         return layers * blockParams(experts > 0 ? expertsPerToken : 1) + normParams();
     }
 
+    /** The parameters a token's forward pass multiplies by: active non-embedding N plus the output projection V·d. */
+    public long parametersPerToken() {
+        return activeNonEmbeddingParameters() + (long) vocabSize * dModel;
+    }
+
     /**
      * Training FLOPs per token: {@code 6·(N_active + V·d) + 12·L·T·d} — 6 FLOPs per parameter a token passes through
      * (forward and backward, Kaplan et al. 2020 §2.1), counting the output projection V·d but not the embedding
@@ -197,7 +202,7 @@ public record GptConfig(int vocabSize, int contextLength, int layers, int dModel
      * appendix B; nanoGPT's estimate_mfu).
      */
     public double trainingFlopsPerToken() {
-        return 6.0 * (activeNonEmbeddingParameters() + (double) vocabSize * dModel)
+        return 6.0 * parametersPerToken()
                 + 12.0 * layers * contextLength * dModel;
     }
 }

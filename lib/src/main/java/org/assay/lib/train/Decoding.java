@@ -59,20 +59,16 @@ final class Decoding {
     static double javaMicros(GptConfig c, int rows, int steps, int threads) {
         int groups = groups(c, rows, threads);
         double perStep = Math.ceil((double) rows / groups) * rowMicros(c) + (groups > 1 ? HANDOFF_MICROS : 0);
-        return perStep + 1e-3 * parameters(c) / Math.max(1, steps);
+        return perStep + 1e-3 * c.parametersPerToken() / Math.max(1, steps);
     }
 
     static double libtorchMicros(GptConfig c, int rows) {
-        return 75.0 * c.layers() + rows * 1.1e-4 * parameters(c);
+        return 75.0 * c.layers() + rows * 1.1e-4 * c.parametersPerToken();
     }
 
     private static final double HANDOFF_MICROS = 130;
 
     private static double rowMicros(GptConfig c) {
-        return 15 + 1.5e-4 * parameters(c);
-    }
-
-    private static double parameters(GptConfig c) {
-        return c.activeNonEmbeddingParameters() + (double) c.vocabSize() * c.dModel();
+        return 15 + 1.5e-4 * c.parametersPerToken();
     }
 }

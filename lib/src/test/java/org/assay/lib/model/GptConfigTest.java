@@ -18,6 +18,7 @@ class GptConfigTest {
         assertEquals(256 * 128 + 128 * 128, c.embeddingParameters()); // tokens + positions
         assertEquals(837_888, c.parameters());
         // 6·(N + V·d) + 12·L·T·d
+        assertEquals(788_736 + 256 * 128, c.parametersPerToken());
         assertEquals(6.0 * (788_736 + 256 * 128) + 12.0 * 4 * 128 * 128, c.trainingFlopsPerToken());
     }
 
