@@ -3,6 +3,7 @@ package org.assay.evals;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.assay.base.Quantiles;
 
 /**
  * Bradley–Terry strengths from pairwise comparisons by maximum likelihood (the MM algorithm of Hunter 2004), on the
@@ -65,8 +66,8 @@ public final class BradleyTerry {
         double[] upper = new double[players];
         for (int i = 0; i < players; i++) {
             Arrays.sort(samples[i]);
-            lower[i] = Resampling.quantile(samples[i], 0.025);
-            upper[i] = Resampling.quantile(samples[i], 0.975);
+            lower[i] = Quantiles.ofSorted(samples[i], 0.025);
+            upper[i] = Quantiles.ofSorted(samples[i], 0.975);
         }
         return new Ratings(full.elo(), lower, upper, full.iterations());
     }

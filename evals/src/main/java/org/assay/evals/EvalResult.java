@@ -13,12 +13,9 @@ import tech.tablesaw.api.Table;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -26,6 +23,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import org.assay.base.AtomicFiles;
+import org.assay.base.HtmlText;
 
 /**
  * What {@link Eval#run} returns: every completion with its extracted answer, correctness and score, and the metrics
@@ -311,7 +310,7 @@ public final class EvalResult implements Renderable {
                     lines.append(gson.toJson(row)).append('\n');
                 }
             }
-            writeAtomically(dir.resolve("samples.jsonl"), lines.toString());
+            AtomicFiles.writeString(dir.resolve("samples.jsonl"), lines.toString());
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("name", name);
             summary.put("format", format.name());
@@ -334,36 +333,18 @@ public final class EvalResult implements Renderable {
                 metrics.add(m);
             }
             summary.put("metrics", metrics);
-            writeAtomically(dir.resolve("summary.json"), new GsonBuilder().setPrettyPrinting()
+            AtomicFiles.writeString(dir.resolve("summary.json"), new GsonBuilder().setPrettyPrinting()
                     .serializeSpecialFloatingPointValues().create().toJson(summary) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("EvalResult.save: could not write to " + dir + ": " + e.getMessage(), e);
         }
     }
 
-    private static void writeAtomically(Path file, String text) throws IOException {
-        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
-        try {
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                w.write(text);
-            }
-            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
 
     @Override
     public MimeBundle toMimeBundle() {
         Proportion.Interval acc = accuracy();
-        StringBuilder html = new StringBuilder("<div><b>").append(escape(name)).append("</b>: ")
+        StringBuilder html = new StringBuilder("<div><b>").append(HtmlText.escape(name)).append("</b>: ")
                 .append(tasks.size()).append(" items × ").append(samples).append(" samples, format ")
                 .append(format.name()).append(String.format(Locale.ROOT,
                         "; accuracy %.3f [%.3f, %.3f]; %.1f tokens per sample</div>", acc.estimate(), acc.lower(),
@@ -412,9 +393,5 @@ public final class EvalResult implements Renderable {
         if (k < 1 || k > samples) {
             throw new IllegalArgumentException(fn + ": k must be in [1, n=" + samples + "], got " + k);
         }
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

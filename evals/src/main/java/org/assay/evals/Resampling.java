@@ -3,6 +3,7 @@ package org.assay.evals;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
+import org.assay.base.Quantiles;
 
 /**
  * Bootstrap confidence intervals for any metric over items, a clustered variant for items that share a source, and a
@@ -52,7 +53,7 @@ public final class Resampling {
         }
         Arrays.sort(stats);
         double tail = (1 - confidence) / 2;
-        return new Proportion.Interval(metric.applyAsDouble(items), quantile(stats, tail), quantile(stats, 1 - tail),
+        return new Proportion.Interval(metric.applyAsDouble(items), Quantiles.ofSorted(stats, tail), Quantiles.ofSorted(stats, 1 - tail),
                 confidence);
     }
 
@@ -93,18 +94,11 @@ public final class Resampling {
         Arrays.sort(stats);
         double tail = (1 - confidence) / 2;
         double p = Math.min(1.0, 2.0 * Math.min(atOrBelowZero, atOrAboveZero) / resamples);
-        return new Paired(observed, quantile(stats, tail), quantile(stats, 1 - tail), p, n, resamples);
+        return new Paired(observed, Quantiles.ofSorted(stats, tail), Quantiles.ofSorted(stats, 1 - tail), p, n, resamples);
     }
 
     public static double mean(double[] v) {
         return Arrays.stream(v).average().orElse(Double.NaN);
-    }
-
-    static double quantile(double[] sorted, double q) {
-        double pos = q * (sorted.length - 1);
-        int lo = (int) Math.floor(pos);
-        int hi = Math.min(lo + 1, sorted.length - 1);
-        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
     }
 
     private static int[][] groups(int[] cluster) {

@@ -1,5 +1,7 @@
 package org.assay.lib.model;
 
+import org.assay.base.Checks;
+
 /**
  * Every hyperparameter of a GPT, in one record, validated when built.
  *
@@ -47,9 +49,7 @@ public record GptConfig(int vocabSize, int contextLength, int layers, int dModel
     }
 
     private static void require(boolean ok, String constraint, String got) {
-        if (!ok) {
-            throw new IllegalArgumentException("GptConfig: " + constraint + ", got " + got);
-        }
+        Checks.require(ok, "GptConfig", constraint, got);
     }
 
     /** Seconds on a laptop CPU: 2 layers, width 64, 4 heads, context 64. For teaching cells. */

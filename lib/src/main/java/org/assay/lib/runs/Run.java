@@ -12,6 +12,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.Table;
+import org.assay.base.HtmlText;
 
 /** A finished (or running) run as the kernel shows it: a summary table and its loss curves. */
 public record Run(Path dir, Map<String, Object> config, Map<String, Object> env, Table metrics)
@@ -66,14 +67,10 @@ public record Run(Path dir, Map<String, Object> config, Map<String, Object> env,
                 img = "<i>chart unavailable: " + e.getMessage() + "</i>";
             }
         }
-        String html = "<div><b>run " + escape(dir.getFileName().toString()) + "</b> <small>" + escape(dir.toString())
-                + "; device " + escape(String.valueOf(env.get("device"))) + ", seed " + env.get("seed")
+        String html = "<div><b>run " + HtmlText.escape(dir.getFileName().toString()) + "</b> <small>" + HtmlText.escape(dir.toString())
+                + "; device " + HtmlText.escape(String.valueOf(env.get("device"))) + ", seed " + env.get("seed")
                 + "</small><table><tbody>" + rows + "</tbody></table>" + img + "</div>";
         return MimeBundle.html(html, "run " + dir.getFileName() + ": loss " + last("loss") + ", val_loss "
                 + last("val_loss") + " after " + (long) last("step") + " steps");
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

@@ -8,11 +8,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.assay.base.AtomicFiles;
+import org.assay.base.FileTrees;
 import org.assay.lib.engine.Torch;
 
 /**
@@ -26,59 +26,121 @@ public final class RunDir implements AutoCloseable {
     private static final Gson LINE = new GsonBuilder().serializeSpecialFloatingPointValues().create();
 
     private final Path dir;
+    private final RunLock lock;
     private final BufferedWriter metrics;
+    private final List<Map<String, Object>> resumedFrom;
 
-    private RunDir(Path dir, BufferedWriter metrics) {
+    private RunDir(Path dir, RunLock lock, BufferedWriter metrics, List<Map<String, Object>> resumedFrom) {
         this.dir = dir;
+        this.lock = lock;
         this.metrics = metrics;
+        this.resumedFrom = resumedFrom;
     }
 
-    /** A new run {@code root/name}; fails if that run already has metrics (resume it instead). */
+    /**
+     * A new run {@code root/name}; fails if that run already has metrics (resume it instead) or if another writer holds
+     * it ({@link RunLock}). The run is this object's until {@link #close}.
+     */
     public static RunDir create(Path root, String name, Map<String, Object> config, long seed) {
         if (name == null || name.isBlank() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
             throw new IllegalArgumentException("RunDir.create: name must be a plain directory name, got '" + name
                     + "'");
         }
         Path dir = root.resolve(name);
-        if (Files.exists(dir.resolve("metrics.jsonl"))) {
-            throw new IllegalArgumentException("RunDir.create: run " + dir + " already exists; choose another name or"
-                    + " resume it with RunDir.resume");
-        }
+        RunLock lock = RunLock.acquire("RunDir.create", dir);
         try {
+            if (Files.exists(dir.resolve(METRICS))) {
+                throw new IllegalArgumentException("RunDir.create: run " + dir + " already exists; choose another name"
+                        + " or resume it with RunDir.resume");
+            }
+            removeLeftovers(dir);
             Files.createDirectories(dir.resolve("checkpoints"));
             writeJson(dir.resolve("config.json"), config);
             writeJson(dir.resolve("env.json"), environment(seed));
-            return new RunDir(dir, appender(dir.resolve("metrics.jsonl")));
+            return new RunDir(dir, lock, appender(dir.resolve(METRICS)), List.of());
         } catch (IOException e) {
+            lock.close();
             throw new UncheckedIOException("RunDir.create(" + dir + "): " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
         }
     }
 
     /**
      * Reopens a run to continue it from optimizer step {@code fromStep}: metric lines of later steps (logged after
-     * the checkpoint being resumed) and a partial last line (a crash while writing) are dropped, so the file reads
-     * as one continuous run.
+     * the checkpoint being resumed) and a partial last line (a crash while writing) are cut off, so the file reads
+     * as one continuous run. The file is cut in place, never replaced, so nothing that has it open writes into a
+     * deleted copy; and the run is locked first ({@link RunLock}), so nothing else writes to it at all.
      */
     public static RunDir resume(Path dir, long fromStep) {
-        Path file = dir.resolve("metrics.jsonl");
+        Path file = dir.resolve(METRICS);
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("RunDir.resume: " + dir + " has no metrics.jsonl");
+            throw new IllegalArgumentException("RunDir.resume: " + dir + " has no " + METRICS);
         }
+        RunLock lock = RunLock.acquire("RunDir.resume", dir);
         try {
-            List<String> kept = new ArrayList<>();
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                Map<String, Object> m = parseLine(line);
-                if (m != null && ((Number) m.getOrDefault("step", 0)).longValue() <= fromStep) {
-                    kept.add(line);
+            removeLeftovers(dir);
+            List<Map<String, Object>> kept = new java.util.ArrayList<>();
+            long keep = 0;
+            byte[] bytes = Files.readAllBytes(file);
+            int lineStart = 0;
+            for (int i = 0; i < bytes.length; i++) {
+                if (bytes[i] != '\n') {
+                    continue;
                 }
+                Map<String, Object> m = parseLine(new String(bytes, lineStart, i - lineStart, StandardCharsets.UTF_8));
+                if (m == null || ((Number) m.getOrDefault("step", 0)).longValue() > fromStep) {
+                    break;
+                }
+                kept.add(m);
+                lineStart = i + 1;
+                keep = lineStart;
             }
-            Path tmp = Files.createTempFile(dir, "metrics", ".tmp");
-            writeUtf8(tmp, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return new RunDir(dir, appender(file));
+            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+                f.setLength(keep);
+                f.getFD().sync();
+            }
+            return new RunDir(dir, lock, appender(file), List.copyOf(kept));
         } catch (IOException e) {
+            lock.close();
             throw new UncheckedIOException("RunDir.resume(" + dir + "): " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
         }
+    }
+
+    /** The metric lines a {@link #resume} kept, oldest first; empty for a new run. */
+    public List<Map<String, Object>> resumedLines() {
+        return resumedFrom;
+    }
+
+    private static final String METRICS = "metrics.jsonl";
+
+    /**
+     * Removes what a kill or a full disk left behind in a run: temporary files of atomic writes (this code's and the
+     * {@code metricsNNN.tmp} / {@code NAME.jsonNNN.tmp} of earlier versions), and checkpoint folders that were being
+     * written ({@code step-N.tmp-*}) or swapped out ({@code step-N.old-*}). Called with the run locked.
+     */
+    static void removeLeftovers(Path dir) throws IOException {
+        for (Path folder : new Path[] {dir, dir.resolve("checkpoints")}) {
+            if (!Files.isDirectory(folder)) {
+                continue;
+            }
+            List<Path> stale;
+            try (var s = Files.list(folder)) {
+                stale = s.filter(p -> isLeftover(p.getFileName().toString())).toList();
+            }
+            for (Path p : stale) {
+                FileTrees.delete(p);
+            }
+        }
+    }
+
+    static boolean isLeftover(String name) {
+        return AtomicFiles.isTemporary(name) || name.matches("step-\\d+\\.(tmp|old)-.*")
+                || name.matches("(metrics|config\\.json|env\\.json|result\\.json)\\d*\\.tmp");
     }
 
     /**
@@ -132,19 +194,7 @@ public final class RunDir implements AutoCloseable {
     }
 
     static void writeJson(Path file, Object value) throws IOException {
-        Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-        try {
-            writeUtf8(tmp, GSON.toJson(value));
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    private static void writeUtf8(Path file, String text) throws IOException {
-        try (java.io.FileOutputStream out = new java.io.FileOutputStream(file.toFile())) {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
-        }
+        AtomicFiles.writeString(file, GSON.toJson(value));
     }
 
     static Map<String, Object> environment(long seed) {
@@ -216,6 +266,8 @@ public final class RunDir implements AutoCloseable {
             metrics.close();
         } catch (IOException e) {
             throw new UncheckedIOException("RunDir.close(" + dir + "): " + e.getMessage(), e);
+        } finally {
+            lock.close();
         }
     }
 }

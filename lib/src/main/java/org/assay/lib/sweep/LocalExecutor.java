@@ -98,19 +98,45 @@ public final class LocalExecutor implements Executor {
         Path log = out.resolve("logs").resolve(r.name() + ".log");
         Files.createDirectories(log.getParent());
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / parallel);
-        ProcessBuilder pb = new ProcessBuilder(trainCommand(Sweep.specFile(out, r.name()), out))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        List<String> cmd = new ArrayList<>(trainCommand(Sweep.specFile(out, r.name()), out));
+        cmd.add("--stop-when-stdin-closes"); // its stdin is a pipe from this JVM: the run stops when this JVM dies
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("ASSAY_THREADS", String.valueOf(threads));
         org.assay.lib.engine.LaunchEnv.addTo(pb.environment()); // malloc settings for libtorch
         Process p = pb.start();
+        RUNNING.add(p);
         try {
             int code = p.waitFor();
             return code == 0 ? new RunStatus(r.name(), State.SUCCEEDED, seconds(t0), "")
-                    : new RunStatus(r.name(), State.FAILED, seconds(t0), "exit status " + code + "; log "
+                    : new RunStatus(r.name(), State.FAILED, seconds(t0), (code == TrainCommand.STOPPED
+                    ? "stopped with a checkpoint (rerun the sweep to resume)" : "exit status " + code) + "; log "
                     + log + ":\n" + tail(log, 15));
         } catch (InterruptedException e) {
-            p.destroy(); // SIGTERM: the run stops; its last checkpoint stays valid (written atomically)
+            stop(p); // SIGTERM: the run ends its step and writes a checkpoint
             throw e;
+        } finally {
+            RUNNING.remove(p);
+        }
+    }
+
+    /** Trainers this JVM started that are still running; a SIGTERM to this JVM stops them first. */
+    private static final java.util.Set<Process> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(LocalExecutor::stop),
+                "sweep-stop-trainers"));
+    }
+
+    /** SIGTERM, then up to a minute for the step in flight and its checkpoint, then SIGKILL. */
+    private static void stop(Process p) {
+        p.destroy();
+        try {
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -117,9 +117,10 @@ public record RunSpec(String name, GptConfig model, Data data, Train train) {
      * @param warmupFraction linear warmup as a fraction of the steps
      * @param evalEvery      evaluate every this many steps (0: only at the end)
      * @param checkpointEvery checkpoint every this many steps (0: only at the end)
+     * @param keepCheckpoints the newest checkpoints to keep besides the best (0, or absent from the JSON: all)
      */
     public record Train(long steps, double learningRate, String schedule, double warmupFraction, double minLrRatio,
-                        int evalEvery, int evalBatches, int checkpointEvery, long seed) {
+                        int evalEvery, int evalBatches, int checkpointEvery, int keepCheckpoints, long seed) {
         public Train {
             if (steps < 1) {
                 throw new IllegalArgumentException("RunSpec.Train: steps must be >= 1, got " + steps);
@@ -131,15 +132,19 @@ public record RunSpec(String name, GptConfig model, Data data, Train train) {
                 throw new IllegalArgumentException("RunSpec.Train: warmupFraction must be in [0, 1], got "
                         + warmupFraction);
             }
+            if (keepCheckpoints < 0) {
+                throw new IllegalArgumentException("RunSpec.Train: keepCheckpoints must be >= 0 (0 keeps all), got "
+                        + keepCheckpoints);
+            }
         }
 
         public static Train of(long steps, double learningRate, long seed) {
-            return new Train(steps, learningRate, "cosine", 0.05, 0.1, 0, 8, 0, seed);
+            return new Train(steps, learningRate, "cosine", 0.05, 0.1, 0, 8, 0, Pretrain.Config.KEEP_CHECKPOINTS, seed);
         }
 
         public Train withSteps(long n) {
             return new Train(n, learningRate, schedule, warmupFraction, minLrRatio, evalEvery, evalBatches,
-                    checkpointEvery, seed);
+                    checkpointEvery, keepCheckpoints, seed);
         }
     }
 
@@ -148,7 +153,7 @@ public record RunSpec(String name, GptConfig model, Data data, Train train) {
         long warmup = Math.min(train.steps(), Math.round(train.warmupFraction() * train.steps()));
         return new Pretrain.Config(model, train.steps(), 1, AdamW.defaults().withLearningRate(train.learningRate()),
                 train.schedule(), warmup, train.minLrRatio(), train.evalEvery(), train.evalBatches(),
-                train.checkpointEvery(), train.seed());
+                train.checkpointEvery(), train.keepCheckpoints(), train.seed());
     }
 
     /** Training tokens: steps × rows × contextLength. */

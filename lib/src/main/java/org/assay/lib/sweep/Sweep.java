@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import org.assay.base.HtmlText;
 
 /**
  * A sweep over a folder: {@code out/sweep.json}, {@code out/.sweep/<run>.json} (what each task runs), one run
@@ -206,7 +207,7 @@ public final class Sweep implements Renderable {
         Table s = status();
         long finished = s.stringColumn("state").isEqualTo("done").size();
         String head = "sweep " + spec.name() + ": " + runs.size() + " runs, " + finished + " done, in " + out;
-        return MimeBundle.html("<div><b>" + head + "</b></div>" + s.printAll().replace("<", "&lt;")
+        return MimeBundle.html("<div><b>" + head + "</b></div>" + HtmlText.escape(s.printAll())
                 .lines().map(l -> l + "<br>").reduce("<pre>", String::concat) + "</pre>", head);
     }
 }

@@ -1,47 +1,194 @@
 package org.assay.lib.sweep;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import org.assay.lib.train.Pretrain;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.assay.base.AtomicFiles;
+import org.assay.base.FileTrees;
+import org.assay.lib.runs.RunLock;
+import org.assay.lib.train.Pretrain;
 
 /**
  * Runs one {@link RunSpec} into {@code out/<name>}, idempotently: a finished run (its {@code result.json} says it was
- * not interrupted) is skipped, an interrupted or crashed one resumes from its latest checkpoint, and one that
- * crashed before its first checkpoint starts again. Only that run's own folder is ever touched.
+ * not interrupted) is skipped, an interrupted or crashed one resumes from its newest readable checkpoint, and one that
+ * crashed before its first checkpoint starts again. Only that run's own folder is ever touched, and only while this
+ * thread holds its {@link RunLock}.
+ *
+ * <p>The run remembers its spec in {@code run.json}: running a different spec on it is an error that names the fields
+ * that differ (a changed learning rate or language seed would otherwise resume a different experiment). A finished run
+ * with a constant learning rate can be extended to more steps with {@code extend}; with a schedule that depends on the
+ * step count (cosine, wsd) the steps already taken would not be those of the longer run, so that is refused too.
  */
 public final class Trainer {
     private Trainer() {
     }
 
     /** What became of a run. */
-    public enum Outcome { TRAINED, RESUMED, ALREADY_DONE }
+    public enum Outcome { TRAINED, RESUMED, ALREADY_DONE, INTERRUPTED }
+
+    /** The spec a run directory remembers. */
+    static final String SPEC_FILE = "run.json";
 
     public static Outcome run(RunSpec spec, Path out) {
+        return run(spec, out, false);
+    }
+
+    /**
+     * @param extend allow {@code spec} to have more steps than the run was made with (constant learning rate only)
+     */
+    public static Outcome run(RunSpec spec, Path out, boolean extend) {
         Path dir = out.resolve(spec.name());
-        if (isDone(dir)) {
-            return Outcome.ALREADY_DONE;
-        }
-        var data = spec.data().dataset();
-        if (hasCheckpoint(dir)) {
-            Pretrain.resume(dir, spec.pretrain(), data);
-            return Outcome.RESUMED;
-        }
-        if (Files.exists(dir)) {
-            if (!Files.isRegularFile(dir.resolve("config.json")) && !Files.isRegularFile(dir.resolve("metrics.jsonl"))) {
-                throw new IllegalArgumentException("Trainer.run: " + dir + " exists and is not a run directory (no "
-                        + "config.json or metrics.jsonl); move it away or choose another output folder");
+        try (RunLock lock = RunLock.acquire("Trainer.run", dir)) {
+            boolean extending = checkSameSpec(spec, dir, extend);
+            if (!extending && isDone(dir)) {
+                return Outcome.ALREADY_DONE;
             }
-            deleteRun(dir); // a run that crashed before its first checkpoint: nothing to keep
+            var data = spec.data().dataset();
+            if (hasCheckpoint(dir)) {
+                writeSpec(spec, dir);
+                if (extending) {
+                    updateConfig(spec, dir);
+                }
+                Pretrain.Result r = Pretrain.resume(dir, spec.pretrain(), data);
+                return r.interrupted() ? Outcome.INTERRUPTED : Outcome.RESUMED;
+            }
+            if (!isEmpty(dir)) {
+                if (!Files.isRegularFile(dir.resolve("config.json"))
+                        && !Files.isRegularFile(dir.resolve("metrics.jsonl"))) {
+                    throw new IllegalArgumentException("Trainer.run: " + dir + " exists and is not a run directory (no "
+                            + "config.json or metrics.jsonl); move it away or choose another output folder");
+                }
+                clearRun(dir); // a run that crashed before its first checkpoint: nothing to keep
+            }
+            writeSpec(spec, dir);
+            Pretrain.Result r = Pretrain.run(spec.pretrain(), data, out, spec.name());
+            return r.interrupted() ? Outcome.INTERRUPTED : Outcome.TRAINED;
         }
-        Pretrain.run(spec.pretrain(), data, out, spec.name());
-        return Outcome.TRAINED;
+    }
+
+    /**
+     * Compares {@code spec} with the one the run remembers ({@code run.json}; for runs written before it existed, the
+     * training settings in {@code config.json}). Returns whether this call extends a finished run.
+     */
+    static boolean checkSameSpec(RunSpec spec, Path dir, boolean extend) {
+        Map<String, String> stored = storedSpec(dir);
+        if (stored == null) {
+            return false;
+        }
+        boolean legacy = !stored.containsKey("name");
+        Map<String, String> now = flatten(legacy ? pretrainJson(spec) : spec.toJsonTree());
+        List<String> differ = new ArrayList<>();
+        // a run written before run.json existed is compared on the settings its config.json has
+        for (String key : legacy ? new java.util.TreeSet<>(stored.keySet()) : union(stored, now)) {
+            if (!String.valueOf(stored.get(key)).equals(String.valueOf(now.get(key)))) {
+                differ.add(key + ": " + stored.get(key) + " -> " + now.get(key));
+            }
+        }
+        if (differ.isEmpty()) {
+            return false;
+        }
+        String stepsKey = stored.containsKey("name") ? "train.steps" : "steps";
+        boolean onlySteps = differ.size() == 1 && differ.get(0).startsWith(stepsKey + ":");
+        if (extend && onlySteps) {
+            long before = Long.parseLong(stored.get(stepsKey));
+            if (spec.train().steps() < before) {
+                throw new IllegalArgumentException("Trainer.run: --extend takes a run to more steps, not fewer: "
+                        + dir + " has " + before + ", the spec " + spec.train().steps());
+            }
+            if (!"constant".equals(spec.train().schedule())) {
+                throw new IllegalArgumentException("Trainer.run: cannot extend " + dir + " from " + before + " to "
+                        + spec.train().steps() + " steps: its '" + spec.train().schedule() + "' learning-rate schedule"
+                        + " depends on the step count, so the steps taken would not be those of the longer run;"
+                        + " start a new run (or use schedule 'constant')");
+            }
+            return true;
+        }
+        throw new IllegalArgumentException("Trainer.run: run " + dir + " was made with a different spec; it differs in "
+                + String.join(", ", differ) + ". Give the new spec another name"
+                + (onlySteps ? ", or pass --extend to continue it to more steps" : "")
+                + " (the run's own spec is in " + dir.resolve(stored.containsKey("name") ? SPEC_FILE : "config.json")
+                + ")");
+    }
+
+    private static Map<String, String> storedSpec(Path dir) {
+        try {
+            Path spec = dir.resolve(SPEC_FILE);
+            if (Files.isRegularFile(spec)) {
+                return flatten(JsonParser.parseString(Files.readString(spec)));
+            }
+            Path config = dir.resolve("config.json");
+            if (Files.isRegularFile(config)) {
+                JsonElement pretrain = JsonParser.parseString(Files.readString(config)).getAsJsonObject()
+                        .get("pretrain");
+                return pretrain == null ? null : flatten(pretrain);
+            }
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Trainer.run: cannot read the spec of " + dir + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("Trainer.run: the spec stored in " + dir + " is unreadable ("
+                    + e.getMessage() + "); move the run away or restore its " + SPEC_FILE, e);
+        }
+    }
+
+    private static final com.google.gson.Gson GSON = new com.google.gson.GsonBuilder().setPrettyPrinting()
+            .serializeSpecialFloatingPointValues().create();
+
+    private static JsonElement pretrainJson(RunSpec spec) {
+        return GSON.toJsonTree(spec.pretrain());
+    }
+
+    /** An extended run's config.json says the new step count. */
+    private static void updateConfig(RunSpec spec, Path dir) {
+        Path config = dir.resolve("config.json");
+        try {
+            JsonObject c = JsonParser.parseString(Files.readString(config)).getAsJsonObject();
+            c.add("pretrain", pretrainJson(spec));
+            AtomicFiles.writeString(config, GSON.toJson(c));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Trainer.run: cannot update " + config + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code {"train": {"steps": 3}}} as {@code train.steps -> 3}. */
+    static Map<String, String> flatten(JsonElement json) {
+        Map<String, String> out = new TreeMap<>();
+        flatten("", json, out);
+        return out;
+    }
+
+    private static void flatten(String prefix, JsonElement json, Map<String, String> out) {
+        if (json.isJsonObject()) {
+            for (Map.Entry<String, JsonElement> e : json.getAsJsonObject().entrySet()) {
+                flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out);
+            }
+        } else {
+            out.put(prefix, json.isJsonNull() ? "null" : json.isJsonPrimitive() && json.getAsJsonPrimitive().isNumber()
+                    ? canonicalNumber(json.getAsBigDecimal()) : json.toString());
+        }
+    }
+
+    private static String canonicalNumber(java.math.BigDecimal d) {
+        return d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
+    }
+
+    private static java.util.SortedSet<String> union(Map<String, String> a, Map<String, String> b) {
+        java.util.SortedSet<String> keys = new java.util.TreeSet<>(a.keySet());
+        keys.addAll(b.keySet());
+        return keys;
+    }
+
+    private static void writeSpec(RunSpec spec, Path dir) {
+        AtomicFiles.writeString("Trainer.run", dir.resolve(SPEC_FILE), spec.toJson() + "\n");
     }
 
     /** True when {@code dir/result.json} exists and records an uninterrupted run. */
@@ -67,10 +214,20 @@ public final class Trainer {
         }
     }
 
-    private static void deleteRun(Path dir) {
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
+    /** Nothing in it but the lock (a folder this call just made, or one a kill left before anything was written). */
+    private static boolean isEmpty(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.allMatch(p -> p.getFileName().toString().equals(RunLock.FILE));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Trainer.run: cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes what is in the run folder except its lock, which this thread holds. */
+    private static void clearRun(Path dir) {
+        try (Stream<Path> all = Files.list(dir)) {
+            for (Path p : all.filter(p -> !p.getFileName().toString().equals(RunLock.FILE)).toList()) {
+                FileTrees.delete(p);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Trainer.run: cannot clear the crashed run " + dir + ": " + e.getMessage(),

@@ -1,5 +1,7 @@
 package org.assay.lib.train;
 
+import org.assay.base.Checks;
+
 /**
  * AdamW (Loshchilov &amp; Hutter 2019) for one optimizer step, as Tinker's {@code AdamParams}: passed to every
  * {@code optimStep}, so a schedule is just a different learning rate per call. Weight decay applies to matrices only
@@ -26,9 +28,7 @@ public record AdamW(double learningRate, double beta1, double beta2, double eps,
     }
 
     private static void require(boolean ok, String constraint, double value) {
-        if (!ok) {
-            throw new IllegalArgumentException("AdamW: " + constraint + ", got " + value);
-        }
+        Checks.require(ok, "AdamW", constraint, value);
     }
 
     /** nanoGPT's: learning rate 1e-3, betas (0.9, 0.95), eps 1e-8, weight decay 0.1, clip at norm 1. */

@@ -15,13 +15,12 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
+import org.assay.base.FileTrees;
 import org.assay.lib.model.GptConfig;
 
 /**
@@ -65,13 +64,13 @@ record Checkpoint(GptConfig config, long step, long seed, Map<String, String> ex
                 Path old = target.resolveSibling(target.getFileName() + ".old-" + System.nanoTime());
                 Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
                 move(tmp, target);
-                deleteTree(old);
+                FileTrees.delete(old);
             } else {
                 move(tmp, target);
             }
         } catch (IOException e) {
             try {
-                deleteTree(tmp);
+                FileTrees.delete(tmp);
             } catch (IOException ignored) {
                 // the original error matters more
             }
@@ -95,6 +94,9 @@ record Checkpoint(GptConfig config, long step, long seed, Map<String, String> ex
         try {
             Map<String, Object> state = GSON.fromJson(Files.readString(dir.resolve("state.json")),
                     new TypeToken<Map<String, Object>>() { }.getType());
+            if (state == null) {
+                throw new IllegalArgumentException(fn + ": state.json is empty");
+            }
             if (!"assay-checkpoint".equals(state.get("format"))) {
                 throw new IllegalArgumentException(fn + ": state.json is not an Assay checkpoint");
             }
@@ -185,17 +187,6 @@ record Checkpoint(GptConfig config, long step, long seed, Map<String, String> ex
             return tensors;
         } catch (java.io.EOFException e) {
             throw new IllegalArgumentException(fn + ": " + file.getFileName() + " is truncated", e);
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
         }
     }
 }

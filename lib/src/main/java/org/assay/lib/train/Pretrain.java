@@ -5,14 +5,18 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.assay.base.Checks;
+import org.assay.base.FileTrees;
 import org.assay.display.Display;
 import org.assay.display.Progress;
 import org.assay.lib.engine.Torch;
 import org.assay.lib.model.GptConfig;
 import org.assay.lib.runs.RunDir;
+import org.assay.lib.runs.RunLock;
 import org.assay.lib.viz.LiveChart;
 
 /**
@@ -47,11 +51,13 @@ public final class Pretrain {
      * @param evalEvery        evaluate every this many steps (and at the end); 0 only at the end
      * @param evalBatches      validation batches per evaluation
      * @param checkpointEvery  write a checkpoint every this many steps (and at the end); 0 only at the end
+     * @param keepCheckpoints  how many of the newest checkpoints to keep, besides the one with the best validation loss
+     *                         (older ones are deleted as new ones are written); 0 keeps all
      * @param seed             model initialisation and dropout
      */
     public record Config(GptConfig model, long steps, int gradAccumulation, AdamW optimizer, String schedule,
                          long warmupSteps, double minLrRatio, int evalEvery, int evalBatches, int checkpointEvery,
-                         long seed) {
+                         int keepCheckpoints, long seed) {
         public Config {
             require(model != null, "model must be set", "null");
             require(steps >= 1, "steps must be >= 1", String.valueOf(steps));
@@ -65,55 +71,65 @@ public final class Pretrain {
             require(evalEvery >= 0 && evalBatches >= 1 && checkpointEvery >= 0,
                     "evalEvery and checkpointEvery must be >= 0 and evalBatches >= 1",
                     "evalEvery=" + evalEvery + ", evalBatches=" + evalBatches + ", checkpointEvery=" + checkpointEvery);
+            require(keepCheckpoints >= 0, "keepCheckpoints must be >= 0 (0 keeps all)", String.valueOf(keepCheckpoints));
         }
 
         private static void require(boolean ok, String constraint, String got) {
-            if (!ok) {
-                throw new IllegalArgumentException("Pretrain.Config: " + constraint + ", got " + got);
-            }
+            Checks.require(ok, "Pretrain.Config", constraint, got);
         }
 
-        /** Cosine schedule with 5% warmup to a tenth of the peak, evaluation and checkpoints every 10% of the run. */
+        /**
+         * Cosine schedule with 5% warmup to a tenth of the peak, evaluation and checkpoints every 10% of the run, the
+         * newest {@value #KEEP_CHECKPOINTS} checkpoints and the best kept.
+         */
         public static Config of(GptConfig model, long steps) {
             long tenth = Math.max(1, steps / 10);
             return new Config(model, steps, 1, AdamW.defaults(), "cosine", Math.max(1, steps / 20), 0.1,
-                    (int) tenth, 4, (int) tenth, 0);
+                    (int) tenth, 4, (int) tenth, KEEP_CHECKPOINTS, 0);
+        }
+
+        /** The newest checkpoints {@link #of} keeps besides the best. */
+        public static final int KEEP_CHECKPOINTS = 3;
+
+        public Config withKeepCheckpoints(int k) {
+            return new Config(model, steps, gradAccumulation, optimizer, schedule, warmupSteps, minLrRatio, evalEvery,
+                    evalBatches, checkpointEvery, k, seed);
         }
 
         public Config withSteps(long n) {
             long tenth = Math.max(1, n / 10);
             return new Config(model, n, gradAccumulation, optimizer, schedule, Math.min(warmupSteps, n), minLrRatio,
-                    (int) tenth, evalBatches, (int) tenth, seed);
+                    (int) tenth, evalBatches, (int) tenth, keepCheckpoints, seed);
         }
 
         public Config withOptimizer(AdamW a) {
             return new Config(model, steps, gradAccumulation, a, schedule, warmupSteps, minLrRatio, evalEvery,
-                    evalBatches, checkpointEvery, seed);
+                    evalBatches, checkpointEvery, keepCheckpoints, seed);
         }
 
         public Config withSchedule(String s, long warmup, double minRatio) {
             return new Config(model, steps, gradAccumulation, optimizer, s, warmup, minRatio, evalEvery, evalBatches,
-                    checkpointEvery, seed);
+                    checkpointEvery, keepCheckpoints, seed);
         }
 
         public Config withGradAccumulation(int k) {
             return new Config(model, steps, k, optimizer, schedule, warmupSteps, minLrRatio, evalEvery, evalBatches,
-                    checkpointEvery, seed);
+                    checkpointEvery, keepCheckpoints, seed);
         }
 
         public Config withEvaluation(int every, int batches) {
             return new Config(model, steps, gradAccumulation, optimizer, schedule, warmupSteps, minLrRatio, every,
-                    batches, checkpointEvery, seed);
+                    batches, checkpointEvery, keepCheckpoints, seed);
         }
 
         public Config withCheckpointEvery(int every) {
             return new Config(model, steps, gradAccumulation, optimizer, schedule, warmupSteps, minLrRatio, evalEvery,
-                    evalBatches, every, seed);
+                    evalBatches, every, keepCheckpoints, seed);
         }
 
         public Config withSeed(long s) {
             return new Config(model, steps, gradAccumulation, optimizer, schedule, warmupSteps, minLrRatio, evalEvery,
-                    evalBatches, checkpointEvery, s);
+                    evalBatches, checkpointEvery, keepCheckpoints, s);
         }
 
         LrSchedule lrSchedule() {
@@ -155,11 +171,15 @@ public final class Pretrain {
         }
     }
 
-    /** Continues the run in {@code runDir} from its latest checkpoint, with the same configuration and data. */
+    /**
+     * Continues the run in {@code runDir} from its newest readable checkpoint, with the same configuration and data. A
+     * newer checkpoint that does not read back whole (a flipped byte, an empty {@code state.json}) is moved aside to
+     * {@code checkpoints/corrupt-step-N}, said on stderr, and the one before it is used.
+     */
     public static Result resume(Path runDir, Config config, TokenBatches data) {
-        Path latest = latestCheckpoint(runDir);
-        try (TrainingClient client = TrainingClient.create(config.model(), config.seed())) {
-            client.loadState(latest);
+        try (RunLock lock = RunLock.acquire("Pretrain.resume", runDir);
+             TrainingClient client = TrainingClient.create(config.model(), config.seed())) {
+            client.loadState(newestValidCheckpoint(runDir));
             try (RunDir run = RunDir.resume(runDir, client.step())) {
                 return loop(config, data, run, client);
             }
@@ -168,15 +188,58 @@ public final class Pretrain {
 
     /** The checkpoint of the highest step under {@code runDir/checkpoints}. */
     public static Path latestCheckpoint(Path runDir) {
+        List<Path> all = checkpoints(runDir);
+        if (all.isEmpty()) {
+            throw new IllegalArgumentException("Pretrain.resume: " + runDir + " has no checkpoint to resume from");
+        }
+        return all.get(0);
+    }
+
+    /** Checkpoint folders {@code step-N} with a {@code state.json}, newest first. */
+    static List<Path> checkpoints(Path runDir) {
         Path dir = runDir.resolve("checkpoints");
         try (Stream<Path> s = Files.isDirectory(dir) ? Files.list(dir) : Stream.empty()) {
             return s.filter(p -> p.getFileName().toString().matches("step-\\d+")
                             && Files.isRegularFile(p.resolve("state.json")))
-                    .max(java.util.Comparator.comparing(p -> p.getFileName().toString()))
-                    .orElseThrow(() -> new IllegalArgumentException("Pretrain.resume: " + runDir
-                            + " has no checkpoint to resume from"));
+                    .sorted(java.util.Comparator.comparing((Path p) -> p.getFileName().toString()).reversed())
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("Pretrain.resume(" + runDir + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** The newest checkpoint that reads back whole; corrupt newer ones are moved aside. Called with the run locked. */
+    static Path newestValidCheckpoint(Path runDir) {
+        List<Path> all = checkpoints(runDir);
+        if (all.isEmpty()) {
+            throw new IllegalArgumentException("Pretrain.resume: " + runDir + " has no checkpoint to resume from");
+        }
+        for (Path c : all) {
+            try {
+                Checkpoint.read(c);
+                return c;
+            } catch (IllegalArgumentException | UncheckedIOException e) {
+                Path aside = setAside(c);
+                System.err.println("Pretrain.resume: checkpoint " + c.getFileName() + " of " + runDir
+                        + " is unreadable (" + e.getMessage() + "); moved it to " + aside.getFileName()
+                        + " and resuming from the one before it");
+            }
+        }
+        throw new IllegalArgumentException("Pretrain.resume: " + runDir + " has no readable checkpoint: all "
+                + all.size() + " were corrupt and were moved to checkpoints/corrupt-step-*");
+    }
+
+    private static Path setAside(Path checkpoint) {
+        Path aside = checkpoint.resolveSibling("corrupt-" + checkpoint.getFileName());
+        for (int k = 2; Files.exists(aside); k++) {
+            aside = checkpoint.resolveSibling("corrupt-" + checkpoint.getFileName() + "-" + k);
+        }
+        try {
+            Files.move(checkpoint, aside, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return aside;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Pretrain.resume: cannot move the corrupt checkpoint " + checkpoint
+                    + " aside: " + e.getMessage(), e);
         }
     }
 
@@ -189,9 +252,19 @@ public final class Pretrain {
         long first = client.step();
         long tokensPerMicroBatch = data.train(0)[0].length; // rows × T, T being the data's window, not the model's
         long tokens = first * config.gradAccumulation() * tokensPerMicroBatch;
-        double loss = Double.NaN;
-        double valLoss = Double.NaN;
-        double valBpb = Double.NaN;
+        // A resumed run starts from what it had logged, so a run killed between its final checkpoint and result.json
+        // reports its real losses, not NaN.
+        Map<Long, Double> valLossAt = new java.util.HashMap<>();
+        Map<String, Object> logged = new LinkedHashMap<>();
+        for (Map<String, Object> line : run.resumedLines()) {
+            logged.putAll(line);
+            if (line.get("val_loss") instanceof Number v && line.get("step") instanceof Number st) {
+                valLossAt.put(st.longValue(), v.doubleValue());
+            }
+        }
+        double loss = number(logged, "loss");
+        double valLoss = number(logged, "val_loss");
+        double valBpb = number(logged, "val_bpb");
         boolean interrupted = false;
         boolean live = Display.isInteractive();
         String title = run.dir().getFileName().toString();
@@ -233,6 +306,7 @@ public final class Pretrain {
                             data.bytesPerToken());
                     valLoss = e.loss();
                     valBpb = e.bitsPerByte();
+                    valLossAt.put(s.step(), valLoss);
                     m.put("val_loss", valLoss);
                     m.put("val_bpb", valBpb);
                     if (chart != null) {
@@ -246,10 +320,10 @@ public final class Pretrain {
                 bar.step();
                 bar.postfix(String.format(Locale.ROOT, "loss=%.4f lr=%.2e", loss, lr));
                 if (!last && config.checkpointEvery() > 0 && s.step() % config.checkpointEvery() == 0) {
-                    checkpoint(client, run);
+                    checkpoint(client, run, config.keepCheckpoints(), valLossAt);
                 }
             }
-            checkpoint(client, run);
+            checkpoint(client, run, config.keepCheckpoints(), valLossAt);
         }
         if (interrupted) {
             Thread.currentThread().interrupt(); // the caller (a notebook cell) still sees the interrupt
@@ -261,8 +335,39 @@ public final class Pretrain {
         return r;
     }
 
-    private static void checkpoint(TrainingClient client, RunDir run) {
+    private static double number(Map<String, Object> m, String key) {
+        return m.get(key) instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    /**
+     * Writes this step's checkpoint, then deletes all but the {@code keep} newest and the one with the lowest validation
+     * loss measured at its step ({@code keep} 0: none are deleted).
+     */
+    private static void checkpoint(TrainingClient client, RunDir run, int keep, Map<Long, Double> valLossAt) {
         client.saveState(run.checkpoints().resolve(String.format(Locale.ROOT, "step-%08d", client.step())),
                 Map.of("step", String.valueOf(client.step())));
+        if (keep == 0) {
+            return;
+        }
+        List<Path> newestFirst = checkpoints(run.dir());
+        Path best = null;
+        double bestLoss = Double.POSITIVE_INFINITY;
+        for (Path c : newestFirst) {
+            Double v = valLossAt.get(Long.parseLong(c.getFileName().toString().substring("step-".length())));
+            if (v != null && v < bestLoss) {
+                bestLoss = v;
+                best = c;
+            }
+        }
+        for (Path c : newestFirst.subList(Math.min(keep, newestFirst.size()), newestFirst.size())) {
+            if (!c.equals(best)) {
+                try {
+                    FileTrees.delete(c);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Pretrain: cannot delete the old checkpoint " + c + ": "
+                            + e.getMessage(), e);
+                }
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 package org.assay.lib.train;
 
 import java.util.List;
+import org.assay.base.Checks;
 
 /**
  * How to sample (Tinker's {@code SamplingParams}).
@@ -28,9 +29,7 @@ public record SamplingParams(double temperature, double topP, int topK, int maxT
     }
 
     private static void require(boolean ok, String constraint, double value) {
-        if (!ok) {
-            throw new IllegalArgumentException("SamplingParams: " + constraint + ", got " + value);
-        }
+        Checks.require(ok, "SamplingParams", constraint, value);
     }
 
     /** Temperature 1, no truncation, 64 tokens, seed 0, with the KV cache. */

@@ -95,7 +95,7 @@ class SweepTest {
 
     @Test
     void anInterruptedRunResumesToTheSameResultAsAnUninterruptedOne(@TempDir Path out) throws Exception {
-        RunSpec spec = base(30).withTrain(new RunSpec.Train(30, 1e-2, "cosine", 0.05, 0.1, 0, 4, 5, 42));
+        RunSpec spec = base(30).withTrain(new RunSpec.Train(30, 1e-2, "cosine", 0.05, 0.1, 0, 4, 5, 0, 42));
         assertEquals(Trainer.Outcome.TRAINED, Trainer.run(spec.withName("straight"), out));
 
         RunSpec broken = spec.withName("broken");
