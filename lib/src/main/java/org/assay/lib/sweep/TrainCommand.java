@@ -41,9 +41,13 @@ public final class TrainCommand {
         }, "train-sigterm"));
         int code = run(args, trainer, System.in);
         finished.set(true);
-        if (!shuttingDown.get()) {
-            System.exit(code); // not during shutdown: exit would wait for the hook, which waits for this thread
+        System.out.flush();
+        System.err.flush();
+        if (shuttingDown.get()) {
+            // exit would wait for the hook, which waits for this thread; the checkpoint is written, so end with the code
+            Runtime.getRuntime().halt(code);
         }
+        System.exit(code);
     }
 
     static int run(String[] args) {
