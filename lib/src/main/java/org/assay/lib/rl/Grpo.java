@@ -3,6 +3,7 @@ package org.assay.lib.rl;
 import org.assay.display.Display;
 import org.assay.display.Progress;
 import org.assay.lib.data.Tokenizer;
+import org.assay.lib.runs.Metrics;
 import org.assay.lib.runs.RunDir;
 import org.assay.lib.train.AdamW;
 import org.assay.lib.train.LossFn;
@@ -123,34 +124,40 @@ public final class Grpo implements AutoCloseable {
         }
     }
 
-    /** One step's diagnostics (the names are the keys written to metrics.jsonl). */
-    public record StepMetrics(long step, double rewardMean, double rewardStd, double accuracy, double allCorrect,
-                              double allWrong, double mixed, double zeroVarianceGroups, double clipFraction,
-                              double klSampling, double klReference, double entropy, double responseLength,
-                              long tokens, double flops, boolean trained, double samplingSeconds,
+    /**
+     * One step's diagnostics; the keys written to metrics.jsonl are the names in snake case ({@link Metrics}), TRL's
+     * and Tinker's where they have one.
+     *
+     * @param step              RL steps taken
+     * @param reward            mean reward of the step's samples (the environment's, before any KL shaping)
+     * @param rewardStd         their standard deviation
+     * @param accuracy          fraction of samples the verifier marked correct
+     * @param groupsAllCorrect  fraction of groups whose samples were all correct
+     * @param groupsAllWrong    fraction of groups whose samples were all wrong
+     * @param groupsMixed       fraction of groups with both
+     * @param fracRewardZeroStd fraction of groups whose rewards were all equal (no advantage to learn from)
+     * @param clipRatio         fraction of trained tokens whose ratio PPO clipped (last inner step)
+     * @param klSampling        k3 KL of the trained policy to the sampling one, per token
+     * @param kl                k3 KL of the trained policy to the reference (starting) one, per token
+     * @param entropy           mean negative log-probability of the sampled tokens
+     * @param completionLength  mean completion length in tokens
+     * @param gradNorm          gradient norm before clipping of the last optimizer step (NaN when none was taken)
+     * @param lr                learning rate of the optimizer steps
+     * @param tokens            tokens sampled so far (prompts and completions)
+     * @param flops             FLOPs spent so far (sampling, reference and training passes)
+     * @param trained           whether this step updated the policy (false when every group was dropped)
+     * @param samplingSeconds   seconds spent sampling
+     * @param scoringSeconds    seconds spent in the verifier
+     * @param trainingSeconds   seconds spent in the reference pass and the optimizer steps
+     */
+    public record StepMetrics(long step, double reward, double rewardStd, double accuracy, double groupsAllCorrect,
+                              double groupsAllWrong, double groupsMixed, double fracRewardZeroStd, double clipRatio,
+                              double klSampling, double kl, double entropy, double completionLength, double gradNorm,
+                              double lr, long tokens, double flops, boolean trained, double samplingSeconds,
                               double scoringSeconds, double trainingSeconds) {
+        /** The line written to metrics.jsonl. */
         public Map<String, Object> toMap() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("step", step);
-            m.put("reward_mean", rewardMean);
-            m.put("reward_std", rewardStd);
-            m.put("accuracy", accuracy);
-            m.put("groups_all_correct", allCorrect);
-            m.put("groups_all_wrong", allWrong);
-            m.put("groups_mixed", mixed);
-            m.put("zero_variance_groups", zeroVarianceGroups);
-            m.put("clip_fraction", clipFraction);
-            m.put("kl_sampling", klSampling);
-            m.put("kl_reference", klReference);
-            m.put("entropy", entropy);
-            m.put("response_length", responseLength);
-            m.put("tokens", tokens);
-            m.put("flops", flops);
-            m.put("trained", trained);
-            m.put("sampling_seconds", samplingSeconds);
-            m.put("scoring_seconds", scoringSeconds);
-            m.put("training_seconds", trainingSeconds);
-            return m;
+            return Metrics.toMap(this);
         }
     }
 
@@ -235,6 +242,7 @@ public final class Grpo implements AutoCloseable {
         double klSampling = Double.NaN;
         double klReference = Double.NaN;
         double entropy = Double.NaN;
+        double gradNorm = Double.NaN;
         long trainStart = System.nanoTime();
         if (a != null) {
             float[] ref = referenceLogprobs(a);
@@ -244,7 +252,7 @@ public final class Grpo implements AutoCloseable {
             Results.ForwardBackward fb = null;
             for (int k = 0; k < config.innerSteps(); k++) {
                 fb = policy.forwardBackward(a.inputs(), a.targets(), a.weights(), a.rows(), loss, extra);
-                policy.optimStep(config.optimizer());
+                gradNorm = policy.optimStep(config.optimizer()).gradNorm();
                 flops += a.rows() * (double) a.width() * policy.config().trainingFlopsPerToken();
             }
             float[] logp = fb.logprobs();
@@ -279,7 +287,8 @@ public final class Grpo implements AutoCloseable {
         step++;
         return new StepMetrics(step, mean, Math.sqrt(var), (double) right / correct.length, outcomes.allCorrect(),
                 outcomes.allWrong(), outcomes.mixed(), adv.zeroVarianceFraction(), clip, klSampling, klReference,
-                entropy, (double) batch.completionTokens() / batch.samples().size(), tokens, flops, a != null,
+                entropy, (double) batch.completionTokens() / batch.samples().size(), gradNorm,
+                config.optimizer().learningRate(), tokens, flops, a != null,
                 batch.samplingSeconds(), batch.scoringSeconds(), trainingSeconds);
     }
 
@@ -375,11 +384,11 @@ public final class Grpo implements AutoCloseable {
                     run.log(m.toMap());
                 }
                 if (chart != null) {
-                    chart.add("reward", m.step(), m.rewardMean());
+                    chart.add("reward", m.step(), m.reward());
                     chart.add("accuracy", m.step(), m.accuracy());
                 }
                 bar.step();
-                bar.postfix(String.format(Locale.ROOT, "reward=%.3f acc=%.2f", m.rewardMean(), m.accuracy()));
+                bar.postfix(String.format(Locale.ROOT, "reward=%.3f acc=%.2f", m.reward(), m.accuracy()));
             }
         }
         return out;

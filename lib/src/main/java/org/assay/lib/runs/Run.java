@@ -32,24 +32,27 @@ public record Run(Path dir, Map<String, Object> config, Map<String, Object> env,
         XYChart chart = new XYChartBuilder().width(560).height(320).title(dir.getFileName().toString())
                 .xAxisTitle("tokens").yAxisTitle("loss (nats/token)").build();
         chart.getStyler().setMarkerSize(3);
-        for (String series : new String[] {"loss", "val_loss"}) {
-            if (!metrics.columnNames().contains(series) || !metrics.columnNames().contains("tokens")) {
+        for (String series : new String[] {TrainingStep.LOSS, TrainingStep.VAL_LOSS}) {
+            if (!metrics.columnNames().contains(series) || !metrics.columnNames().contains(TrainingStep.TOKENS)) {
                 continue;
             }
             Table t = metrics.where(metrics.doubleColumn(series).isNotMissing());
             if (t.rowCount() > 0) {
-                chart.addSeries(series, t.doubleColumn("tokens").asDoubleArray(), t.doubleColumn(series)
-                        .asDoubleArray()).setMarker(series.equals("loss") ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+                chart.addSeries(series, t.doubleColumn(TrainingStep.TOKENS).asDoubleArray(), t.doubleColumn(series)
+                        .asDoubleArray()).setMarker(series.equals(TrainingStep.LOSS) ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
             }
         }
         return chart;
     }
 
+    /** The step metrics the summary table shows (all of {@link TrainingStep} but the gradient norm and lr). */
+    private static final java.util.List<String> SHOWN = java.util.stream.Stream.of("step", "tokens", "flops", "loss",
+            "valLoss", "valBpb", "tokensPerSec", "mfu", "elapsed").map(c -> Metrics.key(TrainingStep.class, c)).toList();
+
     @Override
     public MimeBundle toMimeBundle() {
         StringBuilder rows = new StringBuilder();
-        for (String k : new String[] {"step", "tokens", "flops", "loss", "val_loss", "val_bpb", "tokens_per_sec", "mfu",
-                "elapsed"}) {
+        for (String k : SHOWN) {
             double v = last(k);
             if (!Double.isNaN(v)) {
                 rows.append("<tr><td>").append(k).append("</td><td>")
@@ -70,7 +73,7 @@ public record Run(Path dir, Map<String, Object> config, Map<String, Object> env,
         String html = "<div><b>run " + HtmlText.escape(dir.getFileName().toString()) + "</b> <small>" + HtmlText.escape(dir.toString())
                 + "; device " + HtmlText.escape(String.valueOf(env.get("device"))) + ", seed " + env.get("seed")
                 + "</small><table><tbody>" + rows + "</tbody></table>" + img + "</div>";
-        return MimeBundle.html(html, "run " + dir.getFileName() + ": loss " + last("loss") + ", val_loss "
-                + last("val_loss") + " after " + (long) last("step") + " steps");
+        return MimeBundle.html(html, "run " + dir.getFileName() + ": loss " + last(TrainingStep.LOSS) + ", val_loss "
+                + last(TrainingStep.VAL_LOSS) + " after " + (long) last(TrainingStep.STEP) + " steps");
     }
 }

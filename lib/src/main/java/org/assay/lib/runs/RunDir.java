@@ -23,6 +23,8 @@ import org.assay.lib.engine.Torch;
  */
 public final class RunDir implements AutoCloseable {
     static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+    static final java.lang.reflect.Type MAP = new com.google.gson.reflect.TypeToken<LinkedHashMap<String, Object>>() {
+    }.getType();
     private static final Gson LINE = new GsonBuilder().serializeSpecialFloatingPointValues().create();
 
     private final Path dir;
@@ -158,8 +160,7 @@ public final class RunDir implements AutoCloseable {
             return null;
         }
         try {
-            return LINE.fromJson(line, new com.google.gson.reflect.TypeToken<LinkedHashMap<String, Object>>() { }
-                    .getType());
+            return LINE.fromJson(line, MAP);
         } catch (com.google.gson.JsonParseException e) {
             return null;
         }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import org.assay.base.HtmlText;
+import org.assay.lib.runs.TrainingStep;
 
 /**
  * A sweep over a folder: {@code out/sweep.json}, {@code out/.sweep/<run>.json} (what each task runs), one run
@@ -104,7 +105,7 @@ public final class Sweep implements Renderable {
             } else if (Files.isRegularFile(dir.resolve("metrics.jsonl"))) {
                 Table m = Runs.metrics(dir);
                 state.append("partial");
-                done.append(m.rowCount() == 0 ? 0 : (int) m.doubleColumn("step").max());
+                done.append(m.rowCount() == 0 ? 0 : (int) m.doubleColumn(TrainingStep.STEP).max());
             } else {
                 state.append("not started");
                 done.append(0);
@@ -128,10 +129,10 @@ public final class Sweep implements Renderable {
         DoubleColumn total = DoubleColumn.create("parameters");
         DoubleColumn d = DoubleColumn.create("D");
         DoubleColumn c = DoubleColumn.create("C");
-        DoubleColumn finalVal = DoubleColumn.create("val_loss");
-        DoubleColumn bestVal = DoubleColumn.create("best_val_loss");
-        DoubleColumn trainLoss = DoubleColumn.create("loss");
-        DoubleColumn speed = DoubleColumn.create("tokens_per_sec");
+        DoubleColumn finalVal = DoubleColumn.create(TrainingStep.VAL_LOSS);
+        DoubleColumn bestVal = DoubleColumn.create("best_" + TrainingStep.VAL_LOSS);
+        DoubleColumn trainLoss = DoubleColumn.create(TrainingStep.LOSS);
+        DoubleColumn speed = DoubleColumn.create(TrainingStep.TOKENS_PER_SEC);
         DoubleColumn budget = DoubleColumn.create("budget");
         for (RunSpec r : runs) {
             Path dir = out.resolve(r.name());
@@ -139,18 +140,18 @@ public final class Sweep implements Renderable {
                 continue;
             }
             Table m = Runs.metrics(dir);
-            DoubleColumn val = m.doubleColumn("val_loss");
+            DoubleColumn val = m.doubleColumn(TrainingStep.VAL_LOSS);
             name.append(r.name());
             layers.append(r.model().layers());
             width.append(r.model().dModel());
             n.append(r.model().nonEmbeddingParameters());
             total.append(r.model().parameters());
-            d.append(m.doubleColumn("tokens").get(m.rowCount() - 1));
-            c.append(m.doubleColumn("flops").get(m.rowCount() - 1));
+            d.append(m.doubleColumn(TrainingStep.TOKENS).get(m.rowCount() - 1));
+            c.append(m.doubleColumn(TrainingStep.FLOPS).get(m.rowCount() - 1));
             finalVal.append(val.removeMissing().get(val.removeMissing().size() - 1));
             bestVal.append(val.removeMissing().min());
-            trainLoss.append(m.doubleColumn("loss").get(m.rowCount() - 1));
-            speed.append(m.doubleColumn("tokens_per_sec").median());
+            trainLoss.append(m.doubleColumn(TrainingStep.LOSS).get(m.rowCount() - 1));
+            speed.append(m.doubleColumn(TrainingStep.TOKENS_PER_SEC).median());
             budget.append(budgetOf(r));
         }
         Table t = Table.create(spec.name(), name, layers, width, n, total, d, c, budget, finalVal, bestVal, trainLoss,

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.assay.base.AtomicFiles;
 import org.assay.base.FileTrees;
 import org.assay.lib.runs.RunLock;
+import org.assay.lib.runs.RunSummary;
 import org.assay.lib.train.Pretrain;
 
 /**
@@ -191,18 +192,9 @@ public final class Trainer {
         AtomicFiles.writeString("Trainer.run", dir.resolve(SPEC_FILE), spec.toJson() + "\n");
     }
 
-    /** True when {@code dir/result.json} exists and records an uninterrupted run. */
+    /** True when {@code dir/result.json} exists and records an uninterrupted run ({@link RunSummary#isDone}). */
     public static boolean isDone(Path dir) {
-        Path result = dir.resolve("result.json");
-        if (!Files.isRegularFile(result)) {
-            return false;
-        }
-        try {
-            JsonObject r = JsonParser.parseString(Files.readString(result)).getAsJsonObject();
-            return r.has("interrupted") && !r.get("interrupted").getAsBoolean();
-        } catch (IOException | RuntimeException e) {
-            return false; // unreadable: not done
-        }
+        return RunSummary.isDone(dir);
     }
 
     static boolean hasCheckpoint(Path dir) {

@@ -17,6 +17,9 @@ import org.assay.lib.engine.Torch;
 import org.assay.lib.model.GptConfig;
 import org.assay.lib.runs.RunDir;
 import org.assay.lib.runs.RunLock;
+import org.assay.lib.runs.Metrics;
+import org.assay.lib.runs.RunSummary;
+import org.assay.lib.runs.TrainingStep;
 import org.assay.lib.viz.LiveChart;
 
 /**
@@ -155,6 +158,10 @@ public final class Pretrain {
      */
     public record Result(Path runDir, long steps, long tokens, double flops, double loss, double valLoss,
                          double valBpb, boolean interrupted, double seconds) {
+        /** What {@code result.json} keeps of it. */
+        public RunSummary summary() {
+            return new RunSummary(steps, tokens, flops, loss, valLoss, valBpb, interrupted);
+        }
     }
 
     /** Trains a new run {@code runsRoot/name}. */
@@ -258,13 +265,15 @@ public final class Pretrain {
         Map<String, Object> logged = new LinkedHashMap<>();
         for (Map<String, Object> line : run.resumedLines()) {
             logged.putAll(line);
-            if (line.get("val_loss") instanceof Number v && line.get("step") instanceof Number st) {
-                valLossAt.put(st.longValue(), v.doubleValue());
+            TrainingStep t = Metrics.fromMap(TrainingStep.class, line);
+            if (t.valLoss() != null) {
+                valLossAt.put(t.step(), t.valLoss());
             }
         }
-        double loss = number(logged, "loss");
-        double valLoss = number(logged, "val_loss");
-        double valBpb = number(logged, "val_bpb");
+        TrainingStep lastLogged = Metrics.fromMap(TrainingStep.class, logged);
+        double loss = lastLogged.loss();
+        double valLoss = lastLogged.valLoss() == null ? Double.NaN : lastLogged.valLoss();
+        double valBpb = lastLogged.valBpb() == null ? Double.NaN : lastLogged.valBpb();
         boolean interrupted = false;
         boolean live = Display.isInteractive();
         String title = run.dir().getFileName().toString();
@@ -290,16 +299,8 @@ public final class Pretrain {
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 loss = sum / config.gradAccumulation();
                 double tokensPerSec = (double) config.gradAccumulation() * data.rows() * t / seconds;
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("step", s.step());
-                m.put("tokens", tokens);
-                m.put("flops", tokens * flopsPerToken);
-                m.put("loss", loss);
-                m.put("lr", lr);
-                m.put("grad_norm", s.gradNorm());
-                m.put("tokens_per_sec", tokensPerSec);
-                m.put("mfu", tokensPerSec * flopsPerToken / peak);
-                m.put("elapsed", (System.nanoTime() - start) / 1e9);
+                TrainingStep m = new TrainingStep(s.step(), tokens, tokens * flopsPerToken, loss, lr, s.gradNorm(),
+                        tokensPerSec, tokensPerSec * flopsPerToken / peak, (System.nanoTime() - start) / 1e9, null, null);
                 boolean last = s.step() == config.steps();
                 if (last || (config.evalEvery() > 0 && s.step() % config.evalEvery() == 0)) {
                     Results.Evaluation e = client.evaluate(data.validation(config.evalBatches()), data.rows(),
@@ -307,13 +308,12 @@ public final class Pretrain {
                     valLoss = e.loss();
                     valBpb = e.bitsPerByte();
                     valLossAt.put(s.step(), valLoss);
-                    m.put("val_loss", valLoss);
-                    m.put("val_bpb", valBpb);
+                    m = m.withEvaluation(valLoss, valBpb);
                     if (chart != null) {
                         chart.add("validation", tokens, valLoss);
                     }
                 }
-                run.log(m);
+                run.log(Metrics.toMap(m));
                 if (chart != null) {
                     chart.add("train", tokens, loss);
                 }
@@ -330,13 +330,8 @@ public final class Pretrain {
         }
         Result r = new Result(run.dir(), client.step(), tokens, tokens * flopsPerToken, loss, valLoss, valBpb,
                 interrupted, (System.nanoTime() - start) / 1e9);
-        run.writeJson("result.json", Map.of("steps", r.steps(), "tokens", r.tokens(), "flops", r.flops(),
-                "loss", r.loss(), "val_loss", r.valLoss(), "val_bpb", r.valBpb(), "interrupted", r.interrupted()));
+        run.writeJson(RunSummary.FILE, Metrics.toMap(r.summary()));
         return r;
-    }
-
-    private static double number(Map<String, Object> m, String key) {
-        return m.get(key) instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
     /**

@@ -44,13 +44,13 @@ class GrpoTest {
         for (long seed = 1; seed <= 3; seed++) {
             try (TrainingClient policy = tiny(seed); Grpo grpo = Grpo.of(policy, CHARS, FIRST_A, config(seed))) {
                 List<Grpo.StepMetrics> m = grpo.run(25, null, null);
-                double first = m.subList(0, 3).stream().mapToDouble(Grpo.StepMetrics::rewardMean).average().orElseThrow();
-                double lastThree = m.subList(22, 25).stream().mapToDouble(Grpo.StepMetrics::rewardMean).average()
+                double first = m.subList(0, 3).stream().mapToDouble(Grpo.StepMetrics::reward).average().orElseThrow();
+                double lastThree = m.subList(22, 25).stream().mapToDouble(Grpo.StepMetrics::reward).average()
                         .orElseThrow();
                 assertTrue(first < 0.5 && lastThree > 0.8, "seed " + seed + ": reward " + first + " -> " + lastThree);
                 Grpo.StepMetrics end = m.get(24);
-                assertTrue(end.klReference() > 0, "the policy moved away from the reference");
-                assertEquals(1.0, end.allCorrect() + end.allWrong() + end.mixed(), 1e-12, end.toString());
+                assertTrue(end.kl() > 0, "the policy moved away from the reference");
+                assertEquals(1.0, end.groupsAllCorrect() + end.groupsAllWrong() + end.groupsMixed(), 1e-12, end.toString());
             }
         }
     }
@@ -69,9 +69,10 @@ class GrpoTest {
         }
         var metrics = Runs.metrics(runs.resolve("grpo"));
         assertEquals(4, metrics.rowCount());
-        for (String column : List.of("reward_mean", "reward_std", "accuracy", "groups_all_correct", "groups_all_wrong",
-                "groups_mixed", "zero_variance_groups", "clip_fraction", "kl_sampling", "kl_reference", "entropy",
-                "response_length", "tokens", "flops", "sampling_seconds", "scoring_seconds", "training_seconds")) {
+        for (String column : List.of("reward", "reward_std", "accuracy", "groups_all_correct", "groups_all_wrong",
+                "groups_mixed", "frac_reward_zero_std", "clip_ratio", "kl_sampling", "kl", "entropy",
+                "completion_length", "grad_norm", "lr", "tokens", "flops", "sampling_seconds", "scoring_seconds",
+                "training_seconds")) {
             assertTrue(metrics.columnNames().contains(column), column + " missing: " + metrics.columnNames());
         }
         assertTrue(Files.isRegularFile(runs.resolve("grpo").resolve("config.json")));
@@ -94,8 +95,8 @@ class GrpoTest {
         try (TrainingClient policy = tiny(1); Grpo grpo = Grpo.of(policy, CHARS, alwaysRight, config(1)
                 .withAdvantages(Advantages.Config.grpo().withDropZeroVariance(true)))) {
             Grpo.StepMetrics m = grpo.step();
-            assertEquals(1.0, m.zeroVarianceGroups());
-            assertEquals(1.0, m.allCorrect());
+            assertEquals(1.0, m.fracRewardZeroStd());
+            assertEquals(1.0, m.groupsAllCorrect());
             assertFalse(m.trained(), "nothing to learn from: no update");
         }
     }
@@ -123,8 +124,8 @@ class GrpoTest {
         try (TrainingClient policy = tiny(2); Grpo grpo = Grpo.of(policy, CHARS, env, config(2)
                 .withSampling(SamplingParams.defaults().withMaxTokens(4))).withProcessRewards("?")) {
             List<Grpo.StepMetrics> m = grpo.run(30, null, null);
-            double first = m.subList(0, 3).stream().mapToDouble(Grpo.StepMetrics::rewardMean).average().orElseThrow();
-            double last = m.subList(27, 30).stream().mapToDouble(Grpo.StepMetrics::rewardMean).average().orElseThrow();
+            double first = m.subList(0, 3).stream().mapToDouble(Grpo.StepMetrics::reward).average().orElseThrow();
+            double last = m.subList(27, 30).stream().mapToDouble(Grpo.StepMetrics::reward).average().orElseThrow();
             assertTrue(first < 0.5 && last > 0.7, "mean step reward " + first + " -> " + last);
         }
         assertArrayEquals(new int[] {2, 4, 5}, Grpo.stepEnds(new int[] {0, 4, 1, 4, 2}, new int[] {4}));

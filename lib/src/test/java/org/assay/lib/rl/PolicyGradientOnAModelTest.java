@@ -85,15 +85,15 @@ class PolicyGradientOnAModelTest {
         try (TrainingClient policy = TrainingClient.create(GptConfig.tiny(5).withContextLength(8).withWidth(16, 2)
                 .withLayers(1), 3); Grpo plain = Grpo.of(policy, chars, env, GrpoTest.config(3))) {
             Grpo.StepMetrics m = plain.step();
-            assertEquals(1.0, m.zeroVarianceGroups(), "without the KL term every group is flat");
+            assertEquals(1.0, m.fracRewardZeroStd(), "without the KL term every group is flat");
         }
         try (TrainingClient policy = TrainingClient.create(GptConfig.tiny(5).withContextLength(8).withWidth(16, 2)
                 .withLayers(1), 3); Grpo shaped = Grpo.of(policy, chars, env, GrpoTest.config(3)).withKlInReward(0.5)) {
             shaped.step(); // the first step: policy = reference, KL 0 everywhere, groups still flat
             shaped.step();
             Grpo.StepMetrics m = shaped.step();
-            assertTrue(m.zeroVarianceGroups() < 1.0, "once the policy moved, the KL term separates samples: " + m);
-            assertEquals(1.0, m.rewardMean(), 1e-12, "the logged reward is the environment's");
+            assertTrue(m.fracRewardZeroStd() < 1.0, "once the policy moved, the KL term separates samples: " + m);
+            assertEquals(1.0, m.reward(), 1e-12, "the logged reward is the environment's");
         }
     }
 }
