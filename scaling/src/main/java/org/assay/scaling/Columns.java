@@ -36,6 +36,19 @@ final class Columns {
         }
     }
 
+    /**
+     * A fit of k parameters to fewer than k distinct x values has no unique answer (every x equal leaves all but one
+     * undetermined): say so, with the count, instead of returning an arbitrary optimum.
+     */
+    static void requireDistinct(String function, String name, double[] values, int parameters) {
+        long distinct = java.util.Arrays.stream(values).distinct().count();
+        if (distinct < parameters) {
+            throw new IllegalArgumentException(function + ": column '" + name + "' has " + distinct + " distinct value"
+                    + (distinct == 1 ? " (" + values[0] + ")" : "s") + " in " + values.length + " rows; a fit of "
+                    + parameters + " parameters needs at least " + parameters + " distinct values of " + name);
+        }
+    }
+
     /** The values at the given rows, in order (rows may repeat). */
     static double[] rows(double[] values, int[] rows) {
         double[] out = new double[rows.length];
