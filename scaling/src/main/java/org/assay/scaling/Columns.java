@@ -29,6 +29,16 @@ final class Columns {
         }
     }
 
+    /**
+     * The point check of a law's predict, where a fit checks whole columns: e.g.
+     * {@code KaplanLaw.predict: D must be finite and > 0, got -5.0}.
+     */
+    static void requirePositiveFinite(String function, String name, double v) {
+        if (!(v > 0) || Double.isInfinite(v)) {
+            throw new IllegalArgumentException(function + ": " + name + " must be finite and > 0, got " + v);
+        }
+    }
+
     static void requireAtLeast(String function, int rows, int parameters) {
         if (rows < parameters) {
             throw new IllegalArgumentException(function + ": needs at least as many points as parameters ("

@@ -23,7 +23,7 @@ public final class Laws {
                 "Hoffmann et al. 2022; Kaplan et al. 2020", List.of("E", "A", "alpha"), 3, true) {
             @Override
             public double predict(double[] t, double x, double[] g) {
-                requirePositive(where() + ".predict", xName(), x);
+                requirePositiveX(x);
                 double e = Math.exp(t[0]);
                 double term = Math.exp(t[1] - t[2] * Math.log(x));
                 g[0] = e;
@@ -70,7 +70,7 @@ public final class Laws {
                 false) {
             @Override
             public double predict(double[] t, double x, double[] g) {
-                requirePositive(where() + ".predict", xName(), x);
+                requirePositiveX(x);
                 g[0] = 1;
                 g[1] = Math.log(x);
                 return t[0] + t[1] * Math.log(x);
@@ -100,7 +100,7 @@ public final class Laws {
                 "Khatri et al. 2025 (ScaleRL), eq. 1", List.of("A", "B", "C_mid"), 3, false) {
             @Override
             public double predict(double[] t, double c, double[] g) {
-                requirePositive(where() + ".predict", xName(), c);
+                requirePositiveX(c);
                 return sigmoid(t, r0, c, g);
             }
 
@@ -148,7 +148,7 @@ public final class Laws {
                 false) {
             @Override
             public double predict(double[] t, double c, double[] g) {
-                requirePositive(where() + ".predict", xName(), c);
+                requirePositiveX(c);
                 double sigma = 1 / (1 + Math.exp(-t[0]));
                 double[] unbounded = {r0 + range * sigma, t[1], t[2]};
                 double value = sigmoid(unbounded, r0, c, g);
@@ -200,7 +200,7 @@ public final class Laws {
                 "Khatri et al. 2025 (ScaleRL), eq. 1", List.of("A", "B", "C_mid", "R0"), 4, false) {
             @Override
             public double predict(double[] t, double c, double[] g) {
-                requirePositive(where() + ".predict", xName(), c);
+                requirePositiveX(c);
                 double value = sigmoid(t, t[3], c, g);
                 g[3] = 1 - g[0]; // ∂R/∂R0 = 1 − s, and g[0] = s
                 return value;
@@ -287,7 +287,7 @@ public final class Laws {
 
             @Override
             public double predict(double[] t, double k, double[] g) {
-                requirePositive(where() + ".predict", xName(), k);
+                requirePositiveX(k);
                 double a = -Math.exp(t[0]);
                 double kb = Math.exp(t[1] * Math.log(k));
                 double p = Math.exp(a * kb);
@@ -377,7 +377,7 @@ public final class Laws {
 
             @Override
             public double predict(double[] t, double d, double[] g) {
-                requirePositive(where() + ".predict", xName(), d);
+                requirePositiveX(d);
                 g[0] = d;
                 g[1] = -d * Math.log(d);
                 return d * (t[0] - t[1] * Math.log(d));
@@ -401,13 +401,6 @@ public final class Laws {
                 throw new IllegalArgumentException(fn + ": column '" + name + "' must be >= 0, got " + d[i] + " at row "
                         + (i + 1));
             }
-        }
-    }
-
-    /** The point check of every form's predict: x in the law's domain, where a fit's columns are checked. */
-    private static void requirePositive(String fn, String name, double x) {
-        if (!(x > 0) || Double.isInfinite(x)) {
-            throw new IllegalArgumentException(fn + ": " + name + " must be finite and > 0, got " + x);
         }
     }
 
@@ -484,6 +477,13 @@ public final class Laws {
 
         String where() {
             return where;
+        }
+
+        /** predict's check of x: finite and &gt; 0. The message is built only on failure: predict is a fit's inner loop. */
+        void requirePositiveX(double x) {
+            if (!(x > 0) || Double.isInfinite(x)) {
+                Columns.requirePositiveFinite(where + ".predict", xName(), x);
+            }
         }
 
         @Override
