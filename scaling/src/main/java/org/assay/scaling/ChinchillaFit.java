@@ -22,7 +22,9 @@ import org.assay.scaling.optim.OptimizationResult;
  * with L-BFGS from every point of the published initialisation grid (α, β ∈ {0, 0.5, …, 2}; e ∈ {−1, −0.5, …, 1};
  * a, b ∈ {0, 5, …, 25}: 4,500 starts) and keeps the best optimum. The grid, δ and the reduction (the published sum,
  * or the mean some re-implementations use) are configurable; the result says how many starts converged and how many
- * reached the best basin. Starts run in parallel; the result does not depend on the number of threads.
+ * reached the best basin. Starts run in parallel; the result does not depend on the number of threads. Fits and
+ * bootstraps stop within a second when their thread is interrupted (a notebook's stop button), with a
+ * {@link java.util.concurrent.CancellationException}.
  *
  * <p>Two variants that published fits use are options, so their numbers can be reproduced exactly rather than
  * approximately: the {@link Loss#SQUARED} objective (least squares on L itself, what {@code scipy.optimize.curve_fit}

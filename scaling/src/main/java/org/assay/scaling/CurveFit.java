@@ -99,10 +99,11 @@ public final class CurveFit {
         form.validate(fn, xName, x, yName, y);
         Columns.requireAtLeast(fn, x.length, form.size());
         Columns.requireDistinct(fn, xName, x, form.size());
-        return fitFrom(form, x, y, form.starts(x, y));
+        return fitFrom(fn, form, x, y, form.starts(x, y));
     }
 
-    private Result fitFrom(CurveForm form, double[] x, double[] y, List<double[]> starts) {
+    /** @param fn the caller, named if an interrupt stops the starts */
+    private Result fitFrom(String fn, CurveForm form, double[] x, double[] y, List<double[]> starts) {
         int k = form.size();
         double[] target = y.clone();
         if (form.logResiduals()) {
@@ -114,7 +115,7 @@ public final class CurveFit {
         OptimizationResult best = null;
         int converged = 0;
         for (double[] start : starts) {
-            Interrupts.check("fit(" + form.name() + ")");
+            Interrupts.check(fn);
             OptimizationResult r = optimizer.minimize((theta, g) -> {
                 java.util.Arrays.fill(g, 0);
                 double sum = 0;
@@ -270,7 +271,7 @@ public final class CurveFit {
         for (int b = 0; b < resamples; b++) {
             Interrupts.check(fn);
             int[] rows = Columns.resample(rng, m);
-            Result r = fitFrom(form, Columns.rows(x, rows), Columns.rows(y, rows), List.of(start));
+            Result r = fitFrom(fn, form, Columns.rows(x, rows), Columns.rows(y, rows), List.of(start));
             converged += r.bestConverged() ? 1 : 0;
             for (int p = 0; p < names.size(); p++) {
                 samples[p][b] = r.get(names.get(p));
