@@ -50,7 +50,7 @@ public interface CurveForm {
      *                                  an x outside it
      */
     default double predictReported(java.util.Map<String, Double> params, double x) {
-        String fn = name() + ".predictReported";
+        String fn = "CurveForm.predictReported(" + name() + ")";
         if (!params.keySet().equals(new java.util.HashSet<>(parameters()))) {
             throw new IllegalArgumentException(fn + ": params must be exactly " + parameters() + ", got "
                     + params.keySet());
