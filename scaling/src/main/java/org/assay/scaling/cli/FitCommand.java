@@ -94,6 +94,10 @@ public final class FitCommand {
         } catch (RuntimeException e) { // a bug rather than bad input, but still one line and the file
             err.println("fit: " + naming(file, "unexpected error: " + e));
             return 1;
+        } catch (OutOfMemoryError e) { // e.g. --bootstrap 2000000000: the refits are kept, 8 bytes a parameter each
+            err.println("fit: " + naming(file, "out of memory (" + e.getMessage() + "); ask for fewer --bootstrap"
+                    + " resamples or give the JVM more memory"));
+            return 1;
         }
     }
 

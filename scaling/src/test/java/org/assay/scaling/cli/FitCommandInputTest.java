@@ -259,6 +259,18 @@ class FitCommandInputTest {
                 "--loss", "l1");
     }
 
+    /** Refits are kept, so a bootstrap far beyond memory fails at once: one line, exit 1, no stack trace. */
+    @Test
+    void aBootstrapBeyondMemoryIsOneLine() throws Exception {
+        Path f = curves("rl.csv");
+        Run r = run("power-law", f.toString(), "--x-col", "compute", "--y-col", "loss", "--bootstrap",
+                String.valueOf(Integer.MAX_VALUE));
+        assertEquals(1, r.status(), r.err());
+        assertTrue(r.err().startsWith("fit: " + f + ": out of memory"), r.err());
+        assertTrue(r.err().contains("fewer --bootstrap resamples"), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+    }
+
     private static String[] concat(String[] a, String... b) {
         return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
     }
