@@ -54,10 +54,6 @@ public final class FitCommand {
             }
             String nCol = required(opts, "--n-col");
             String lossCol = required(opts, "--loss-col");
-            ScalingData data = ScalingData.readCsv(Path.of(file), nCol, opts.get("--d-col"), lossCol,
-                    opts.get("--c-col"));
-            String dName = opts.containsKey("--d-col") ? opts.get("--d-col")
-                    : "D = " + opts.get("--c-col") + "/(6·" + nCol + ")";
             ChinchillaFit fit = ChinchillaFit.hoffmann2022();
             if (opts.containsKey("--threads")) {
                 fit = fit.withThreads(integer(opts, "--threads", 1));
@@ -75,6 +71,10 @@ public final class FitCommand {
             }
             int resamples = opts.containsKey("--bootstrap") ? integer(opts, "--bootstrap", 1) : 0;
             long seed = seed(opts);
+            ScalingData data = ScalingData.readCsv(Path.of(file), nCol, opts.get("--d-col"), lossCol,
+                    opts.get("--c-col"));
+            String dName = opts.containsKey("--d-col") ? opts.get("--d-col")
+                    : "D = " + opts.get("--c-col") + "/(6·" + nCol + ")";
             ChinchillaFit.Result result = fit.fit(data.parameters(), data.tokens(), data.loss(), nCol, dName, lossCol);
             Map<String, Object> json = new LinkedHashMap<>(result.toMap());
             Bootstrap boot = null;
