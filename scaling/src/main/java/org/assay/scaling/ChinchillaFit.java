@@ -11,6 +11,7 @@ import java.util.concurrent.Future;
 import org.assay.display.MimeBundle;
 import org.assay.display.Renderable;
 import org.assay.scaling.optim.DifferentiableFunction;
+import org.assay.scaling.optim.Interrupts;
 import org.assay.scaling.optim.Lbfgs;
 import org.assay.scaling.optim.OptimizationResult;
 
@@ -21,7 +22,9 @@ import org.assay.scaling.optim.OptimizationResult;
  * with L-BFGS from every point of the published initialisation grid (α, β ∈ {0, 0.5, …, 2}; e ∈ {−1, −0.5, …, 1};
  * a, b ∈ {0, 5, …, 25}: 4,500 starts) and keeps the best optimum. The grid, δ and the reduction (the published sum,
  * or the mean some re-implementations use) are configurable; the result says how many starts converged and how many
- * reached the best basin. Starts run in parallel; the result does not depend on the number of threads.
+ * reached the best basin. Starts run in parallel; the result does not depend on the number of threads. Fits and
+ * bootstraps stop within a second when their thread is interrupted (a notebook's stop button), with a
+ * {@link java.util.concurrent.CancellationException}.
  *
  * <p>Two variants that published fits use are options, so their numbers can be reproduced exactly rather than
  * approximately: the {@link Loss#SQUARED} objective (least squares on L itself, what {@code scipy.optimize.curve_fit}
@@ -134,16 +137,25 @@ public final class ChinchillaFit {
      *                                  columns of different lengths, or fewer points than the five parameters
      */
     public Result fit(double[] parameters, double[] tokens, double[] loss) {
+        return fit(parameters, tokens, loss, "N", "D", "loss");
+    }
+
+    /**
+     * Fits the law to points (N_i, D_i, L_i), with errors that name the columns as the caller's table does, e.g. the
+     * CSV columns {@code ./assay fit chinchilla} was given.
+     */
+    public Result fit(double[] parameters, double[] tokens, double[] loss, String nName, String dName,
+                      String lossName) {
         String fn = "fitChinchilla";
-        String[] names = {"N", "D", "loss"};
+        String[] names = {nName, dName, lossName};
         Columns.requireSameLength(fn, names, parameters, tokens, loss);
-        Columns.requirePositiveFinite(fn, "N", parameters);
-        Columns.requirePositiveFinite(fn, "D", tokens);
-        Columns.requirePositiveFinite(fn, "loss", loss);
+        Columns.requirePositiveFinite(fn, nName, parameters);
+        Columns.requirePositiveFinite(fn, dName, tokens);
+        Columns.requirePositiveFinite(fn, lossName, loss);
         Columns.requireAtLeast(fn, parameters.length, tied ? 4 : 5);
-        requireVaries(fn, "N", parameters, "alpha and A");
-        requireVaries(fn, "D", tokens, "beta and B");
-        requireVaries(fn, "loss", loss, "any parameter");
+        requireVaries(fn, nName, parameters, "alpha and A");
+        requireVaries(fn, dName, tokens, "beta and B");
+        requireVaries(fn, lossName, loss, "any parameter");
         return fitFrom(objective(parameters, tokens, loss), startPoints(), threads);
     }
 
@@ -329,7 +341,7 @@ public final class ChinchillaFit {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("fitChinchilla: interrupted", e);
+            throw Interrupts.cancelled("fitChinchilla");
         } catch (ExecutionException e) {
             throw new IllegalStateException("fitChinchilla: a worker failed: " + e.getCause(), e.getCause());
         } finally {
@@ -340,6 +352,7 @@ public final class ChinchillaFit {
     private void runAll(Objective objective, List<double[]> starts, OptimizationResult[] results, int workers) {
         if (workers <= 1) {
             for (int i = 0; i < starts.size(); i++) {
+                Interrupts.check("fitChinchilla");
                 results[i] = optimizer.minimize(objective, starts.get(i));
             }
             return;

@@ -19,7 +19,10 @@ public record ChinchillaLaw(double E, double A, double B, double alpha, double b
         return new ChinchillaLaw(1.69, 406.4, 410.7, 0.34, 0.28);
     }
 
+    /** L(N, D); N and D finite and &gt; 0. */
     public double predict(double n, double d) {
+        Columns.requirePositiveFinite("ChinchillaLaw.predict", "N", n);
+        Columns.requirePositiveFinite("ChinchillaLaw.predict", "D", d);
         return E + A / Math.pow(n, alpha) + B / Math.pow(d, beta);
     }
 

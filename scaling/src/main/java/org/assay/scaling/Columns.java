@@ -29,10 +29,33 @@ final class Columns {
         }
     }
 
+    /**
+     * The point check of a law's predict, where a fit checks whole columns: e.g.
+     * {@code KaplanLaw.predict: D must be finite and > 0, got -5.0}.
+     */
+    static void requirePositiveFinite(String function, String name, double v) {
+        if (!(v > 0) || Double.isInfinite(v)) {
+            throw new IllegalArgumentException(function + ": " + name + " must be finite and > 0, got " + v);
+        }
+    }
+
     static void requireAtLeast(String function, int rows, int parameters) {
         if (rows < parameters) {
             throw new IllegalArgumentException(function + ": needs at least as many points as parameters ("
                     + parameters + "), got " + rows);
+        }
+    }
+
+    /**
+     * A fit of k parameters to fewer than k distinct x values has no unique answer (every x equal leaves all but one
+     * undetermined): say so, with the count, instead of returning an arbitrary optimum.
+     */
+    static void requireDistinct(String function, String name, double[] values, int parameters) {
+        long distinct = java.util.Arrays.stream(values).distinct().count();
+        if (distinct < parameters) {
+            throw new IllegalArgumentException(function + ": column '" + name + "' has " + distinct + " distinct value"
+                    + (distinct == 1 ? " (" + values[0] + ")" : "s") + " in " + values.length + " rows; a fit of "
+                    + parameters + " parameters needs at least " + parameters + " distinct values of " + name);
         }
     }
 

@@ -33,23 +33,33 @@ public record DataConstrainedLaw(ChinchillaLaw base, double rDStar, double rNSta
 
     /** Effective data D' for D tokens drawn from U_D unique ones (D ≥ U_D: repeated epochs). */
     public double effectiveData(double tokens, double uniqueTokens) {
+        Columns.requirePositiveFinite("DataConstrainedLaw.effectiveData", "D", tokens);
+        Columns.requirePositiveFinite("DataConstrainedLaw.effectiveData", "U_D", uniqueTokens);
         double repeats = Math.max(0, tokens / uniqueTokens - 1);
         return uniqueTokens + uniqueTokens * rDStar * (1 - Math.exp(-repeats / rDStar));
     }
 
     /** U_N: the compute-optimal model size for U_D unique tokens, at most N. */
     public double uniqueParameters(double parameters, double uniqueTokens) {
+        Columns.requirePositiveFinite("DataConstrainedLaw.uniqueParameters", "N", parameters);
+        Columns.requirePositiveFinite("DataConstrainedLaw.uniqueParameters", "U_D", uniqueTokens);
         double g = base.allocationCoefficient();
         return Math.min(parameters, g * Math.pow(g * uniqueTokens, base.beta() / base.alpha()));
     }
 
     public double effectiveParameters(double parameters, double uniqueTokens) {
+        Columns.requirePositiveFinite("DataConstrainedLaw.effectiveParameters", "N", parameters);
+        Columns.requirePositiveFinite("DataConstrainedLaw.effectiveParameters", "U_D", uniqueTokens);
         double un = uniqueParameters(parameters, uniqueTokens);
         double excess = Math.max(0, parameters / un - 1);
         return un + un * rNStar * (1 - Math.exp(-excess / rNStar));
     }
 
+    /** L(N, D, U_D); each finite and &gt; 0. */
     public double predict(double parameters, double tokens, double uniqueTokens) {
+        Columns.requirePositiveFinite("DataConstrainedLaw.predict", "N", parameters);
+        Columns.requirePositiveFinite("DataConstrainedLaw.predict", "D", tokens);
+        Columns.requirePositiveFinite("DataConstrainedLaw.predict", "U_D", uniqueTokens);
         double n = effectiveParameters(parameters, uniqueTokens);
         double d = effectiveData(tokens, uniqueTokens);
         return base.E() + base.A() / Math.pow(n, base.alpha()) + base.B() / Math.pow(d, base.beta());

@@ -21,6 +21,12 @@ public record Extrapolation(double threshold, int trainPoints, int heldOutPoints
                                       double computeThreshold) {
         String fn = "extrapolationCheck";
         Columns.requireSameLength(fn, new String[] {"N", "D", "loss"}, parameters, tokens, loss);
+        Columns.requirePositiveFinite(fn, "N", parameters);
+        Columns.requirePositiveFinite(fn, "D", tokens);
+        Columns.requirePositiveFinite(fn, "loss", loss);
+        if (!(computeThreshold > 0) || Double.isInfinite(computeThreshold)) {
+            throw new IllegalArgumentException(fn + ": computeThreshold must be finite and > 0, got " + computeThreshold);
+        }
         int[] train = IntStream.range(0, loss.length).filter(i -> 6 * parameters[i] * tokens[i] < computeThreshold)
                 .toArray();
         int[] held = IntStream.range(0, loss.length).filter(i -> 6 * parameters[i] * tokens[i] >= computeThreshold)

@@ -21,7 +21,10 @@ public record KaplanLaw(double Nc, double Dc, double alphaN, double alphaD) {
         }
     }
 
+    /** L(N, D); N and D finite and &gt; 0. */
     public double predict(double n, double d) {
+        Columns.requirePositiveFinite("KaplanLaw.predict", "N", n);
+        Columns.requirePositiveFinite("KaplanLaw.predict", "D", d);
         return Math.pow(Math.pow(Nc / n, alphaN / alphaD) + Dc / d, alphaD);
     }
 

@@ -19,10 +19,11 @@ public final class Laws {
 
     /** {@code y = E + A·x^(−α)}, e.g. loss against compute with an irreducible floor E. Fitted on log y. */
     public static CurveForm powerLawWithOffset() {
-        return new Form("power law with offset", "y = E + A·x^(−α)", "Hoffmann et al. 2022; Kaplan et al. 2020",
-                List.of("E", "A", "alpha"), 3, true) {
+        return new Form("Laws.powerLawWithOffset", "power law with offset", "y = E + A·x^(−α)",
+                "Hoffmann et al. 2022; Kaplan et al. 2020", List.of("E", "A", "alpha"), 3, true) {
             @Override
             public double predict(double[] t, double x, double[] g) {
+                requirePositiveX(x);
                 double e = Math.exp(t[0]);
                 double term = Math.exp(t[1] - t[2] * Math.log(x));
                 g[0] = e;
@@ -34,6 +35,16 @@ public final class Laws {
             @Override
             public double[] report(double[] t) {
                 return new double[] {Math.exp(t[0]), Math.exp(t[1]), t[2]};
+            }
+
+            @Override
+            public double[] internal(double[] p) {
+                return new double[] {logOf(where(), "E", p[0]), logOf(where(), "A", p[1]), p[2]};
+            }
+
+            @Override
+            public void validate(String fn, String xName, double[] x, String yName, double[] y) {
+                Columns.requirePositiveFinite(fn, xName, x);
             }
 
             @Override
@@ -55,9 +66,11 @@ public final class Laws {
 
     /** {@code y = a + b·ln x}: accuracy against log compute, for quick looks. */
     public static CurveForm logLinear() {
-        return new Form("log-linear", "y = a + b·ln x", "(quick-look fit)", List.of("a", "b"), 2, false) {
+        return new Form("Laws.logLinear", "log-linear", "y = a + b·ln x", "(quick-look fit)", List.of("a", "b"), 2,
+                false) {
             @Override
             public double predict(double[] t, double x, double[] g) {
+                requirePositiveX(x);
                 g[0] = 1;
                 g[1] = Math.log(x);
                 return t[0] + t[1] * Math.log(x);
@@ -69,8 +82,8 @@ public final class Laws {
             }
 
             @Override
-            public void validate(String fn, double[] x, double[] y) {
-                Columns.requirePositiveFinite(fn, "x", x);
+            public void validate(String fn, String xName, double[] x, String yName, double[] y) {
+                Columns.requirePositiveFinite(fn, xName, x);
             }
         };
     }
@@ -83,10 +96,11 @@ public final class Laws {
         if (!Double.isFinite(r0)) {
             throw new IllegalArgumentException("Laws.rlSigmoid: r0 must be finite, got " + r0);
         }
-        return new Form("RL compute sigmoid", "R(C) = R0 + (A − R0) / (1 + (C_mid/C)^B),  R0 = " + r0,
+        return new Form("Laws.rlSigmoid", "RL compute sigmoid", "R(C) = R0 + (A − R0) / (1 + (C_mid/C)^B),  R0 = " + r0,
                 "Khatri et al. 2025 (ScaleRL), eq. 1", List.of("A", "B", "C_mid"), 3, false) {
             @Override
             public double predict(double[] t, double c, double[] g) {
+                requirePositiveX(c);
                 return sigmoid(t, r0, c, g);
             }
 
@@ -96,13 +110,23 @@ public final class Laws {
             }
 
             @Override
+            public double[] internal(double[] p) {
+                return new double[] {p[0], logOf(where(), "B", p[1]), logOf(where(), "C_mid", p[2])};
+            }
+
+            @Override
             public List<double[]> starts(double[] x, double[] y) {
                 return sigmoidStarts(x, y, r0, false);
             }
 
             @Override
-            public void validate(String fn, double[] x, double[] y) {
-                Columns.requirePositiveFinite(fn, "C", x);
+            public String xName() {
+                return "C";
+            }
+
+            @Override
+            public void validate(String fn, String xName, double[] x, String yName, double[] y) {
+                Columns.requirePositiveFinite(fn, xName, x);
             }
         };
     }
@@ -119,10 +143,12 @@ public final class Laws {
                     + ", ceiling=" + ceiling);
         }
         double range = ceiling - r0;
-        return new Form("RL compute sigmoid", "R(C) = R0 + (A − R0) / (1 + (C_mid/C)^B),  R0 = " + r0 + " < A < "
-                + ceiling, "Khatri et al. 2025 (ScaleRL), eq. 1", List.of("A", "B", "C_mid"), 3, false) {
+        return new Form("Laws.rlSigmoid", "RL compute sigmoid", "R(C) = R0 + (A − R0) / (1 + (C_mid/C)^B),  R0 = "
+                + r0 + " < A < " + ceiling, "Khatri et al. 2025 (ScaleRL), eq. 1", List.of("A", "B", "C_mid"), 3,
+                false) {
             @Override
             public double predict(double[] t, double c, double[] g) {
+                requirePositiveX(c);
                 double sigma = 1 / (1 + Math.exp(-t[0]));
                 double[] unbounded = {r0 + range * sigma, t[1], t[2]};
                 double value = sigmoid(unbounded, r0, c, g);
@@ -133,6 +159,17 @@ public final class Laws {
             @Override
             public double[] report(double[] t) {
                 return new double[] {r0 + range / (1 + Math.exp(-t[0])), Math.exp(t[1]), Math.exp(t[2])};
+            }
+
+            /** A to u = logit((A − R0)/range); A at a bound (a saturated fit reports one) is u = ±∞, which predicts it. */
+            @Override
+            public double[] internal(double[] p) {
+                if (!(p[0] >= r0 && p[0] <= ceiling)) {
+                    throw new IllegalArgumentException(where() + ".internal: A must be in [R0, ceiling] = [" + r0 + ", "
+                            + ceiling + "], got " + p[0]);
+                }
+                double f = (p[0] - r0) / range;
+                return new double[] {Math.log(f / (1 - f)), logOf(where(), "B", p[1]), logOf(where(), "C_mid", p[2])};
             }
 
             @Override
@@ -146,18 +183,24 @@ public final class Laws {
             }
 
             @Override
-            public void validate(String fn, double[] x, double[] y) {
-                Columns.requirePositiveFinite(fn, "C", x);
+            public String xName() {
+                return "C";
+            }
+
+            @Override
+            public void validate(String fn, String xName, double[] x, String yName, double[] y) {
+                Columns.requirePositiveFinite(fn, xName, x);
             }
         };
     }
 
     /** The RL compute sigmoid with R0 fitted too. */
     public static CurveForm rlSigmoid() {
-        return new Form("RL compute sigmoid", "R(C) = R0 + (A − R0) / (1 + (C_mid/C)^B)",
+        return new Form("Laws.rlSigmoid", "RL compute sigmoid", "R(C) = R0 + (A − R0) / (1 + (C_mid/C)^B)",
                 "Khatri et al. 2025 (ScaleRL), eq. 1", List.of("A", "B", "C_mid", "R0"), 4, false) {
             @Override
             public double predict(double[] t, double c, double[] g) {
+                requirePositiveX(c);
                 double value = sigmoid(t, t[3], c, g);
                 g[3] = 1 - g[0]; // ∂R/∂R0 = 1 − s, and g[0] = s
                 return value;
@@ -169,13 +212,23 @@ public final class Laws {
             }
 
             @Override
+            public double[] internal(double[] p) {
+                return new double[] {p[0], logOf(where(), "B", p[1]), logOf(where(), "C_mid", p[2]), p[3]};
+            }
+
+            @Override
             public List<double[]> starts(double[] x, double[] y) {
                 return sigmoidStarts(x, y, Arrays.stream(y).min().orElseThrow(), true);
             }
 
             @Override
-            public void validate(String fn, double[] x, double[] y) {
-                Columns.requirePositiveFinite(fn, "C", x);
+            public String xName() {
+                return "C";
+            }
+
+            @Override
+            public void validate(String fn, String xName, double[] x, String yName, double[] y) {
+                Columns.requirePositiveFinite(fn, xName, x);
             }
         };
     }
@@ -220,10 +273,21 @@ public final class Laws {
      * log coverage; a &lt; 0.
      */
     public static CurveForm coverage() {
-        return new Form("inference-time coverage", "coverage(k) = exp(a·k^b)", "Brown et al. 2024, §3",
-                List.of("a", "b"), 2, true) {
+        return new Form("Laws.coverage", "inference-time coverage", "coverage(k) = exp(a·k^b)",
+                "Brown et al. 2024, §3", List.of("a", "b"), 2, true) {
+            @Override
+            public String xName() {
+                return "k";
+            }
+
+            @Override
+            public String yName() {
+                return "coverage";
+            }
+
             @Override
             public double predict(double[] t, double k, double[] g) {
+                requirePositiveX(k);
                 double a = -Math.exp(t[0]);
                 double kb = Math.exp(t[1] * Math.log(k));
                 double p = Math.exp(a * kb);
@@ -238,6 +302,15 @@ public final class Laws {
             }
 
             @Override
+            public double[] internal(double[] p) {
+                if (!(p[0] < 0)) {
+                    throw new IllegalArgumentException(where() + ".internal: a must be < 0 (the law fits log(−a)), got "
+                            + p[0]);
+                }
+                return new double[] {Math.log(-p[0]), p[1]};
+            }
+
+            @Override
             public List<double[]> starts(double[] x, double[] y) {
                 List<double[]> s = new ArrayList<>();
                 for (double a : new double[] {0.05, 0.3, 1, 3}) {
@@ -249,11 +322,11 @@ public final class Laws {
             }
 
             @Override
-            public void validate(String fn, double[] x, double[] y) {
-                Columns.requirePositiveFinite(fn, "k", x);
+            public void validate(String fn, String xName, double[] x, String yName, double[] y) {
+                Columns.requirePositiveFinite(fn, xName, x);
                 for (int i = 0; i < y.length; i++) {
                     if (!(y[i] > 0 && y[i] <= 1)) {
-                        throw new IllegalArgumentException(fn + ": column 'coverage' must be in (0, 1], got " + y[i]
+                        throw new IllegalArgumentException(fn + ": column '" + yName + "' must be in (0, 1], got " + y[i]
                                 + " at row " + (i + 1));
                     }
                 }
@@ -263,10 +336,19 @@ public final class Laws {
 
     /** Best-of-n reward against {@code d = sqrt(KL)}: {@code R(d) = d(α − βd)} (Gao, Schulman &amp; Hilton 2022, eq. 1). */
     public static CurveForm bestOfNOveroptimization() {
-        return new Form("best-of-n over-optimization", "R(d) = d(α − β·d),  d = √KL",
+        return new Form("Laws.bestOfNOveroptimization", "best-of-n over-optimization", "R(d) = d(α − β·d),  d = √KL",
                 "Gao, Schulman & Hilton 2022, eq. 1", List.of("alpha", "beta"), 2, false) {
             @Override
+            public String xName() {
+                return "d";
+            }
+
+            @Override
             public double predict(double[] t, double d, double[] g) {
+                if (!(d >= 0) || Double.isInfinite(d)) {
+                    throw new IllegalArgumentException(where() + ".predict: " + xName() + " must be finite and >= 0, got "
+                            + d);
+                }
                 g[0] = d;
                 g[1] = -d * d;
                 return d * (t[0] - t[1] * d);
@@ -278,18 +360,24 @@ public final class Laws {
             }
 
             @Override
-            public void validate(String fn, double[] x, double[] y) {
-                requireNonNegative(fn, x);
+            public void validate(String fn, String xName, double[] x, String yName, double[] y) {
+                requireNonNegative(fn, xName, x);
             }
         };
     }
 
     /** RL reward against {@code d = sqrt(KL)}: {@code R(d) = d(α − β·ln d)} (Gao, Schulman &amp; Hilton 2022, eq. 2). */
     public static CurveForm rlOveroptimization() {
-        return new Form("RL over-optimization", "R(d) = d(α − β·ln d),  d = √KL", "Gao, Schulman & Hilton 2022, eq. 2",
-                List.of("alpha", "beta"), 2, false) {
+        return new Form("Laws.rlOveroptimization", "RL over-optimization", "R(d) = d(α − β·ln d),  d = √KL",
+                "Gao, Schulman & Hilton 2022, eq. 2", List.of("alpha", "beta"), 2, false) {
+            @Override
+            public String xName() {
+                return "d";
+            }
+
             @Override
             public double predict(double[] t, double d, double[] g) {
+                requirePositiveX(d);
                 g[0] = d;
                 g[1] = -d * Math.log(d);
                 return d * (t[0] - t[1] * Math.log(d));
@@ -301,18 +389,28 @@ public final class Laws {
             }
 
             @Override
-            public void validate(String fn, double[] x, double[] y) {
-                Columns.requirePositiveFinite(fn, "d", x);
+            public void validate(String fn, String xName, double[] x, String yName, double[] y) {
+                Columns.requirePositiveFinite(fn, xName, x);
             }
         };
     }
 
-    private static void requireNonNegative(String fn, double[] d) {
+    private static void requireNonNegative(String fn, String name, double[] d) {
         for (int i = 0; i < d.length; i++) {
             if (!(d[i] >= 0)) {
-                throw new IllegalArgumentException(fn + ": column 'd' must be >= 0, got " + d[i] + " at row " + (i + 1));
+                throw new IllegalArgumentException(fn + ": column '" + name + "' must be >= 0, got " + d[i] + " at row "
+                        + (i + 1));
             }
         }
+    }
+
+    /** ln v of a reported parameter the law fits in log space. */
+    private static double logOf(String where, String name, double v) {
+        if (!(v > 0)) {
+            throw new IllegalArgumentException(where + ".internal: " + name + " must be > 0 (the law fits ln " + name
+                    + "), got " + v);
+        }
+        return Math.log(v);
     }
 
     private static int argMin(double[] v) {
@@ -327,6 +425,7 @@ public final class Laws {
 
     /** Shared plumbing of the forms above: names, sizes, identity reporting by default. */
     private abstract static class Form implements CurveForm {
+        private final String where;
         private final String name;
         private final String formula;
         private final String citation;
@@ -334,7 +433,10 @@ public final class Laws {
         private final int size;
         private final boolean logResiduals;
 
-        Form(String name, String formula, String citation, List<String> parameters, int size, boolean logResiduals) {
+        /** @param where the factory, e.g. {@code Laws.coverage}, that errors name as the class and method */
+        Form(String where, String name, String formula, String citation, List<String> parameters, int size,
+             boolean logResiduals) {
+            this.where = where;
             this.name = name;
             this.formula = formula;
             this.citation = citation;
@@ -373,9 +475,25 @@ public final class Laws {
             return logResiduals;
         }
 
+        String where() {
+            return where;
+        }
+
+        /** predict's check of x: finite and &gt; 0. The message is built only on failure: predict is a fit's inner loop. */
+        void requirePositiveX(double x) {
+            if (!(x > 0) || Double.isInfinite(x)) {
+                Columns.requirePositiveFinite(where + ".predict", xName(), x);
+            }
+        }
+
         @Override
         public double[] report(double[] theta) {
             return theta.clone();
+        }
+
+        @Override
+        public double[] internal(double[] reported) {
+            return reported.clone();
         }
 
         @Override

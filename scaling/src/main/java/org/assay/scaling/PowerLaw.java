@@ -12,7 +12,9 @@ package org.assay.scaling;
  */
 public record PowerLaw(double A, double exponent, double rSquared, int points) {
 
+    /** A x^k; x finite and &gt; 0, the domain the law was fitted on. */
     public double predict(double x) {
+        Columns.requirePositiveFinite("PowerLaw.predict", "x", x);
         return A * Math.pow(x, exponent);
     }
 

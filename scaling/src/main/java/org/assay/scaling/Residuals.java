@@ -16,6 +16,9 @@ public record Residuals(double[] perPoint, double mean, double sd, double maxAbs
 
     public static Residuals of(ChinchillaLaw law, double[] parameters, double[] tokens, double[] loss) {
         Columns.requireSameLength("residuals", new String[] {"N", "D", "loss"}, parameters, tokens, loss);
+        Columns.requirePositiveFinite("residuals", "N", parameters);
+        Columns.requirePositiveFinite("residuals", "D", tokens);
+        Columns.requirePositiveFinite("residuals", "loss", loss);
         double[] r = new double[loss.length];
         for (int i = 0; i < r.length; i++) {
             r[i] = Math.log(law.predict(parameters[i], tokens[i])) - Math.log(loss[i]);
@@ -40,6 +43,9 @@ public record Residuals(double[] perPoint, double mean, double sd, double maxAbs
 
     /** Rows (1-based, as a user counts them) whose absolute residual exceeds {@code k} standard deviations. */
     public List<Integer> outliers(double k) {
+        if (!(k > 0)) {
+            throw new IllegalArgumentException("Residuals.outliers: k must be > 0, got " + k);
+        }
         List<Integer> rows = new ArrayList<>();
         for (int i = 0; i < perPoint.length; i++) {
             if (Math.abs(perPoint[i] - mean) > k * sd) {

@@ -15,15 +15,24 @@ import java.util.List;
  */
 public record ScalingData(double[] parameters, double[] tokens, double[] loss) {
 
-    /** A CSV's header and its rows split into cells, each row checked to have as many cells as the header. */
+    /**
+     * A CSV's header and its rows split into cells, each row checked to have as many cells as the header. UTF-8, with a
+     * leading byte order mark (Excel writes one) dropped; any other encoding fails with the line of its first bad byte.
+     */
     private record Csv(String fn, List<String> header, List<String[]> rows) {
         static Csv read(Path file) {
             String fn = "readCsv(" + file + ")";
-            List<String> lines;
+            byte[] bytes;
             try {
-                lines = Files.readAllLines(file);
+                bytes = Files.readAllBytes(file);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new UncheckedIOException(fn + ": no such file", e);
             } catch (IOException e) {
-                throw new UncheckedIOException(fn + ": cannot read the file: " + e.getMessage(), e);
+                throw new UncheckedIOException(fn + ": cannot read the file: " + e, e);
+            }
+            List<String> lines = new ArrayList<>(utf8(fn, bytes).lines().toList());
+            if (!lines.isEmpty() && lines.get(0).startsWith("\ufeff")) {
+                lines.set(0, lines.get(0).substring(1));
             }
             lines.removeIf(String::isBlank);
             if (lines.isEmpty()) {
@@ -42,6 +51,36 @@ public record ScalingData(double[] parameters, double[] tokens, double[] loss) {
             return new Csv(fn, header, rows);
         }
 
+        /** Decodes strictly: a byte that is not UTF-8 (e.g. Latin-1's é, 0xE9) fails with its line, not a guess. */
+        private static String utf8(String fn, byte[] bytes) {
+            java.nio.charset.CharsetDecoder decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+            java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+            java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+            java.nio.charset.CoderResult result = decoder.decode(in, out, true);
+            if (!result.isError()) {
+                result = decoder.flush(out);
+            }
+            if (result.isError()) {
+                int at = in.position();
+                int line = 1;
+                for (int i = 0; i < at; i++) {
+                    line += bytes[i] == '\n' ? 1 : 0;
+                }
+                throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                        "%s: the file is not valid UTF-8: byte 0x%02X at line %d (byte offset %d); save it as UTF-8",
+                        fn, bytes[at] & 0xff, line, at));
+            }
+            return out.flip().toString();
+        }
+
+        double[] positiveColumn(String name) {
+            double[] v = column(name);
+            Columns.requirePositiveFinite(fn, name, v);
+            return v;
+        }
+
         double[] column(String name) {
             int i = ScalingData.column(fn, header, name);
             double[] v = new double[rows.size()];
@@ -52,19 +91,24 @@ public record ScalingData(double[] parameters, double[] tokens, double[] loss) {
         }
     }
 
+    /**
+     * Points from a CSV by column name; every value must be finite and &gt; 0.
+     *
+     * @throws IllegalArgumentException naming the file, column, row and value
+     */
     public static ScalingData readCsv(Path file, String nCol, String dCol, String lossCol, String cCol) {
         Csv csv = Csv.read(file);
         if (dCol == null && cCol == null) {
             throw new IllegalArgumentException(csv.fn() + ": give the tokens column (--d-col) or the compute column"
                     + " (--c-col)");
         }
-        double[] n = csv.column(nCol);
-        double[] loss = csv.column(lossCol);
+        double[] n = csv.positiveColumn(nCol);
+        double[] loss = csv.positiveColumn(lossCol);
         double[] d;
         if (dCol != null) {
-            d = csv.column(dCol);
+            d = csv.positiveColumn(dCol);
         } else {
-            d = csv.column(cCol);
+            d = csv.positiveColumn(cCol);
             for (int r = 0; r < d.length; r++) {
                 d[r] = d[r] / (6 * n[r]); // C = 6 N D
             }
@@ -121,6 +165,11 @@ public record ScalingData(double[] parameters, double[] tokens, double[] loss) {
         int i = header.indexOf(name);
         if (i < 0) {
             throw new IllegalArgumentException(fn + ": no column '" + name + "'; the columns are " + header);
+        }
+        int j = header.lastIndexOf(name);
+        if (j != i) { // which one was meant cannot be guessed; positions counted from 1, as a spreadsheet does
+            throw new IllegalArgumentException(fn + ": column '" + name + "' appears more than once in the header, at"
+                    + " positions " + (i + 1) + " and " + (j + 1) + "; rename one");
         }
         return i;
     }

@@ -99,11 +99,14 @@ class LawsTest {
         double[][] d = data(f, 1e15, 1e21, 40, 0.01, true, 4);
         CurveForm form = Laws.powerLawWithOffset();
         CurveFit.Result full = fit.fit(form, d[0], d[1]);
-        Map<String, double[]> one = fit.bootstrap(form, d[0], d[1], full, 200, 9, 0.95);
-        Map<String, double[]> two = fit.bootstrap(form, d[0], d[1], full, 200, 9, 0.95);
-        assertArrayEquals(one.get("alpha"), two.get("alpha"));
-        double[] alpha = one.get("alpha");
-        assertTrue(alpha[0] < 0.15 && 0.15 < alpha[1], "95% interval " + alpha[0] + ".." + alpha[1]);
+        CurveFit.Bootstrap one = fit.bootstrap(form, d[0], d[1], full, 200, 9);
+        CurveFit.Bootstrap two = fit.bootstrap(form, d[0], d[1], full, 200, 9);
+        assertArrayEquals(one.samples("alpha"), two.samples("alpha"));
+        assertArrayEquals(one.intervals(0.95).get("alpha"), two.intervals(0.95).get("alpha"));
+        Bootstrap.Interval alpha = one.interval("alpha", 0.95);
+        assertTrue(alpha.lower() < 0.15 && 0.15 < alpha.upper(), "95% interval " + alpha);
+        assertEquals(full.get("alpha"), alpha.estimate());
+        assertEquals(200, one.resamples());
     }
 
     @Test
@@ -121,8 +124,8 @@ class LawsTest {
         CurveFit.Result capped = fit.fit(Laws.rlSigmoid(0.2, 1.0), d[0], d[1]);
         assertTrue(free.get("A") > 1, free.toString());
         assertTrue(capped.get("A") > 0.2 && capped.get("A") < 1, capped.toString());
-        var bootstrap = fit.bootstrap(Laws.rlSigmoid(0.2, 1.0), d[0], d[1], capped, 50, 5, 0.95);
-        assertTrue(bootstrap.get("A")[1] <= 1, java.util.Arrays.toString(bootstrap.get("A")));
+        var bootstrap = fit.bootstrap(Laws.rlSigmoid(0.2, 1.0), d[0], d[1], capped, 50, 5);
+        assertTrue(bootstrap.interval("A", 0.95).upper() <= 1, bootstrap.interval("A", 0.95).toString());
     }
 
     @Test

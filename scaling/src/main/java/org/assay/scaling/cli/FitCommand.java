@@ -19,7 +19,8 @@ import org.assay.scaling.ScalingData;
  * {@code ./assay fit chinchilla FILE.csv --n-col COL (--d-col COL | --c-col COL) --loss-col COL [--bootstrap B]
  * [--loss huber|squared] [--tied-exponents] [--seed S] [--threads T] [--json]}: fits and prints the parameters, objective, convergence counts and, with
  * {@code --bootstrap}, 95% percentile intervals; {@code fit LAW FILE.csv --x-col X --y-col Y} does the same for the
- * one-variable laws of {@link Laws}. Exit status 0 on success, 2 on bad usage or input.
+ * one-variable laws of {@link Laws}. Exit status 0 on success, 2 on bad usage or input, 1 on an unexpected error.
+ * Every error is one line on stderr that names the CSV file, never a stack trace.
  */
 public final class FitCommand {
     private static final Set<String> FLAGS = Set.of("--json", "--tied-exponents");
@@ -38,19 +39,24 @@ public final class FitCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        String file = args.length >= 2 ? args[1] : null;
         try {
             if (args.length < 2) {
                 throw new IllegalArgumentException(USAGE);
             }
+            if (file.startsWith("--")) {
+                throw new IllegalArgumentException("the CSV file must come right after the law, got '" + file + "'; "
+                        + USAGE);
+            }
             Map<String, String> opts = options(args);
             if (!args[0].equals("chinchilla")) {
-                return fitCurve(args[0], Path.of(args[1]), opts, out);
+                return fitCurve(args[0], Path.of(file), opts, out);
             }
-            ScalingData data = ScalingData.readCsv(Path.of(args[1]), required(opts, "--n-col"), opts.get("--d-col"),
-                    required(opts, "--loss-col"), opts.get("--c-col"));
+            String nCol = required(opts, "--n-col");
+            String lossCol = required(opts, "--loss-col");
             ChinchillaFit fit = ChinchillaFit.hoffmann2022();
             if (opts.containsKey("--threads")) {
-                fit = fit.withThreads(integer(opts, "--threads"));
+                fit = fit.withThreads(integer(opts, "--threads", 1));
             }
             if (opts.containsKey("--loss")) {
                 fit = fit.withLoss(switch (opts.get("--loss")) {
@@ -63,13 +69,17 @@ public final class FitCommand {
             if (opts.containsKey("--tied-exponents")) {
                 fit = fit.withTiedExponents();
             }
-            ChinchillaFit.Result result = fit.fit(data.parameters(), data.tokens(), data.loss());
+            int resamples = opts.containsKey("--bootstrap") ? integer(opts, "--bootstrap", 1) : 0;
+            long seed = seed(opts);
+            ScalingData data = ScalingData.readCsv(Path.of(file), nCol, opts.get("--d-col"), lossCol,
+                    opts.get("--c-col"));
+            String dName = opts.containsKey("--d-col") ? opts.get("--d-col")
+                    : "D = " + opts.get("--c-col") + "/(6·" + nCol + ")";
+            ChinchillaFit.Result result = fit.fit(data.parameters(), data.tokens(), data.loss(), nCol, dName, lossCol);
             Map<String, Object> json = new LinkedHashMap<>(result.toMap());
             Bootstrap boot = null;
-            if (opts.containsKey("--bootstrap")) {
-                long seed = opts.containsKey("--seed") ? Long.parseLong(opts.get("--seed")) : 0L;
-                boot = fit.bootstrap(data.parameters(), data.tokens(), data.loss(), result,
-                        integer(opts, "--bootstrap"), seed);
+            if (resamples > 0) {
+                boot = fit.bootstrap(data.parameters(), data.tokens(), data.loss(), result, resamples, seed);
                 json.put("ci", boot.toMap(0.95));
             }
             if (opts.containsKey("--json")) {
@@ -78,10 +88,23 @@ public final class FitCommand {
                 printText(out, result, boot);
             }
             return 0;
-        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
-            err.println("fit: " + e.getMessage().replaceFirst("^fit: ", ""));
+        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+            err.println("fit: " + naming(file, e.getMessage()));
             return 2;
+        } catch (RuntimeException e) { // a bug rather than bad input, but still one line and the file
+            err.println("fit: " + naming(file, "unexpected error: " + e));
+            return 1;
+        } catch (OutOfMemoryError e) { // e.g. --bootstrap 2000000000: the refits are kept, 8 bytes a parameter each
+            err.println("fit: " + naming(file, "out of memory (" + e.getMessage() + "); ask for fewer --bootstrap"
+                    + " resamples or give the JVM more memory"));
+            return 1;
         }
+    }
+
+    /** The message with the CSV file named once: reading errors name it already, the fit's do not. */
+    private static String naming(String file, String message) {
+        String m = String.valueOf(message).replaceFirst("^fit: ", "");
+        return file == null || m.contains(file) ? m : file + ": " + m;
     }
 
     /** The one-variable laws, by their command-line names. */
@@ -111,14 +134,17 @@ public final class FitCommand {
 
     private static int fitCurve(String law, Path file, Map<String, String> opts, PrintStream out) {
         CurveForm form = form(law, opts);
-        double[][] xy = ScalingData.readColumns(file, required(opts, "--x-col"), required(opts, "--y-col"));
+        String xCol = required(opts, "--x-col");
+        String yCol = required(opts, "--y-col");
+        int resamples = opts.containsKey("--bootstrap") ? integer(opts, "--bootstrap", 1) : 0;
+        long seed = seed(opts);
+        double[][] xy = ScalingData.readColumns(file, xCol, yCol);
         CurveFit fitter = CurveFit.create();
-        CurveFit.Result r = fitter.fit(form, xy[0], xy[1]);
+        CurveFit.Result r = fitter.fit(form, xy[0], xy[1], xCol, yCol);
         Map<String, Object> json = new LinkedHashMap<>(r.toMap());
         Map<String, double[]> ci = null;
-        if (opts.containsKey("--bootstrap")) {
-            long seed = opts.containsKey("--seed") ? Long.parseLong(opts.get("--seed")) : 0L;
-            ci = fitter.bootstrap(form, xy[0], xy[1], r, integer(opts, "--bootstrap"), seed, 0.95);
+        if (resamples > 0) {
+            ci = fitter.bootstrap(form, xy[0], xy[1], r, resamples, seed).intervals(0.95);
             json.put("ci", new LinkedHashMap<>(ci));
         }
         if (opts.containsKey("--json")) {
@@ -136,10 +162,27 @@ public final class FitCommand {
     }
 
     private static double number(Map<String, String> opts, String name) {
+        double v;
         try {
-            return Double.parseDouble(opts.get(name));
+            v = Double.parseDouble(opts.get(name));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a number, got '" + opts.get(name) + "'");
+            v = Double.NaN;
+        }
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException(name + " must be a finite number, got '" + opts.get(name) + "'");
+        }
+        return v;
+    }
+
+    /** --seed, a 64-bit integer; 0 when not given. */
+    private static long seed(Map<String, String> opts) {
+        if (!opts.containsKey("--seed")) {
+            return 0L;
+        }
+        try {
+            return Long.parseLong(opts.get("--seed"));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--seed must be an integer (64-bit), got '" + opts.get("--seed") + "'");
         }
     }
 
@@ -196,11 +239,16 @@ public final class FitCommand {
         return v;
     }
 
-    private static int integer(Map<String, String> opts, String name) {
+    private static int integer(Map<String, String> opts, String name, int min) {
+        int v;
         try {
-            return Integer.parseInt(opts.get(name));
+            v = Integer.parseInt(opts.get(name));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be an integer, got '" + opts.get(name) + "'");
+            v = Integer.MIN_VALUE;
         }
+        if (v < min) {
+            throw new IllegalArgumentException(name + " must be an integer >= " + min + ", got '" + opts.get(name) + "'");
+        }
+        return v;
     }
 }

@@ -75,6 +75,7 @@ public final class Lbfgs {
         int stored = 0;
         int newest = -1;
         for (int iter = 0; iter < maxIterations; iter++) {
+            Interrupts.check("Lbfgs.minimize");
             double gNorm = maxAbs(g);
             if (gNorm <= gtol) {
                 return new OptimizationResult(x, fx, gNorm, iter, evaluations, true, "gradient below gtol");

@@ -99,7 +99,8 @@ class FitCommandTest {
         Files.writeString(f, Files.readString(f).replaceFirst("\n1000000.0,", "\n-5,"));
         Run negative = run("chinchilla", f.toString(), "--n-col", "params", "--d-col", "tokens", "--loss-col", "loss");
         assertEquals(2, negative.status());
-        assertTrue(negative.err().contains("fitChinchilla: column 'N' must be > 0, got -5.0 at row 1"), negative.err());
+        assertTrue(negative.err().contains("readCsv(" + f + "): column 'params' must be > 0, got -5.0 at row 1"),
+                negative.err());
         Run law = run("kaplan", f.toString());
         assertTrue(law.err().contains("unknown law 'kaplan'"), law.err());
         Run option = run("chinchilla", f.toString(), "--frobnicate");
@@ -143,7 +144,7 @@ class FitCommandTest {
         assertTrue(a <= 1 && a > 0.3, capped.out());
         Run noR0 = run("sigmoid", g.toString(), "--x-col", "compute", "--y-col", "accuracy", "--ceiling", "1");
         assertEquals(2, noR0.status());
-        assertTrue(noR0.err().contains("fit: --ceiling needs --r0"), noR0.err());
+        assertTrue(noR0.err().startsWith("fit: " + g + ": --ceiling needs --r0"), noR0.err());
         Run low = run("sigmoid", g.toString(), "--x-col", "compute", "--y-col", "accuracy", "--r0", "0.3",
                 "--ceiling", "0.2");
         assertEquals(2, low.status());
