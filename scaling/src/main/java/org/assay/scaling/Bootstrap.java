@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.assay.display.MimeBundle;
 import org.assay.display.Renderable;
+import org.assay.base.Quantiles;
 
 /**
  * Bootstrap refits of a law: percentile intervals for any parameter or derived quantity, and a check for parameters
@@ -39,7 +40,7 @@ public record Bootstrap(ChinchillaLaw estimate, List<ChinchillaLaw> fits, int co
         double[] v = values(quantity);
         Arrays.sort(v);
         double tail = (1 - confidence) / 2;
-        return new Interval(quantity.applyAsDouble(estimate), quantile(v, tail), quantile(v, 1 - tail), confidence);
+        return new Interval(quantity.applyAsDouble(estimate), Quantiles.ofSorted(v, tail), Quantiles.ofSorted(v, 1 - tail), confidence);
     }
 
     /** Pearson correlation of two quantities across the refits; near ±1 means the data cannot tell them apart. */
@@ -99,7 +100,7 @@ public record Bootstrap(ChinchillaLaw estimate, List<ChinchillaLaw> fits, int co
         StringBuilder rows = new StringBuilder();
         quantities().forEach((name, q) -> {
             Interval i = interval(q, 0.95);
-            rows.append(Html.row(name, i.estimate(), i.lower(), i.upper()));
+            rows.append(HtmlRows.row(name, i.estimate(), i.lower(), i.upper()));
         });
         String warning = exponentsPoorlyIdentified()
                 ? "<br><b>α and β are strongly correlated across refits (|r| &gt; 0.95): the data do not identify them"
@@ -117,11 +118,4 @@ public record Bootstrap(ChinchillaLaw estimate, List<ChinchillaLaw> fits, int co
         return MimeBundle.html(html, text.toString());
     }
 
-    /** Linear interpolation between order statistics (numpy's default "linear" method). */
-    static double quantile(double[] sorted, double q) {
-        double pos = q * (sorted.length - 1);
-        int lo = (int) Math.floor(pos);
-        int hi = Math.min(lo + 1, sorted.length - 1);
-        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
-    }
 }

@@ -431,9 +431,9 @@ public final class ChinchillaFit {
 
         @Override
         public MimeBundle toMimeBundle() {
-            String rows = Html.row("E", law.E()) + Html.row("A", law.A()) + Html.row("B", law.B())
-                    + Html.row("α", law.alpha()) + Html.row("β", law.beta())
-                    + Html.row("a = β/(α+β)", law.a()) + Html.row("objective", objective);
+            String rows = HtmlRows.row("E", law.E()) + HtmlRows.row("A", law.A()) + HtmlRows.row("B", law.B())
+                    + HtmlRows.row("α", law.alpha()) + HtmlRows.row("β", law.beta())
+                    + HtmlRows.row("a = β/(α+β)", law.a()) + HtmlRows.row("objective", objective);
             String html = "<div><b>Chinchilla fit</b> (Hoffmann et al. 2022, Approach 3): "
                     + "L(N, D) = E + A/N<sup>α</sup> + B/D<sup>β</sup>"
                     + "<table><thead><tr><th>parameter</th><th>estimate</th></tr></thead><tbody>" + rows

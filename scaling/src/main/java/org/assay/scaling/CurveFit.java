@@ -66,8 +66,8 @@ public final class CurveFit {
         @Override
         public MimeBundle toMimeBundle() {
             StringBuilder rows = new StringBuilder();
-            params.forEach((k, v) -> rows.append(Html.row(k, v)));
-            rows.append(Html.row("rmse", rmse));
+            params.forEach((k, v) -> rows.append(HtmlRows.row(k, v)));
+            rows.append(HtmlRows.row("rmse", rmse));
             String html = "<div><b>" + law + "</b>: " + formula + " <small>(" + citation + ")</small><table><thead><tr>"
                     + "<th>parameter</th><th>estimate</th></tr></thead><tbody>" + rows + "</tbody></table><small>"
                     + starts + " starts, " + converged + " converged</small></div>";
@@ -208,7 +208,7 @@ public final class CurveFit {
             java.util.Arrays.sort(v);
             double tail = (1 - confidence) / 2;
             return new org.assay.scaling.Bootstrap.Interval(estimate.get(name),
-                    org.assay.scaling.Bootstrap.quantile(v, tail), org.assay.scaling.Bootstrap.quantile(v, 1 - tail),
+                    org.assay.base.Quantiles.ofSorted(v, tail), org.assay.base.Quantiles.ofSorted(v, 1 - tail),
                     confidence);
         }
 
@@ -238,7 +238,7 @@ public final class CurveFit {
                     + seed + "), " + converged + " converged; 95% intervals:");
             for (String name : samples.keySet()) {
                 org.assay.scaling.Bootstrap.Interval i = interval(name, 0.95);
-                rows.append(Html.row(name, i.estimate(), i.lower(), i.upper()));
+                rows.append(HtmlRows.row(name, i.estimate(), i.lower(), i.upper()));
                 text.append(String.format(java.util.Locale.ROOT, "%n  %-6s %.6g  [%.6g, %.6g]", name, i.estimate(),
                         i.lower(), i.upper()));
             }

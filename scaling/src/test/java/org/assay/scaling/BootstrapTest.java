@@ -43,15 +43,6 @@ class BootstrapTest {
     }
 
     @Test
-    void quantileInterpolatesLikeNumpy() {
-        double[] v = {1, 2, 3, 4};
-        assertEquals(2.5, Bootstrap.quantile(v, 0.5), 1e-12);
-        assertEquals(1.0, Bootstrap.quantile(v, 0), 1e-12);
-        assertEquals(4.0, Bootstrap.quantile(v, 1), 1e-12);
-        assertEquals(1.075, Bootstrap.quantile(v, 0.025), 1e-12);
-    }
-
-    @Test
     void badArgumentsAreRejectedWithTheValue() {
         double[][] xyz = ChinchillaFitTest.data(TRUTH, 0.01, 1);
         ChinchillaFit fit = ChinchillaFitTest.smallGrid();

@@ -1,14 +1,15 @@
 package org.assay.scaling;
 
 import java.util.Locale;
+import org.assay.base.HtmlText;
 
 /** Table rows for results shown in a notebook. */
-final class Html {
-    private Html() {
+final class HtmlRows {
+    private HtmlRows() {
     }
 
     static String row(String name, double... values) {
-        StringBuilder b = new StringBuilder("<tr><td>").append(name).append("</td>");
+        StringBuilder b = new StringBuilder("<tr><td>").append(HtmlText.escape(name)).append("</td>");
         for (double v : values) {
             b.append("<td>").append(format(v)).append("</td>");
         }
