@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.assay.lib.train.TokenBatches;
+import org.assay.lib.train.TokenBatch;
 
 /**
  * Training batches from one or more token streams, nanoGPT's {@code get_batch}: each row is a window of T+1 tokens at
@@ -123,7 +124,7 @@ public final class TokenDataset implements TokenBatches {
     }
 
     @Override
-    public int[][] train(long index) {
+    public TokenBatch train(long index) {
         if (index < 0) {
             throw new IllegalArgumentException("TokenDataset.train: index must be >= 0, got " + index);
         }
@@ -138,7 +139,7 @@ public final class TokenDataset implements TokenBatches {
             System.arraycopy(src, offset, in, r * t, t);
             System.arraycopy(src, offset + 1, out, r * t, t);
         }
-        return new int[][] {in, out};
+        return TokenBatch.of(in, out, rows);
     }
 
     /** Tokens served by the first {@code batches} training batches, per source (input tokens, T per row). */
@@ -164,7 +165,7 @@ public final class TokenDataset implements TokenBatches {
      * order), the same for every run, so validation losses compare across runs.
      */
     @Override
-    public List<int[][]> validation(int maxBatches) {
+    public List<TokenBatch> validation(int maxBatches) {
         int t = contextLength;
         List<int[]> windows = new ArrayList<>();
         for (int s = 0; s < tokens.size(); s++) {
@@ -177,7 +178,7 @@ public final class TokenDataset implements TokenBatches {
             throw new IllegalStateException("TokenDataset.validation: the held-out part has " + windows.size()
                     + " windows of " + t + " tokens, fewer than one batch of " + rows + " rows");
         }
-        List<int[][]> batches = new ArrayList<>();
+        List<TokenBatch> batches = new ArrayList<>();
         for (int b = 0; b < maxBatches && (b + 1) * rows <= windows.size(); b++) {
             int[] in = new int[rows * t];
             int[] out = new int[rows * t];
@@ -187,7 +188,7 @@ public final class TokenDataset implements TokenBatches {
                 System.arraycopy(src, w[1], in, r * t, t);
                 System.arraycopy(src, w[1] + 1, out, r * t, t);
             }
-            batches.add(new int[][] {in, out});
+            batches.add(TokenBatch.of(in, out, rows));
         }
         return batches;
     }

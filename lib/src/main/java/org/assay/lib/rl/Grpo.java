@@ -9,6 +9,7 @@ import org.assay.lib.train.AdamW;
 import org.assay.lib.train.LossFn;
 import org.assay.lib.train.Results;
 import org.assay.lib.train.SamplingParams;
+import org.assay.lib.train.TokenBatch;
 import org.assay.lib.train.TrainingClient;
 import org.assay.lib.viz.LiveChart;
 
@@ -236,8 +237,9 @@ public final class Grpo implements AutoCloseable {
         double[] shaped = klInReward > 0 ? klShaped(batch, rewards) : rewards;
         Advantages.Result adv = Advantages.compute(shaped, config.groupSize(), config.advantages());
         Advantages.GroupOutcomes outcomes = Advantages.GroupOutcomes.of(batch.correct(), config.groupSize());
-        Rollouts.TrainArrays a = stepDelimiter == null ? batch.arrays(adv.advantages(), adv.kept())
+        Rollouts.Rows kept = stepDelimiter == null ? batch.arrays(adv.advantages(), adv.kept())
                 : batch.arrays(processAdvantages(batch), adv.kept());
+        TokenBatch a = kept == null ? null : kept.batch();
         double clip = Double.NaN;
         double klSampling = Double.NaN;
         double klReference = Double.NaN;
@@ -247,18 +249,18 @@ public final class Grpo implements AutoCloseable {
         if (a != null) {
             float[] ref = referenceLogprobs(a);
             flops += a.rows() * (double) a.width() * forwardFlopsPerToken;
-            Map<String, float[]> extra = Map.of(PolicyLoss.ADVANTAGES, a.advantages(),
-                    PolicyLoss.SAMPLING_LOGPROBS, a.samplingLogprobs(), PolicyLoss.REFERENCE_LOGPROBS, ref);
+            a = a.withExtra(PolicyLoss.REFERENCE_LOGPROBS, ref);
             Results.ForwardBackward fb = null;
             for (int k = 0; k < config.innerSteps(); k++) {
-                fb = policy.forwardBackward(a.inputs(), a.targets(), a.weights(), a.rows(), loss, extra);
+                fb = policy.forwardBackward(a, loss);
                 gradNorm = policy.optimStep(config.optimizer()).gradNorm();
                 flops += a.rows() * (double) a.width() * policy.config().trainingFlopsPerToken();
             }
             float[] logp = fb.logprobs();
-            clip = PolicyLoss.clipFraction(logp, a.samplingLogprobs(), a.advantages(), a.weights(), config.epsLow(),
-                    config.epsHigh());
-            klSampling = Kl.k3(logp, a.samplingLogprobs(), a.weights());
+            float[] sampling = a.extra(PolicyLoss.SAMPLING_LOGPROBS);
+            clip = PolicyLoss.clipFraction(logp, sampling, a.extra(PolicyLoss.ADVANTAGES), a.weights(),
+                    config.epsLow(), config.epsHigh());
+            klSampling = Kl.k3(logp, sampling, a.weights());
             klReference = Kl.k3(logp, ref, a.weights());
             double sum = 0;
             double count = 0;
@@ -295,7 +297,8 @@ public final class Grpo implements AutoCloseable {
     private double[] klShaped(Rollouts.Batch batch, double[] rewards) {
         boolean[] all = new boolean[rewards.length];
         java.util.Arrays.fill(all, true);
-        Rollouts.TrainArrays a = batch.arrays(new double[rewards.length], all);
+        Rollouts.Rows rows = batch.arrays(new double[rewards.length], all);
+        TokenBatch a = rows.batch();
         float[] ref = referenceLogprobs(a);
         double[] out = rewards.clone();
         for (int r = 0; r < a.rows(); r++) {
@@ -303,10 +306,10 @@ public final class Grpo implements AutoCloseable {
             for (int t = 0; t < a.width(); t++) {
                 int i = r * a.width() + t;
                 if (a.weights()[i] > 0) {
-                    kl += a.samplingLogprobs()[i] - ref[i];
+                    kl += a.extra(PolicyLoss.SAMPLING_LOGPROBS)[i] - ref[i];
                 }
             }
-            out[a.sampleIndex().get(r)] -= klInReward * kl;
+            out[rows.sampleIndex().get(r)] -= klInReward * kl;
         }
         return out;
     }
@@ -351,8 +354,8 @@ public final class Grpo implements AutoCloseable {
     }
 
     /** Log-probabilities of each row's tokens under the frozen reference, aligned with the training arrays. */
-    private float[] referenceLogprobs(Rollouts.TrainArrays a) {
-        float[] ref = reference.computeLogprobs(a.inputs(), a.targets(), a.rows()); // one batched forward pass
+    private float[] referenceLogprobs(TokenBatch a) {
+        float[] ref = reference.computeLogprobs(a); // one batched forward pass
         for (int i = 0; i < ref.length; i++) {
             if (a.weights()[i] <= 0) {
                 ref[i] = 0f; // prompt and padding: never read, kept finite

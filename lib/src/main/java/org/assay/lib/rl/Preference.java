@@ -7,6 +7,7 @@ import org.assay.lib.train.LossFn;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.assay.lib.train.TokenBatch;
 
 /**
  * Supervised fine-tuning on completions and Direct Preference Optimization (Rafailov et al. 2023) as batches and losses
@@ -23,12 +24,8 @@ public final class Preference {
     private Preference() {
     }
 
-    /** Rows (row-major, rows × width) with completion-only weights. */
-    public record Batch(int[] inputs, int[] targets, float[] weights, int rows, int width) {
-    }
-
-    /** One row per (prompt, completion), padded with token 0 at weight 0. */
-    public static Batch batch(Tokenizer tokenizer, List<String> prompts, List<String> completions) {
+    /** One row per (prompt, completion), padded with token 0 at weight 0; weights are 1 on completion tokens only. */
+    public static TokenBatch batch(Tokenizer tokenizer, List<String> prompts, List<String> completions) {
         String fn = "Preference.batch";
         if (prompts.size() != completions.size() || prompts.isEmpty()) {
             throw new IllegalArgumentException(fn + ": prompts and completions must be non-empty and of one length, "
@@ -54,7 +51,7 @@ public final class Preference {
      * last token, targets each but its first, and the weight is 1 where the target's index in its sequence is at
      * least {@code weightedFrom[i]} (the completion; for a judge token, the last position only).
      */
-    static Batch rows(List<int[]> sequences, int[] weightedFrom) {
+    static TokenBatch rows(List<int[]> sequences, int[] weightedFrom) {
         int n = sequences.size();
         int width = Math.max(1, sequences.stream().mapToInt(q -> q.length - 1).max().orElse(1));
         int[] inputs = new int[n * width];
@@ -68,7 +65,7 @@ public final class Preference {
                 weights[i * width + t] = t + 1 >= weightedFrom[i] ? 1f : 0f;
             }
         }
-        return new Batch(inputs, targets, weights, n, width);
+        return TokenBatch.of(inputs, targets, weights, n);
     }
 
     static int[] concat(int[] a, int[] b) {

@@ -11,6 +11,7 @@ import org.assay.lib.train.TrainingClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.assay.lib.train.TokenBatch;
 
 /**
  * A reward model trained on preference pairs with the Bradley–Terry loss {@code −log σ(r(chosen) − r(rejected))}
@@ -77,17 +78,15 @@ public final class RewardModel {
                 rows.add(sequence(p.prompt(), completion, bad));
             }
         }
-        Preference.Batch b = judged(rows);
-        double loss = client.forwardBackward(b.inputs(), b.targets(), b.weights(), b.rows(), bradleyTerry(), Map.of())
-                .loss();
+        double loss = client.forwardBackward(judged(rows), bradleyTerry()).loss();
         client.optimStep(optimizer);
         return loss;
     }
 
     /** {@code r(x) = log p(good | prompt + completion) − log p(bad | prompt + completion)}. */
     public double score(String prompt, String completion) {
-        Preference.Batch b = judged(List.of(sequence(prompt, completion, good), sequence(prompt, completion, bad)));
-        float[] lp = client.computeLogprobs(b.inputs(), b.targets(), 2);
+        TokenBatch b = judged(List.of(sequence(prompt, completion, good), sequence(prompt, completion, bad)));
+        float[] lp = client.computeLogprobs(b);
         double[] r = new double[2];
         for (int i = 0; i < lp.length; i++) {
             r[i / b.width()] += b.weights()[i] * lp[i];
@@ -96,7 +95,7 @@ public final class RewardModel {
     }
 
     /** Rows weighted only at the judge token's position (each sequence's last). */
-    private static Preference.Batch judged(List<int[]> rows) {
+    private static TokenBatch judged(List<int[]> rows) {
         return Preference.rows(rows, rows.stream().mapToInt(r -> r.length - 1).toArray());
     }
 

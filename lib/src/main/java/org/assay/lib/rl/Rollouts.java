@@ -13,6 +13,7 @@ import tech.tablesaw.api.Table;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.assay.lib.train.TokenBatch;
 
 /**
  * Rollouts: G samples per prompt from the policy (batched, with the KV cache and the log-probabilities of the sampled
@@ -85,7 +86,7 @@ public final class Rollouts {
          * The kept samples as {@code forwardBackward} arrays, one row each, padded to the longest: a row holds the
          * prompt and completion shifted by one; weights are 1 where the target is a completion token.
          */
-        public TrainArrays arrays(double[] advantages, boolean[] kept) {
+        public Rows arrays(double[] advantages, boolean[] kept) {
             if (advantages.length != samples.size()) {
                 throw new IllegalArgumentException("Rollouts.Batch.arrays: advantages must have one entry per sample ("
                         + samples.size() + "), got " + advantages.length);
@@ -99,7 +100,7 @@ public final class Rollouts {
         }
 
         /** As {@link #arrays(double[], boolean[])} with an advantage per completion token (process supervision). */
-        public TrainArrays arrays(float[][] advantages, boolean[] kept) {
+        public Rows arrays(float[][] advantages, boolean[] kept) {
             if (advantages.length != samples.size() || kept.length != samples.size()) {
                 throw new IllegalArgumentException("Rollouts.Batch.arrays: advantages and kept must have one entry per "
                         + "sample (" + samples.size() + "), got " + advantages.length + " and " + kept.length);
@@ -121,7 +122,7 @@ public final class Rollouts {
                 return null;
             }
             int n = rows.size();
-            Preference.Batch b = Preference.rows(sequences,
+            TokenBatch b = Preference.rows(sequences,
                     rows.stream().mapToInt(i -> samples.get(i).prompt().length).toArray());
             int width = b.width();
             float[] adv = new float[n * width];
@@ -134,17 +135,18 @@ public final class Rollouts {
                     sampling[r * width + t] = s.logprobs()[t + 1 - p];
                 }
             }
-            return new TrainArrays(b.inputs(), b.targets(), b.weights(), adv, sampling, n, width, rows);
+            return new Rows(b.withExtra(PolicyLoss.ADVANTAGES, adv).withExtra(PolicyLoss.SAMPLING_LOGPROBS, sampling),
+                    rows);
         }
     }
 
     /**
-     * Training arrays (rows × width, row-major) of the kept samples.
+     * The kept samples as a training batch, one row each, with the extras {@link PolicyLoss#ADVANTAGES} and
+     * {@link PolicyLoss#SAMPLING_LOGPROBS}.
      *
      * @param sampleIndex for each row, the sample of the batch it came from
      */
-    public record TrainArrays(int[] inputs, int[] targets, float[] weights, float[] advantages,
-                              float[] samplingLogprobs, int rows, int width, List<Integer> sampleIndex) {
+    public record Rows(TokenBatch batch, List<Integer> sampleIndex) {
     }
 
     /**

@@ -32,8 +32,7 @@ import org.assay.lib.viz.LiveChart;
  * <p>The loop it runs is the one a notebook can write from the primitives:
  * <pre>{@code
  * for (long step = 0; step < steps; step++) {
- *     for (int k = 0; k < accumulation; k++) { var b = data.train(step * accumulation + k);
- *                                             client.forwardBackward(b[0], b[1], data.rows()); }
+ *     for (int k = 0; k < accumulation; k++) client.forwardBackward(data.train(step * accumulation + k));
  *     client.optimStep(adam.withLearningRate(schedule.at(step)));
  * }
  * }</pre>
@@ -257,7 +256,7 @@ public final class Pretrain {
         double peak = Torch.matmulPeakFlops();
         long start = System.nanoTime();
         long first = client.step();
-        long tokensPerMicroBatch = data.train(0)[0].length; // rows × T, T being the data's window, not the model's
+        long tokensPerMicroBatch = data.train(0).tokens(); // rows × T, T being the data's window, not the model's
         long tokens = first * config.gradAccumulation() * tokensPerMicroBatch;
         // A resumed run starts from what it had logged, so a run killed between its final checkpoint and result.json
         // reports its real losses, not NaN.
@@ -289,10 +288,10 @@ public final class Pretrain {
                 double sum = 0;
                 int t = 0;
                 for (int k = 0; k < config.gradAccumulation(); k++) {
-                    int[][] b = data.train(step * config.gradAccumulation() + k);
-                    t = b[0].length / data.rows();
-                    sum += client.forwardBackward(b[0], b[1], data.rows()).loss();
-                    tokens += b[0].length;
+                    TokenBatch b = data.train(step * config.gradAccumulation() + k);
+                    t = b.width();
+                    sum += client.forwardBackward(b).loss();
+                    tokens += b.tokens();
                 }
                 double lr = schedule.at(step);
                 Results.OptimStep s = client.optimStep(config.optimizer().withLearningRate(lr));
@@ -303,7 +302,7 @@ public final class Pretrain {
                         tokensPerSec, tokensPerSec * flopsPerToken / peak, (System.nanoTime() - start) / 1e9, null, null);
                 boolean last = s.step() == config.steps();
                 if (last || (config.evalEvery() > 0 && s.step() % config.evalEvery() == 0)) {
-                    Results.Evaluation e = client.evaluate(data.validation(config.evalBatches()), data.rows(),
+                    Results.Evaluation e = client.evaluate(data.validation(config.evalBatches()),
                             data.bytesPerToken());
                     valLoss = e.loss();
                     valBpb = e.bitsPerByte();

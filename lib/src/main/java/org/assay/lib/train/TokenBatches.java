@@ -11,11 +11,11 @@ public interface TokenBatches {
     /** Rows per micro-batch. */
     int rows();
 
-    /** Micro-batch {@code index} (0, 1, 2, ... across the whole run): {inputs, targets}, each rows × T. */
-    int[][] train(long index);
+    /** Micro-batch {@code index} (0, 1, 2, ... across the whole run), {@link #rows()} × T. */
+    TokenBatch train(long index);
 
-    /** Fixed evaluation batches, each {inputs, targets} of rows × T. */
-    List<int[][]> validation(int maxBatches);
+    /** Fixed evaluation batches, each {@link #rows()} × T. */
+    List<TokenBatch> validation(int maxBatches);
 
     /** UTF-8 bytes per token of the text (1 for a byte tokenizer), for bits per byte. */
     double bytesPerToken();

@@ -74,29 +74,27 @@ public final class TrainingClient implements AutoCloseable {
         return seed;
     }
 
-    /** Cross-entropy on next-token targets, every token weighted 1. Inputs and targets are (rows × T), row-major. */
+    /** Cross-entropy on next-token targets, weighted by the batch's weights. */
+    public Results.ForwardBackward forwardBackward(TokenBatch batch) {
+        return forwardBackward(batch, LossFn.crossEntropy());
+    }
+
+    /** {@link #forwardBackward(TokenBatch)} of {@code TokenBatch.of(inputs, targets, rows)}: every token weighted 1. */
     public Results.ForwardBackward forwardBackward(int[] inputs, int[] targets, int rows) {
-        float[] ones = new float[targets.length];
-        Arrays.fill(ones, 1f);
-        return forwardBackward(inputs, targets, ones, rows, LossFn.crossEntropy(), Map.of());
+        return forwardBackward(TokenBatch.of(inputs, targets, rows));
     }
 
     /**
-     * Computes {@code loss} on a batch and accumulates its gradients.
-     *
-     * @param inputs  (rows × T) token ids, row-major
-     * @param targets (rows × T) the token each position should predict
-     * @param weights (rows × T) per-token weights (0 masks a token out)
-     * @param extra   further per-token inputs for the loss, by name, each (rows × T)
+     * Computes {@code loss} on a batch and accumulates its gradients; the loss sees the batch's weights and extras.
      */
-    public Results.ForwardBackward forwardBackward(int[] inputs, int[] targets, float[] weights, int rows, LossFn loss,
-                                                   Map<String, float[]> extra) {
+    public Results.ForwardBackward forwardBackward(TokenBatch batch, LossFn loss) {
         String fn = "forwardBackward";
-        requireRows(fn, "inputs", inputs.length, rows);
-        requireSize(fn, "targets", targets.length, inputs.length);
-        requireSize(fn, "weights", weights.length, inputs.length);
-        extra.forEach((name, v) -> requireSize(fn, "extra '" + name + "'", v.length, inputs.length));
-        int t = inputs.length / rows;
+        int[] inputs = batch.inputs();
+        int[] targets = batch.targets();
+        float[] weights = batch.weights();
+        int rows = batch.rows();
+        Map<String, float[]> extra = batch.extras();
+        int t = batch.width();
         requireContext(fn, t);
         long counted = 0;
         for (float w : weights) {
@@ -200,15 +198,11 @@ public final class TrainingClient implements AutoCloseable {
      * Log-probability of each target under the model, for rows × T inputs and targets in one batched forward pass
      * without gradients (a reference policy's log-probabilities, a scorer's).
      */
-    public float[] computeLogprobs(int[] inputs, int[] targets, int rows) {
-        String fn = "computeLogprobs";
-        requireRows(fn, "inputs", inputs.length, rows);
-        requireSize(fn, "targets", targets.length, inputs.length);
-        int t = inputs.length / rows;
-        requireContext(fn, t);
+    public float[] computeLogprobs(TokenBatch batch) {
+        requireContext("computeLogprobs", batch.width());
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            return targetLogprobs(inputs, targets, rows, t, null).toFloatArray();
+            return targetLogprobs(batch.inputs(), batch.targets(), batch.rows(), batch.width(), null).toFloatArray();
         }
     }
 
@@ -217,8 +211,8 @@ public final class TrainingClient implements AutoCloseable {
         if (tokens.length < 2) {
             throw new IllegalArgumentException("computeLogprobs: needs at least 2 tokens, got " + tokens.length);
         }
-        float[] lp = computeLogprobs(Arrays.copyOf(tokens, tokens.length - 1),
-                Arrays.copyOfRange(tokens, 1, tokens.length), 1);
+        float[] lp = computeLogprobs(TokenBatch.of(Arrays.copyOf(tokens, tokens.length - 1),
+                Arrays.copyOfRange(tokens, 1, tokens.length), 1));
         float[] out = new float[tokens.length];
         out[0] = Float.NaN;
         System.arraycopy(lp, 0, out, 1, lp.length);
@@ -226,11 +220,12 @@ public final class TrainingClient implements AutoCloseable {
     }
 
     /**
-     * Mean cross-entropy over evaluation batches (each {rows × T inputs, targets}), and bits per byte.
+     * Mean cross-entropy over evaluation batches (every position counted; weights are not applied), and bits per
+     * byte.
      *
      * @param bytesPerToken UTF-8 bytes per token of the tokenizer on this text (1 for bytes)
      */
-    public Results.Evaluation evaluate(List<int[][]> batches, int rows, double bytesPerToken) {
+    public Results.Evaluation evaluate(List<TokenBatch> batches, double bytesPerToken) {
         if (batches.isEmpty()) {
             throw new IllegalArgumentException("evaluate: no batches");
         }
@@ -239,13 +234,13 @@ public final class TrainingClient implements AutoCloseable {
         }
         double sum = 0;
         long n = 0;
-        for (int[][] batch : batches) {
-            requireRows("evaluate", "inputs", batch[0].length, rows);
+        for (TokenBatch batch : batches) {
+            requireContext("evaluate", batch.width());
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                NDArray lp = targetLogprobs(batch[0], batch[1], rows, batch[0].length / rows, null);
+                NDArray lp = targetLogprobs(batch.inputs(), batch.targets(), batch.rows(), batch.width(), null);
                 sum -= lp.sum().getFloat();
-                n += batch[0].length;
+                n += batch.tokens();
             }
         }
         double loss = sum / n;
@@ -446,20 +441,6 @@ public final class TrainingClient implements AutoCloseable {
 
     private NDArray floats(float[] v, Shape shape) {
         return model.parameters().get("wte").getManager().create(v, shape);
-    }
-
-    private static void requireRows(String fn, String name, int length, int rows) {
-        if (rows < 1 || length == 0 || length % rows != 0) {
-            throw new IllegalArgumentException(fn + ": " + name + " must hold rows × T tokens with rows >= 1, got "
-                    + length + " tokens for rows=" + rows);
-        }
-    }
-
-    private static void requireSize(String fn, String name, int length, int expected) {
-        if (length != expected) {
-            throw new IllegalArgumentException(fn + ": " + name + " must have " + expected + " values (one per input"
-                    + " token), got " + length);
-        }
     }
 
     private void requireContext(String fn, int t) {

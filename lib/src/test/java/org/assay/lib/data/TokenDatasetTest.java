@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import org.assay.lib.train.TokenBatch;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,8 @@ class TokenDatasetTest {
     @Test
     void batchesAreShiftedWindowsAndAPureFunctionOfTheIndex() {
         TokenDataset d = TokenDataset.of(COUNTING, 4, 8, 0.1, 3, 1);
-        int[][] b = d.train(17);
+        TokenBatch batch = d.train(17);
+        int[][] b = {batch.inputs(), batch.targets()};
         for (int r = 0; r < 4; r++) {
             for (int i = 0; i < 8; i++) {
                 assertEquals(b[0][r * 8 + i] + 1, b[1][r * 8 + i], "targets are the next tokens");
@@ -27,23 +29,23 @@ class TokenDatasetTest {
             }
             assertTrue(b[1][r * 8 + 7] < 900, "training windows stay out of the held-out 10%");
         }
-        assertArrayEquals(b[0], TokenDataset.of(COUNTING, 4, 8, 0.1, 3, 1).train(17)[0]);
-        assertTrue(!java.util.Arrays.equals(b[0], d.train(18)[0]));
+        assertArrayEquals(b[0], TokenDataset.of(COUNTING, 4, 8, 0.1, 3, 1).train(17).inputs());
+        assertTrue(!java.util.Arrays.equals(b[0], d.train(18).inputs()));
     }
 
     @Test
     void validationWindowsAreConsecutiveAndDoNotOverlap() {
         TokenDataset d = TokenDataset.of(COUNTING, 2, 10, 0.1, 3, 1);
-        List<int[][]> v = d.validation(100);
+        List<TokenBatch> v = d.validation(100);
         assertEquals(4, v.size()); // 100 held-out tokens: 9 windows of 10 (+1) → 4 batches of 2 rows
         int expected = 900;
-        for (int[][] b : v) {
+        for (TokenBatch b : v) {
             for (int r = 0; r < 2; r++) {
-                assertEquals(expected, b[0][r * 10]);
+                assertEquals(expected, b.inputs()[r * 10]);
                 expected += 10;
             }
         }
-        assertEquals(v.get(0)[0][0], d.validation(1).get(0)[0][0]);
+        assertEquals(v.get(0).inputs()[0], d.validation(1).get(0).inputs()[0]);
     }
 
     @Test
@@ -54,7 +56,7 @@ class TokenDatasetTest {
         TokenDataset d = TokenDataset.mixture(sources, new double[] {4, 1}, 10, 5, 0.0, 9, 1);
         long ones = 0;
         for (int i = 0; i < 500; i++) {
-            for (int x : d.train(i)[0]) {
+            for (int x : d.train(i).inputs()) {
                 ones += x;
             }
         }

@@ -11,6 +11,7 @@ import org.assay.evals.tasks.Task;
 import org.assay.lib.model.GptConfig;
 import org.assay.lib.train.LossFn;
 import org.assay.lib.train.SamplingParams;
+import org.assay.lib.train.TokenBatch;
 import org.assay.lib.train.TrainingClient;
 import org.junit.jupiter.api.Test;
 
@@ -34,14 +35,14 @@ class PolicyGradientOnAModelTest {
         for (LossFn loss : List.of(PolicyLoss.importanceSampling(PolicyLoss.Normalization.SEQUENCE),
                 PolicyLoss.ppo(0.2, 0.28, PolicyLoss.Normalization.TOKEN))) {
             try (TrainingClient client = TrainingClient.create(TINY, 6)) {
-                float[] logp = client.computeLogprobs(in, out, rows);
+                float[] logp = client.computeLogprobs(TokenBatch.of(in, out, rows));
                 float[] sampling = new float[logp.length];
                 for (int i = 0; i < logp.length; i++) { // ratios of e^±0.1 (inside the clip) and e^±0.6 (outside)
                     sampling[i] = logp[i] + (float) (i % 3 == 0 ? 0.6 * (i % 2 == 0 ? 1 : -1) : 0.1 * (i % 2 == 0 ? 1
                             : -1));
                 }
                 Map<String, float[]> extra = Map.of(PolicyLoss.ADVANTAGES, adv, PolicyLoss.SAMPLING_LOGPROBS, sampling);
-                client.forwardBackward(in, out, weights, rows, loss, extra);
+                client.forwardBackward(new TokenBatch(in, out, weights, rows, extra), loss);
                 Map<String, float[]> grads = new LinkedHashMap<>();
                 client.model().parameters().forEach((name, p) -> grads.put(name, p.getGradient().toFloatArray()));
                 Map<String, float[]> w0 = client.model().snapshot();
@@ -72,7 +73,7 @@ class PolicyGradientOnAModelTest {
         }
         moved.put(name, w);
         client.model().restore(moved);
-        double value = client.forwardBackward(in, out, weights, rows, loss, extra).loss();
+        double value = client.forwardBackward(new TokenBatch(in, out, weights, rows, extra), loss).loss();
         client.model().restore(w0);
         return value;
     }

@@ -14,6 +14,7 @@ import org.assay.lib.engine.Torch;
 import org.assay.lib.model.GptConfig;
 import org.assay.lib.train.AdamW;
 import org.assay.lib.train.LossFn;
+import org.assay.lib.train.TokenBatch;
 import org.assay.lib.train.TrainingClient;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +23,7 @@ class PreferenceTest {
     @Test
     void sftBatchesMaskThePrompt() {
         CharTokenizer chars = CharTokenizer.fit("ab=12");
-        Preference.Batch b = Preference.batch(chars, List.of("a=", "ab="), List.of("1", "12"));
+        TokenBatch b = Preference.batch(chars, List.of("a=", "ab="), List.of("1", "12"));
         assertEquals(2, b.rows());
         assertEquals(4, b.width()); // "ab=12" → 4 input positions
         // row 0: "a=1": inputs a,= targets =,1; only the target '1' is weighted
@@ -56,7 +57,7 @@ class PreferenceTest {
     @Test
     void dpoTrainingPrefersTheChosenCompletion() {
         CharTokenizer chars = CharTokenizer.fit("q=xy");
-        Preference.Batch b = Preference.batch(chars, List.of("q=", "q="), List.of("x", "y"));
+        TokenBatch b = Preference.batch(chars, List.of("q=", "q="), List.of("x", "y"));
         try (TrainingClient policy = TrainingClient.create(GptConfig.tiny(chars.vocabSize()).withContextLength(4)
                 .withWidth(16, 2).withLayers(1), 3)) {
             float[] ref = new float[b.inputs().length];
@@ -65,8 +66,7 @@ class PreferenceTest {
             ref[1] = start[2];
             ref[b.width() + 1] = startY[2];
             for (int i = 0; i < 20; i++) {
-                policy.forwardBackward(b.inputs(), b.targets(), b.weights(), b.rows(), Preference.dpo(0.5),
-                        Map.of(PolicyLoss.REFERENCE_LOGPROBS, ref));
+                policy.forwardBackward(b.withExtra(PolicyLoss.REFERENCE_LOGPROBS, ref), Preference.dpo(0.5));
                 policy.optimStep(AdamW.defaults().withLearningRate(1e-2));
             }
             double gap = policy.computeLogprobs(chars.encode("q=x"))[2] - policy.computeLogprobs(chars.encode("q=y"))[2];

@@ -24,11 +24,10 @@ class LearnsTheEntropyTest {
             AdamW adam = AdamW.defaults().withLearningRate(3e-3);
             LrSchedule lr = LrSchedule.warmupCosine(3e-3, 20, 300, 3e-4);
             for (long step = 0; step < 300; step++) {
-                int[][] b = data.train(step);
-                client.forwardBackward(b[0], b[1], data.rows());
+                client.forwardBackward(data.train(step));
                 client.optimStep(adam.withLearningRate(lr.at(step)));
             }
-            valLoss = client.evaluate(data.validation(40), data.rows(), 1).loss();
+            valLoss = client.evaluate(data.validation(40), 1).loss();
         }
         // 40 batches × 16 × 32 = 20,480 held-out tokens: the sampling error of the mean is about 0.005 nats; the
         // first position of each window has no context, which adds (H(X) − H)/32 ≈ 0.01.

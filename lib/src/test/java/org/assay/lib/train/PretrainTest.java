@@ -29,14 +29,14 @@ class PretrainTest {
         }
 
         @Override
-        public int[][] train(long index) {
+        public TokenBatch train(long index) {
             if (index == interruptAt) {
                 Thread.currentThread().interrupt();
             }
             return batch(index);
         }
 
-        private static int[][] batch(long seed) {
+        private static TokenBatch batch(long seed) {
             SplittableRandom rng = new SplittableRandom(seed);
             int[] seq = rng.ints(2 * 9, 0, 11).toArray();
             int[] in = new int[16];
@@ -45,12 +45,12 @@ class PretrainTest {
                 System.arraycopy(seq, r * 9, in, r * 8, 8);
                 System.arraycopy(seq, r * 9 + 1, out, r * 8, 8);
             }
-            return new int[][] {in, out};
+            return TokenBatch.of(in, out, 2);
         }
 
         @Override
-        public List<int[][]> validation(int maxBatches) {
-            List<int[][]> v = new ArrayList<>();
+        public List<TokenBatch> validation(int maxBatches) {
+            List<TokenBatch> v = new ArrayList<>();
             for (int i = 0; i < maxBatches; i++) {
                 v.add(batch(-1 - i));
             }

@@ -59,7 +59,7 @@ class TrainingClientTest {
     void batchedLogprobsEqualThoseOfEachSequence() {
         int[][] b = batch(3, 6, TINY.vocabSize(), 9);
         try (TrainingClient client = TrainingClient.create(TINY, 2)) {
-            float[] batched = client.computeLogprobs(b[0], b[1], 3);
+            float[] batched = client.computeLogprobs(TokenBatch.of(b[0], b[1], 3));
             for (int r = 0; r < 3; r++) {
                 int[] seq = new int[7];
                 System.arraycopy(b[0], r * 6, seq, 0, 6);
@@ -69,8 +69,13 @@ class TrainingClientTest {
                     assertEquals(one[t + 1], batched[r * 6 + t], 1e-5, "row " + r + " position " + t);
                 }
             }
-            var e = assertThrows(IllegalArgumentException.class, () -> client.computeLogprobs(new int[5], new int[5], 2));
-            assertTrue(e.getMessage().contains("computeLogprobs"), e.getMessage());
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> client.computeLogprobs(TokenBatch.of(new int[5], new int[5], 2)));
+            assertEquals("TokenBatch: inputs must be a non-empty multiple of rows (rows × T), got 5 tokens for rows=2",
+                    e.getMessage());
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> client.computeLogprobs(TokenBatch.of(new int[9], new int[9], 1)));
+            assertEquals("computeLogprobs: sequences of 9 tokens exceed contextLength 8", e.getMessage());
         }
     }
 
@@ -114,7 +119,7 @@ class TrainingClientTest {
         }
         moved.put(name, w);
         client.model().restore(moved);
-        return client.evaluate(List.<int[][]>of(b), 2, 1).loss();
+        return client.evaluate(List.of(TokenBatch.of(b[0], b[1], 2)), 1).loss();
     }
 
     @Test
@@ -294,7 +299,7 @@ class TrainingClientTest {
         try (TrainingClient client = TrainingClient.create(TINY, 2)) {
             var e = assertThrows(IllegalArgumentException.class,
                     () -> client.forwardBackward(new int[] {1, 2, 3}, new int[] {1, 2}, 1));
-            assertEquals("forwardBackward: targets must have 3 values (one per input token), got 2", e.getMessage());
+            assertEquals("TokenBatch: targets must have one entry per input token (3), got 2", e.getMessage());
             e = assertThrows(IllegalArgumentException.class,
                     () -> client.forwardBackward(new int[9], new int[9], 1));
             assertEquals("forwardBackward: sequences of 9 tokens exceed contextLength 8", e.getMessage());
