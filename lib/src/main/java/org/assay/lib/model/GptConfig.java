@@ -90,9 +90,14 @@ public record GptConfig(int vocabSize, int contextLength, int layers, int dModel
                 dropout, experts, expertsPerToken);
     }
 
-    /** Width and heads together (heads must divide the width). */
+    /**
+     * Width and heads together (heads must divide the width). The attention keeps its kind: multi-head attention
+     * ({@code kvHeads == heads}) stays multi-head with {@code h} key/value heads; grouped-query attention keeps its
+     * {@code kvHeads}, which must divide {@code h}. Set {@link #withKvHeads} after it to change that.
+     */
     public GptConfig withWidth(int d, int h) {
-        return new GptConfig(vocabSize, contextLength, layers, d, h, h, mlp, norm, positions, tiedEmbeddings, dropout,
+        int kv = kvHeads == heads ? h : kvHeads;
+        return new GptConfig(vocabSize, contextLength, layers, d, h, kv, mlp, norm, positions, tiedEmbeddings, dropout,
                 experts, expertsPerToken);
     }
 

@@ -45,10 +45,16 @@ public final class Grpo implements AutoCloseable {
      * @param innerSteps     optimizer steps per rollout batch (μ)
      * @param optimizer      AdamW
      * @param seed           rollouts
+     * @param processDelimiter with process supervision, the text that ends each step of a completion: the
+     *                       environment's per-step rewards ({@link Env.Reward#stepRewards()}) become per-step
+     *                       advantages ({@link Advantages#process}); null for outcome rewards
+     * @param klInReward     weight of the KL to the starting policy subtracted from each sample's reward (Ouyang et
+     *                       al. 2022; Stiennon et al. 2020), 0 for none
      */
     public record Config(int promptsPerStep, int groupSize, SamplingParams sampling, Advantages.Config advantages,
                          double epsLow, double epsHigh, PolicyLoss.Normalization normalization, double klBeta,
-                         double entropyCoef, int innerSteps, AdamW optimizer, long seed) {
+                         double entropyCoef, int innerSteps, AdamW optimizer, long seed, String processDelimiter,
+                         double klInReward) {
         public Config {
             if (promptsPerStep < 1 || groupSize < 2 || innerSteps < 1) {
                 throw new IllegalArgumentException("Grpo.Config: promptsPerStep must be >= 1, groupSize >= 2 and "
@@ -62,57 +68,79 @@ public final class Grpo implements AutoCloseable {
                 throw new IllegalArgumentException("Grpo.Config: klBeta and entropyCoef must be >= 0, got " + klBeta
                         + " and " + entropyCoef);
             }
+            if (!(klInReward >= 0)) {
+                throw new IllegalArgumentException("Grpo.Config: klInReward must be >= 0, got " + klInReward);
+            }
+            if (processDelimiter != null && processDelimiter.isEmpty()) {
+                throw new IllegalArgumentException("Grpo.Config: processDelimiter must not be empty (null for outcome"
+                        + " rewards)");
+            }
         }
 
         /** 8 prompts × 8 samples, GRPO advantages, PPO with ε 0.2/0.28, sequence normalisation, no KL, lr 1e-3. */
         public static Config defaults() {
             return new Config(8, 8, SamplingParams.defaults().withMaxTokens(16), Advantages.Config.grpo(), 0.2, 0.28,
-                    PolicyLoss.Normalization.SEQUENCE, 0, 0, 1, AdamW.defaults().withLearningRate(1e-3), 0);
+                    PolicyLoss.Normalization.SEQUENCE, 0, 0, 1, AdamW.defaults().withLearningRate(1e-3), 0, null, 0);
         }
 
+        /** P prompts per step, G samples per prompt. */
         public Config withGroups(int prompts, int samples) {
             return new Config(prompts, samples, sampling, advantages, epsLow, epsHigh, normalization, klBeta,
-                    entropyCoef, innerSteps, optimizer, seed);
+                    entropyCoef, innerSteps, optimizer, seed, processDelimiter, klInReward);
         }
 
         public Config withSampling(SamplingParams p) {
             return new Config(promptsPerStep, groupSize, p, advantages, epsLow, epsHigh, normalization, klBeta,
-                    entropyCoef, innerSteps, optimizer, seed);
+                    entropyCoef, innerSteps, optimizer, seed, processDelimiter, klInReward);
         }
 
         public Config withAdvantages(Advantages.Config a) {
             return new Config(promptsPerStep, groupSize, sampling, a, epsLow, epsHigh, normalization, klBeta,
-                    entropyCoef, innerSteps, optimizer, seed);
+                    entropyCoef, innerSteps, optimizer, seed, processDelimiter, klInReward);
         }
 
+        /** The clip range and the normalisation of the policy loss. */
         public Config withLoss(double low, double high, PolicyLoss.Normalization n) {
             return new Config(promptsPerStep, groupSize, sampling, advantages, low, high, n, klBeta, entropyCoef,
-                    innerSteps, optimizer, seed);
+                    innerSteps, optimizer, seed, processDelimiter, klInReward);
         }
 
+        /** The k3 KL penalty to the starting policy in the loss. */
         public Config withKl(double beta) {
             return new Config(promptsPerStep, groupSize, sampling, advantages, epsLow, epsHigh, normalization, beta,
-                    entropyCoef, innerSteps, optimizer, seed);
+                    entropyCoef, innerSteps, optimizer, seed, processDelimiter, klInReward);
         }
 
         public Config withEntropyBonus(double coef) {
-            return new Config(promptsPerStep, groupSize, sampling, advantages, epsLow, epsHigh, normalization, klBeta,
-                    coef, innerSteps, optimizer, seed);
+            return new Config(promptsPerStep, groupSize, sampling, advantages, epsLow, epsHigh, normalization,
+                    klBeta, coef, innerSteps, optimizer, seed, processDelimiter, klInReward);
         }
 
         public Config withInnerSteps(int mu) {
-            return new Config(promptsPerStep, groupSize, sampling, advantages, epsLow, epsHigh, normalization, klBeta,
-                    entropyCoef, mu, optimizer, seed);
+            return new Config(promptsPerStep, groupSize, sampling, advantages, epsLow, epsHigh, normalization,
+                    klBeta, entropyCoef, mu, optimizer, seed, processDelimiter, klInReward);
         }
 
         public Config withOptimizer(AdamW a) {
-            return new Config(promptsPerStep, groupSize, sampling, advantages, epsLow, epsHigh, normalization, klBeta,
-                    entropyCoef, innerSteps, a, seed);
+            return new Config(promptsPerStep, groupSize, sampling, advantages, epsLow, epsHigh, normalization,
+                    klBeta, entropyCoef, innerSteps, a, seed, processDelimiter, klInReward);
         }
 
         public Config withSeed(long s) {
-            return new Config(promptsPerStep, groupSize, sampling, advantages, epsLow, epsHigh, normalization, klBeta,
-                    entropyCoef, innerSteps, optimizer, s);
+            return new Config(promptsPerStep, groupSize, sampling, advantages, epsLow, epsHigh, normalization,
+                    klBeta, entropyCoef, innerSteps, optimizer, s, processDelimiter, klInReward);
+        }
+
+        /** Process supervision: each step of a completion ends at {@code delimiter} (see the parameter). */
+        public Config withProcessRewards(String delimiter) {
+            return new Config(promptsPerStep, groupSize, sampling, advantages, epsLow, epsHigh, normalization,
+                    klBeta, entropyCoef, innerSteps, optimizer, seed, delimiter, klInReward);
+        }
+
+        /** The KL to the starting policy in the reward instead of the loss (see the parameter). */
+        public Config withKlInReward(double beta) {
+            return new Config(promptsPerStep, groupSize, sampling, advantages, epsLow, epsHigh, normalization,
+                    klBeta, entropyCoef, innerSteps, optimizer, seed, processDelimiter, beta);
         }
 
         LossFn loss() {
@@ -173,8 +201,7 @@ public final class Grpo implements AutoCloseable {
     private long tokens;
     private double flops;
     private Rollouts.Batch last;
-    private int[] stepDelimiter;
-    private double klInReward;
+    private final int[] stepDelimiter;
 
     private Grpo(TrainingClient policy, Tokenizer tokenizer, Env env, Config config) {
         this.policy = policy;
@@ -182,6 +209,11 @@ public final class Grpo implements AutoCloseable {
         this.env = env;
         this.config = config;
         this.loss = config.loss();
+        this.stepDelimiter = config.processDelimiter() == null ? null : tokenizer.encode(config.processDelimiter());
+        if (stepDelimiter != null && stepDelimiter.length == 0) {
+            throw new IllegalArgumentException("Grpo.of: processDelimiter '" + config.processDelimiter()
+                    + "' must encode to at least 1 token");
+        }
         this.reference = TrainingClient.create(policy.config(), policy.seed());
         reference.model().restore(policy.model().snapshot()); // the frozen starting policy
     }
@@ -189,33 +221,6 @@ public final class Grpo implements AutoCloseable {
     /** RL on {@code policy} from its current weights, which become the reference. */
     public static Grpo of(TrainingClient policy, Tokenizer tokenizer, Env env, Config config) {
         return new Grpo(policy, tokenizer, env, config);
-    }
-
-    /**
-     * Process supervision: the environment's per-step rewards ({@link Env.Reward#stepRewards()}) become per-step
-     * advantages ({@link Advantages#process}), each step of a completion being the tokens up to and including the
-     * next {@code delimiter} (the last step may end without one). Outcome rewards are then used only for the logs.
-     */
-    public Grpo withProcessRewards(String delimiter) {
-        int[] d = tokenizer.encode(delimiter);
-        if (d.length == 0) {
-            throw new IllegalArgumentException("Grpo.withProcessRewards: the delimiter must encode to at least 1 token");
-        }
-        this.stepDelimiter = d;
-        return this;
-    }
-
-    /**
-     * The KL to the starting policy in the reward instead of the loss (Ouyang et al. 2022; Stiennon et al. 2020):
-     * each sample's reward is lowered by {@code beta · Σ_t (log π_sampling − log π_ref)} over its tokens (the k1
-     * estimate of the sequence KL) before advantages are computed. The logged reward stays the environment's.
-     */
-    public Grpo withKlInReward(double beta) {
-        if (!(beta >= 0)) {
-            throw new IllegalArgumentException("Grpo.withKlInReward: beta must be >= 0, got " + beta);
-        }
-        this.klInReward = beta;
-        return this;
     }
 
     /** The last step's rollouts (prompt, completion, reward) for inspection. */
@@ -234,7 +239,7 @@ public final class Grpo implements AutoCloseable {
         flops += sampled * forwardFlopsPerToken;
 
         double[] rewards = batch.rewards();
-        double[] shaped = klInReward > 0 ? klShaped(batch, rewards) : rewards;
+        double[] shaped = config.klInReward() > 0 ? klShaped(batch, rewards) : rewards;
         Advantages.Result adv = Advantages.compute(shaped, config.groupSize(), config.advantages());
         Advantages.GroupOutcomes outcomes = Advantages.GroupOutcomes.of(batch.correct(), config.groupSize());
         Rollouts.Rows kept = stepDelimiter == null ? batch.arrays(adv.advantages(), adv.kept())
@@ -309,7 +314,7 @@ public final class Grpo implements AutoCloseable {
                     kl += a.extra(PolicyLoss.SAMPLING_LOGPROBS)[i] - ref[i];
                 }
             }
-            out[rows.sampleIndex().get(r)] -= klInReward * kl;
+            out[rows.sampleIndex().get(r)] -= config.klInReward() * kl;
         }
         return out;
     }

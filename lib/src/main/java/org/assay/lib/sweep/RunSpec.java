@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.assay.lib.train.LrSchedule;
 
 /**
  * Everything one training run needs, as a JSON file a fresh process (or a Slurm task) can run from: the model, the
@@ -47,7 +48,7 @@ public record RunSpec(String name, GptConfig model, Data data, Train train) {
             throw new IllegalArgumentException(fn + ": data.contextLength (" + data.contextLength()
                     + ") must be <= model.contextLength (" + model.contextLength() + ")");
         }
-        if ("synthetic".equals(data.kind()) && model.vocabSize() != data.alphabetSize()) {
+        if (data.kind() == Data.Kind.SYNTHETIC && model.vocabSize() != data.alphabetSize()) {
             throw new IllegalArgumentException(fn + ": model.vocabSize must equal data.alphabetSize (one token per"
                     + " symbol), got " + model.vocabSize() + " and " + data.alphabetSize());
         }
@@ -56,8 +57,8 @@ public record RunSpec(String name, GptConfig model, Data data, Train train) {
     /**
      * Where the tokens come from.
      *
-     * @param kind               {@code "synthetic"} (a {@link SyntheticLanguage}) or {@code "text"} (a UTF-8 file or
-     *                           folder, one token per character)
+     * @param kind               synthetic (a {@link SyntheticLanguage}) or text (a UTF-8 file or folder, one token per
+     *                           character)
      * @param path               the text file or folder (kind text)
      * @param characters         characters of synthetic text to generate
      * @param rows               batch rows
@@ -65,18 +66,19 @@ public record RunSpec(String name, GptConfig model, Data data, Train train) {
      * @param validationFraction held-out tail
      * @param seed               batch order
      */
-    public record Data(String kind, int alphabetSize, int order, double concentration, long languageSeed,
+    public record Data(Kind kind, int alphabetSize, int order, double concentration, long languageSeed,
                        int characters, long textSeed, String path, int rows, int contextLength,
                        double validationFraction, long seed) {
         public Data {
             String fn = "RunSpec.Data";
-            if (!"synthetic".equals(kind) && !"text".equals(kind)) {
-                throw new IllegalArgumentException(fn + ": kind must be 'synthetic' or 'text', got '" + kind + "'");
+            if (kind == null) {
+                throw new IllegalArgumentException(fn + ": kind must be 'synthetic' or 'text', got none (a missing or"
+                        + " misspelt \"kind\")");
             }
-            if ("text".equals(kind) && (path == null || path.isBlank())) {
+            if (kind == Kind.TEXT && (path == null || path.isBlank())) {
                 throw new IllegalArgumentException(fn + ": kind 'text' needs a path, got none");
             }
-            if ("synthetic".equals(kind) && characters < 1000) {
+            if (kind == Kind.SYNTHETIC && characters < 1000) {
                 throw new IllegalArgumentException(fn + ": characters must be >= 1000, got " + characters);
             }
             if (rows < 1 || contextLength < 2) {
@@ -89,10 +91,21 @@ public record RunSpec(String name, GptConfig model, Data data, Train train) {
             }
         }
 
+        /** Where the text comes from (in JSON as {@code "synthetic"} or {@code "text"}). */
+        public enum Kind {
+            @com.google.gson.annotations.SerializedName("synthetic") SYNTHETIC,
+            @com.google.gson.annotations.SerializedName("text") TEXT;
+
+            @Override
+            public String toString() {
+                return name().toLowerCase(java.util.Locale.ROOT);
+            }
+        }
+
         /** A synthetic language (its own seed), {@code characters} of text from {@code textSeed}. */
         public static Data synthetic(SyntheticLanguage.Config language, int characters, long textSeed, int rows,
                                      int contextLength) {
-            return new Data("synthetic", language.alphabetSize(), language.order(), language.concentration(),
+            return new Data(Kind.SYNTHETIC, language.alphabetSize(), language.order(), language.concentration(),
                     language.seed(), characters, textSeed, null, rows, contextLength, 0.1, 0);
         }
 
@@ -102,9 +115,9 @@ public record RunSpec(String name, GptConfig model, Data data, Train train) {
 
         /** The text (generated or read) and its batches. */
         public TokenDataset dataset() {
-            String text = "synthetic".equals(kind) ? language().generate(characters, textSeed)
+            String text = kind == Kind.SYNTHETIC ? language().generate(characters, textSeed)
                     : TextCorpus.read(Path.of(path)).text();
-            CharTokenizer chars = "synthetic".equals(kind) ? CharTokenizer.fit(language().alphabet())
+            CharTokenizer chars = kind == Kind.SYNTHETIC ? CharTokenizer.fit(language().alphabet())
                     : CharTokenizer.fit(text);
             return TokenDataset.of(chars.encode(text), rows, contextLength, validationFraction, seed,
                     chars.bytesPerToken(text));
@@ -119,11 +132,15 @@ public record RunSpec(String name, GptConfig model, Data data, Train train) {
      * @param checkpointEvery checkpoint every this many steps (0: only at the end)
      * @param keepCheckpoints the newest checkpoints to keep besides the best (0, or absent from the JSON: all)
      */
-    public record Train(long steps, double learningRate, String schedule, double warmupFraction, double minLrRatio,
+    public record Train(long steps, double learningRate, LrSchedule.Kind schedule, double warmupFraction, double minLrRatio,
                         int evalEvery, int evalBatches, int checkpointEvery, int keepCheckpoints, long seed) {
         public Train {
             if (steps < 1) {
                 throw new IllegalArgumentException("RunSpec.Train: steps must be >= 1, got " + steps);
+            }
+            if (schedule == null) {
+                throw new IllegalArgumentException("RunSpec.Train: schedule must be cosine, wsd or constant, got "
+                        + "null (a missing or misspelt \"schedule\")");
             }
             if (!(learningRate > 0)) {
                 throw new IllegalArgumentException("RunSpec.Train: learningRate must be > 0, got " + learningRate);
@@ -139,7 +156,7 @@ public record RunSpec(String name, GptConfig model, Data data, Train train) {
         }
 
         public static Train of(long steps, double learningRate, long seed) {
-            return new Train(steps, learningRate, "cosine", 0.05, 0.1, 0, 8, 0, Pretrain.Config.KEEP_CHECKPOINTS, seed);
+            return new Train(steps, learningRate, LrSchedule.Kind.COSINE, 0.05, 0.1, 0, 8, 0, Pretrain.Config.KEEP_CHECKPOINTS, seed);
         }
 
         public Train withSteps(long n) {

@@ -105,7 +105,7 @@ public final class Trainer {
                 throw new IllegalArgumentException("Trainer.run: --extend takes a run to more steps, not fewer: "
                         + dir + " has " + before + ", the spec " + spec.train().steps());
             }
-            if (!"constant".equals(spec.train().schedule())) {
+            if (spec.train().schedule() != org.assay.lib.train.LrSchedule.Kind.CONSTANT) {
                 throw new IllegalArgumentException("Trainer.run: cannot extend " + dir + " from " + before + " to "
                         + spec.train().steps() + " steps: its '" + spec.train().schedule() + "' learning-rate schedule"
                         + " depends on the step count, so the steps taken would not be those of the longer run;"

@@ -33,22 +33,35 @@ final class Decoding {
         return java(System.getenv("ASSAY_DECODER"), c, device, rows, steps, org.assay.lib.engine.Torch.threads());
     }
 
+    /** ASSAY_DECODER: let the cost model choose, or force one decoder. */
+    enum Mode {
+        AUTO, JAVA, LIBTORCH;
+
+        /** The value of ASSAY_DECODER (null or blank when unset: auto); any other value is an error naming it. */
+        static Mode parse(String value) {
+            String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+            for (Mode m : values()) {
+                if (m.name().toLowerCase(Locale.ROOT).equals(v)) {
+                    return m;
+                }
+            }
+            if (v.isEmpty()) {
+                return AUTO;
+            }
+            throw new IllegalArgumentException("sample: ASSAY_DECODER must be auto, java or libtorch, got '" + value
+                    + "'");
+        }
+    }
+
     /** {@code mode}: the value of ASSAY_DECODER, null when unset. */
     static boolean java(String mode, GptConfig c, Device device, int rows, int steps, int threads) {
         boolean cpu = Device.Type.CPU.equals(device.getDeviceType());
-        switch (mode == null ? "auto" : mode.trim().toLowerCase(Locale.ROOT)) {
-            case "java":
-                return cpu;
-            case "libtorch":
-                return false;
-            case "auto":
-            case "":
-                return cpu && steps >= 1 && rows <= MAX_JAVA_ROWS
-                        && javaMicros(c, rows, steps, threads) < libtorchMicros(c, rows);
-            default:
-                throw new IllegalArgumentException("sample: ASSAY_DECODER must be auto, java or libtorch, got '"
-                        + mode + "'");
-        }
+        return switch (Mode.parse(mode)) {
+            case JAVA -> cpu;
+            case LIBTORCH -> false;
+            case AUTO -> cpu && steps >= 1 && rows <= MAX_JAVA_ROWS
+                    && javaMicros(c, rows, steps, threads) < libtorchMicros(c, rows);
+        };
     }
 
     /** Row groups for the Java decoder: one per thread when a group's step is long enough to pay the handoff. */

@@ -6,6 +6,21 @@ public interface LrSchedule {
 
     double at(long step);
 
+    /** The schedules {@link Pretrain} and sweep specs name (in JSON as {@code "cosine"}, {@code "wsd"}, {@code "constant"}). */
+    enum Kind {
+        /** Linear warmup, then cosine decay to the minimum ({@link #warmupCosine}). */
+        @com.google.gson.annotations.SerializedName("cosine") COSINE,
+        /** Warmup-stable-decay, the last 20% decaying ({@link #warmupStableDecay}). */
+        @com.google.gson.annotations.SerializedName("wsd") WSD,
+        /** The peak throughout. */
+        @com.google.gson.annotations.SerializedName("constant") CONSTANT;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     static LrSchedule constant(double lr) {
         check("constant", lr, 0, 1, 0);
         return step -> lr;

@@ -46,8 +46,8 @@ public final class Pretrain {
      * @param steps            optimizer steps
      * @param gradAccumulation micro-batches per optimizer step
      * @param optimizer        AdamW; its learning rate is the peak of the schedule
-     * @param schedule         {@code "cosine"} (warmup then cosine to minLrRatio·peak), {@code "wsd"}
-     *                         (warmup-stable-decay, the last 20% decaying) or {@code "constant"}
+     * @param schedule         cosine (warmup then cosine to minLrRatio·peak), wsd (warmup-stable-decay, the last 20%
+     *                         decaying) or constant
      * @param warmupSteps      linear warmup steps
      * @param minLrRatio       final learning rate as a fraction of the peak
      * @param evalEvery        evaluate every this many steps (and at the end); 0 only at the end
@@ -57,7 +57,7 @@ public final class Pretrain {
      *                         (older ones are deleted as new ones are written); 0 keeps all
      * @param seed             model initialisation and dropout
      */
-    public record Config(GptConfig model, long steps, int gradAccumulation, AdamW optimizer, String schedule,
+    public record Config(GptConfig model, long steps, int gradAccumulation, AdamW optimizer, LrSchedule.Kind schedule,
                          long warmupSteps, double minLrRatio, int evalEvery, int evalBatches, int checkpointEvery,
                          int keepCheckpoints, long seed) {
         public Config {
@@ -65,8 +65,7 @@ public final class Pretrain {
             require(steps >= 1, "steps must be >= 1", String.valueOf(steps));
             require(gradAccumulation >= 1, "gradAccumulation must be >= 1", String.valueOf(gradAccumulation));
             require(optimizer != null, "optimizer must be set", "null");
-            require(schedule != null && java.util.List.of("cosine", "wsd", "constant").contains(schedule),
-                    "schedule must be cosine, wsd or constant", String.valueOf(schedule));
+            require(schedule != null, "schedule must be cosine, wsd or constant", "null");
             require(warmupSteps >= 0 && warmupSteps <= steps, "warmupSteps must be in [0, steps]",
                     String.valueOf(warmupSteps));
             require(minLrRatio >= 0 && minLrRatio <= 1, "minLrRatio must be in [0, 1]", String.valueOf(minLrRatio));
@@ -86,7 +85,7 @@ public final class Pretrain {
          */
         public static Config of(GptConfig model, long steps) {
             long tenth = Math.max(1, steps / 10);
-            return new Config(model, steps, 1, AdamW.defaults(), "cosine", Math.max(1, steps / 20), 0.1,
+            return new Config(model, steps, 1, AdamW.defaults(), LrSchedule.Kind.COSINE, Math.max(1, steps / 20), 0.1,
                     (int) tenth, 4, (int) tenth, KEEP_CHECKPOINTS, 0);
         }
 
@@ -98,10 +97,13 @@ public final class Pretrain {
                     evalBatches, checkpointEvery, k, seed);
         }
 
+        /**
+         * This configuration for {@code n} steps; evaluation, checkpoints and warmup stay as they are (a warmup longer
+         * than {@code n} is an error). {@link #of} sets them in proportion to the steps.
+         */
         public Config withSteps(long n) {
-            long tenth = Math.max(1, n / 10);
-            return new Config(model, n, gradAccumulation, optimizer, schedule, Math.min(warmupSteps, n), minLrRatio,
-                    (int) tenth, evalBatches, (int) tenth, keepCheckpoints, seed);
+            return new Config(model, n, gradAccumulation, optimizer, schedule, warmupSteps, minLrRatio, evalEvery,
+                    evalBatches, checkpointEvery, keepCheckpoints, seed);
         }
 
         public Config withOptimizer(AdamW a) {
@@ -109,7 +111,7 @@ public final class Pretrain {
                     evalBatches, checkpointEvery, keepCheckpoints, seed);
         }
 
-        public Config withSchedule(String s, long warmup, double minRatio) {
+        public Config withSchedule(LrSchedule.Kind s, long warmup, double minRatio) {
             return new Config(model, steps, gradAccumulation, optimizer, s, warmup, minRatio, evalEvery, evalBatches,
                     checkpointEvery, keepCheckpoints, seed);
         }
@@ -137,9 +139,9 @@ public final class Pretrain {
         LrSchedule lrSchedule() {
             double peak = optimizer.learningRate();
             return switch (schedule) {
-                case "cosine" -> LrSchedule.warmupCosine(peak, warmupSteps, steps, peak * minLrRatio);
-                case "wsd" -> LrSchedule.warmupStableDecay(peak, warmupSteps, steps, 0.2, peak * minLrRatio);
-                default -> LrSchedule.constant(peak);
+                case COSINE -> LrSchedule.warmupCosine(peak, warmupSteps, steps, peak * minLrRatio);
+                case WSD -> LrSchedule.warmupStableDecay(peak, warmupSteps, steps, 0.2, peak * minLrRatio);
+                case CONSTANT -> LrSchedule.constant(peak);
             };
         }
     }

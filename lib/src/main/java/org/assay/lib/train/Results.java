@@ -26,9 +26,9 @@ public final class Results {
     /**
      * @param tokens     the sampled tokens (not the prompt)
      * @param logprobs   log-probability of each sampled token under the model at temperature 1
-     * @param stopReason {@code "stop"} (a stop sequence ended it) or {@code "length"} (maxTokens reached)
+     * @param stopReason STOP (a stop sequence ended it) or LENGTH (maxTokens reached)
      */
-    public record Sample(int[] tokens, float[] logprobs, String stopReason) {
+    public record Sample(int[] tokens, float[] logprobs, StopReason stopReason) {
     }
 
     /**
@@ -37,5 +37,15 @@ public final class Results {
      * @param tokens      tokens evaluated
      */
     public record Evaluation(double loss, double bitsPerByte, long tokens) {
+    }
+
+    /** Why sampling ended, in the words of the OpenAI and vLLM APIs ({@code "stop"}, {@code "length"}). */
+    public enum StopReason {
+        STOP, LENGTH;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 }

@@ -249,10 +249,11 @@ public final class TrainingClient implements AutoCloseable {
 
     /**
      * Which code {@link #sample} runs its cached steps with for {@code rows} rows and {@code maxTokens} new tokens:
-     * {@code "java"} (the {@link CpuDecoder}) or {@code "libtorch"}; see {@code ASSAY_DECODER} in lib/README.md.
+     * the {@link CpuDecoder} or libtorch; see {@code ASSAY_DECODER} in lib/README.md.
      */
-    public String decoderFor(int rows, int maxTokens) {
-        return Decoding.java(config(), model.device(), rows, maxTokens - 1) ? "java" : "libtorch";
+    public Decoder decoderFor(int rows, int maxTokens) {
+        return Decoding.java(config(), model.device(), rows, maxTokens - 1) ? Decoder.JAVA
+                : Decoder.LIBTORCH;
     }
 
     /**
@@ -377,7 +378,7 @@ public final class TrainingClient implements AutoCloseable {
             List<Results.Sample> samples = new ArrayList<>(perPrompt);
             for (int i = g * perPrompt; i < (g + 1) * perPrompt; i++) {
                 samples.add(new Results.Sample(Arrays.copyOf(out[i], lengths[i]), Arrays.copyOf(lps[i], lengths[i]),
-                        stopped[i] ? "stop" : "length"));
+                        stopped[i] ? Results.StopReason.STOP : Results.StopReason.LENGTH));
             }
             byPrompt.add(samples);
         }

@@ -122,7 +122,7 @@ class GrpoTest {
         };
         Env env = Env.of("steps", FIRST_A.problems(), Task::prompt, perStep);
         try (TrainingClient policy = tiny(2); Grpo grpo = Grpo.of(policy, CHARS, env, config(2)
-                .withSampling(SamplingParams.defaults().withMaxTokens(4))).withProcessRewards("?")) {
+                .withSampling(SamplingParams.defaults().withMaxTokens(4)).withProcessRewards("?"))) {
             List<Grpo.StepMetrics> m = grpo.run(30, null, null);
             double first = m.subList(0, 3).stream().mapToDouble(Grpo.StepMetrics::reward).average().orElseThrow();
             double last = m.subList(27, 30).stream().mapToDouble(Grpo.StepMetrics::reward).average().orElseThrow();

@@ -89,7 +89,7 @@ class PolicyGradientOnAModelTest {
             assertEquals(1.0, m.fracRewardZeroStd(), "without the KL term every group is flat");
         }
         try (TrainingClient policy = TrainingClient.create(GptConfig.tiny(5).withContextLength(8).withWidth(16, 2)
-                .withLayers(1), 3); Grpo shaped = Grpo.of(policy, chars, env, GrpoTest.config(3)).withKlInReward(0.5)) {
+                .withLayers(1), 3); Grpo shaped = Grpo.of(policy, chars, env, GrpoTest.config(3).withKlInReward(0.5))) {
             shaped.step(); // the first step: policy = reference, KL 0 everywhere, groups still flat
             shaped.step();
             Grpo.StepMetrics m = shaped.step();

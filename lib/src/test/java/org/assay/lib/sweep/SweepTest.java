@@ -95,7 +95,7 @@ class SweepTest {
 
     @Test
     void anInterruptedRunResumesToTheSameResultAsAnUninterruptedOne(@TempDir Path out) throws Exception {
-        RunSpec spec = base(30).withTrain(new RunSpec.Train(30, 1e-2, "cosine", 0.05, 0.1, 0, 4, 5, 0, 42));
+        RunSpec spec = base(30).withTrain(new RunSpec.Train(30, 1e-2, org.assay.lib.train.LrSchedule.Kind.COSINE, 0.05, 0.1, 0, 4, 5, 0, 42));
         assertEquals(Trainer.Outcome.TRAINED, Trainer.run(spec.withName("straight"), out));
 
         RunSpec broken = spec.withName("broken");
@@ -120,7 +120,7 @@ class SweepTest {
     @Test
     void aFailedRunIsReportedWithItsReasonAndCanBeRetriedAlone(@TempDir Path out) throws Exception {
         Path corpus = out.resolve("corpus.txt");
-        RunSpec.Data text = new RunSpec.Data("text", 0, 0, 0, 0, 0, 0, corpus.toString(), 4, 16, 0.1, 0);
+        RunSpec.Data text = new RunSpec.Data(RunSpec.Data.Kind.TEXT, 0, 0, 0, 0, 0, 0, corpus.toString(), 4, 16, 0.1, 0);
         RunSpec needsFile = new RunSpec("needs-file", base(4).model(), text, RunSpec.Train.of(4, 1e-2, 1));
         SweepSpec spec = SweepSpec.of("f", base(4)).withGrid("train.seed", 1, 2);
         Sweep sweep = Sweep.of(spec, out);

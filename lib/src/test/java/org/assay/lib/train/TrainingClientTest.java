@@ -283,10 +283,10 @@ class TrainingClientTest {
     void samplingStopsAtStopSequencesAndRefusesContextOverflow() {
         try (TrainingClient client = TrainingClient.create(TINY, 2)) {
             var greedy = client.sample(new int[] {1}, SamplingParams.greedy(6), 1).get(0);
-            assertEquals("length", greedy.stopReason());
+            assertEquals(Results.StopReason.LENGTH, greedy.stopReason());
             int[] stop = {greedy.tokens()[0]};
             var stopped = client.sample(new int[] {1}, SamplingParams.greedy(6).withStop(List.of(stop)), 1).get(0);
-            assertEquals("stop", stopped.stopReason());
+            assertEquals(Results.StopReason.STOP, stopped.stopReason());
             assertArrayEquals(stop, stopped.tokens());
             var e = assertThrows(IllegalArgumentException.class,
                     () -> client.sample(new int[] {1, 2, 3}, SamplingParams.greedy(6), 1));

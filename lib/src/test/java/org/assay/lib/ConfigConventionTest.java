@@ -1,0 +1,156 @@
+package org.assay.lib;
+
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import org.assay.lib.data.SyntheticLanguage;
+import org.assay.lib.model.GptConfig;
+import org.assay.lib.rl.Advantages;
+import org.assay.lib.rl.Grpo;
+import org.assay.lib.rl.PolicyLoss;
+import org.assay.lib.sweep.RunSpec;
+import org.assay.lib.train.AdamW;
+import org.assay.lib.train.LrSchedule;
+import org.assay.lib.train.Pretrain;
+import org.assay.lib.train.SamplingParams;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Configs are records and {@code withX} changes exactly X (issue 15): for every config record, every public
+ * {@code withX} method is called here, and the components that changed must be the ones its name (or the table)
+ * says. A new {@code withX} without a row here fails the test, so the rule is kept as methods are added.
+ */
+class ConfigConventionTest {
+
+    /** One call: the record, the method, its arguments and the components it may change. */
+    record Call(Record base, String method, Object[] args, Set<String> changes) {
+    }
+
+    private static Call call(Record base, String method, Set<String> changes, Object... args) {
+        return new Call(base, method, args, changes);
+    }
+
+    private static final GptConfig GPT = GptConfig.tiny(16);
+    private static final GptConfig GQA = GPT.withKvHeads(2);
+    private static final Pretrain.Config PRETRAIN = Pretrain.Config.of(GPT, 100);
+    private static final Grpo.Config GRPO = Grpo.Config.defaults();
+    private static final RunSpec SPEC = new RunSpec("r", GptConfig.tiny(8), RunSpec.Data.synthetic(
+            SyntheticLanguage.small(1).config(), 2000, 1, 4, 16), RunSpec.Train.of(10, 1e-2, 1));
+
+    static List<Call> calls() {
+        return List.of(
+                call(GPT, "withVocabSize", Set.of("vocabSize"), 32),
+                call(GPT, "withContextLength", Set.of("contextLength"), 32),
+                call(GPT, "withLayers", Set.of("layers"), 3),
+                // multi-head attention stays multi-head: kvHeads follows heads, as documented
+                call(GPT, "withWidth", Set.of("dModel", "heads", "kvHeads"), 32, 2),
+                // grouped-query attention keeps its kvHeads
+                call(GQA, "withWidth", Set.of("dModel", "heads"), 128, 8),
+                call(GPT, "withKvHeads", Set.of("kvHeads"), 2),
+                call(GPT, "withMlp", Set.of("mlp"), GptConfig.Mlp.SWIGLU),
+                call(GPT, "withNorm", Set.of("norm"), GptConfig.Norm.RMS_NORM),
+                call(GPT, "withPositions", Set.of("positions"), GptConfig.Positions.ROPE),
+                call(GPT, "withTiedEmbeddings", Set.of("tiedEmbeddings"), !GPT.tiedEmbeddings()),
+                call(GPT, "withDropout", Set.of("dropout"), 0.25),
+                call(GPT, "withExperts", Set.of("experts", "expertsPerToken"), 4, 2),
+                call(AdamW.defaults(), "withLearningRate", Set.of("learningRate"), 0.5),
+                call(AdamW.defaults(), "withWeightDecay", Set.of("weightDecay"), 0.5),
+                call(AdamW.defaults(), "withGradClipNorm", Set.of("gradClipNorm"), 5.0),
+                call(AdamW.defaults(), "withBetas", Set.of("beta1", "beta2"), 0.8, 0.9),
+                call(SamplingParams.defaults(), "withTemperature", Set.of("temperature"), 0.5),
+                call(SamplingParams.defaults(), "withTopP", Set.of("topP"), 0.5),
+                call(SamplingParams.defaults(), "withTopK", Set.of("topK"), 5),
+                call(SamplingParams.defaults(), "withMaxTokens", Set.of("maxTokens"), 7),
+                call(SamplingParams.defaults(), "withStop", Set.of("stop"), List.of(new int[] {3})),
+                call(SamplingParams.defaults(), "withSeed", Set.of("seed"), 99L),
+                call(SamplingParams.defaults(), "withKvCache", Set.of("kvCache"), false),
+                call(PRETRAIN, "withSteps", Set.of("steps"), 200L),
+                call(PRETRAIN, "withOptimizer", Set.of("optimizer"), AdamW.defaults().withLearningRate(0.5)),
+                call(PRETRAIN, "withSchedule", Set.of("schedule", "warmupSteps", "minLrRatio"), LrSchedule.Kind.WSD,
+                        2L, 0.5),
+                call(PRETRAIN, "withGradAccumulation", Set.of("gradAccumulation"), 4),
+                call(PRETRAIN, "withEvaluation", Set.of("evalEvery", "evalBatches"), 7, 9),
+                call(PRETRAIN, "withCheckpointEvery", Set.of("checkpointEvery"), 7),
+                call(PRETRAIN, "withKeepCheckpoints", Set.of("keepCheckpoints"), 9),
+                call(PRETRAIN, "withSeed", Set.of("seed"), 9L),
+                call(GRPO, "withGroups", Set.of("promptsPerStep", "groupSize"), 3, 5),
+                call(GRPO, "withSampling", Set.of("sampling"), SamplingParams.defaults().withTopK(3)),
+                call(GRPO, "withAdvantages", Set.of("advantages"), Advantages.Config.rloo()),
+                call(GRPO, "withLoss", Set.of("epsLow", "epsHigh", "normalization"), 0.1, 0.2,
+                        PolicyLoss.Normalization.TOKEN),
+                call(GRPO, "withKl", Set.of("klBeta"), 0.1),
+                call(GRPO, "withEntropyBonus", Set.of("entropyCoef"), 0.1),
+                call(GRPO, "withInnerSteps", Set.of("innerSteps"), 2),
+                call(GRPO, "withOptimizer", Set.of("optimizer"), AdamW.defaults().withLearningRate(0.5)),
+                call(GRPO, "withSeed", Set.of("seed"), 9L),
+                call(GRPO, "withProcessRewards", Set.of("processDelimiter"), "?"),
+                call(GRPO, "withKlInReward", Set.of("klInReward"), 0.1),
+                call(Advantages.Config.grpo(), "withDropZeroVariance", Set.of("dropZeroVariance"), true),
+                call(SPEC, "withName", Set.of("name"), "other"),
+                call(SPEC, "withModel", Set.of("model"), GptConfig.tiny(8).withLayers(3)),
+                call(SPEC, "withTrain", Set.of("train"), RunSpec.Train.of(20, 1e-2, 1)),
+                call(SPEC.train(), "withSteps", Set.of("steps"), 20L));
+    }
+
+    @Test
+    void eachWithChangesExactlyWhatItNames() throws Exception {
+        List<String> failures = new ArrayList<>();
+        for (Call c : calls()) {
+            Method m = Arrays.stream(c.base().getClass().getMethods())
+                    .filter(x -> x.getName().equals(c.method()) && x.getParameterCount() == c.args().length)
+                    .findFirst().orElseThrow(() -> new AssertionError("no " + c.method() + " on " + c.base()));
+            Record after = (Record) m.invoke(c.base(), c.args());
+            Set<String> changed = new TreeSet<>();
+            for (RecordComponent rc : c.base().getClass().getRecordComponents()) {
+                Object a = rc.getAccessor().invoke(c.base());
+                Object b = rc.getAccessor().invoke(after);
+                if (!Objects.deepEquals(a, b) && !(a instanceof List<?> la && b instanceof List<?> lb
+                        && Arrays.deepEquals(la.toArray(), lb.toArray()))) {
+                    changed.add(rc.getName());
+                }
+            }
+            if (!changed.equals(new TreeSet<>(c.changes()))) {
+                failures.add(c.base().getClass().getSimpleName() + "." + c.method() + " changed " + changed
+                        + ", expected " + new TreeSet<>(c.changes()));
+            }
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+
+    @Test
+    void everyWithOfEveryConfigRecordIsCovered() {
+        List<Class<?>> configs = List.of(GptConfig.class, AdamW.class, SamplingParams.class, Pretrain.Config.class,
+                Grpo.Config.class, Advantages.Config.class, RunSpec.class, RunSpec.Train.class);
+        Set<String> covered = new TreeSet<>();
+        for (Call c : calls()) {
+            covered.add(c.base().getClass().getName() + "." + c.method() + "/" + c.args().length);
+        }
+        List<String> missing = new ArrayList<>();
+        for (Class<?> type : configs) {
+            assertTrue(type.isRecord(), type + " must be a record");
+            for (Method m : type.getMethods()) {
+                if (m.getName().startsWith("with") && !Modifier.isStatic(m.getModifiers())
+                        && m.getReturnType() == type) {
+                    String key = type.getName() + "." + m.getName() + "/" + m.getParameterCount();
+                    if (!covered.contains(key)) {
+                        missing.add(key);
+                    }
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            fail("withX methods without a row in ConfigConventionTest.calls(): " + missing);
+        }
+    }
+}
