@@ -190,6 +190,10 @@ public final class Eval {
         Progress bar = progress ? Progress.start(name, (long) suite.size() * samples) : null;
         try {
             for (int item = 0; item < suite.size(); item++) {
+                if (Thread.currentThread().isInterrupted()) { // a notebook's stop button; the flag stays set
+                    throw new java.util.concurrent.CancellationException("Eval.run: interrupted after " + item
+                            + " of " + suite.size() + " items");
+                }
                 Task task = suite.get(item);
                 String text = promptFor(task);
                 List<Sampler.Completion> got = new ArrayList<>(samples);

@@ -49,6 +49,10 @@ public final class LocalExecutor implements Executor {
                     statuses.add(inThisJvm(r, out));
                     bar.step();
                     bar.postfix(r.name());
+                    if (Thread.currentThread().isInterrupted()) { // the stop button: the run in flight checkpointed
+                        throw new java.util.concurrent.CancellationException("LocalExecutor: interrupted after "
+                                + statuses.size() + " of " + runs.size() + " runs; rerun the sweep to resume");
+                    }
                 }
                 return statuses;
             }
@@ -83,8 +87,12 @@ public final class LocalExecutor implements Executor {
         long t0 = System.nanoTime();
         try {
             Trainer.Outcome o = Trainer.run(r, out);
-            return new RunStatus(r.name(), o == Trainer.Outcome.ALREADY_DONE ? State.SKIPPED : State.SUCCEEDED,
-                    seconds(t0), "");
+            return switch (o) {
+                case ALREADY_DONE -> new RunStatus(r.name(), State.SKIPPED, seconds(t0), "");
+                case INTERRUPTED -> new RunStatus(r.name(), State.FAILED, seconds(t0),
+                        "stopped with a checkpoint (rerun the sweep to resume)");
+                case TRAINED, RESUMED -> new RunStatus(r.name(), State.SUCCEEDED, seconds(t0), "");
+            };
         } catch (RuntimeException e) {
             return new RunStatus(r.name(), State.FAILED, seconds(t0), String.valueOf(e.getMessage()));
         }

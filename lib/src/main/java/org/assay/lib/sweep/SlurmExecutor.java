@@ -47,10 +47,6 @@ public final class SlurmExecutor implements Executor {
         return new SlurmExecutor(parallel, true, pollMillis);
     }
 
-    SlurmExecutor withPollMillis(long ms) {
-        return new SlurmExecutor(parallel, dryRun, ms);
-    }
-
     /** The batch script for these runs. */
     public String script(List<RunSpec> runs, Path out, SweepSpec.Resources r) {
         Path abs = out.toAbsolutePath();

@@ -57,9 +57,23 @@ public final class Sweep implements Renderable {
         return runs;
     }
 
+    /** IsoFLOP points left out of {@link #runs} for training fewer than the axis's minimum steps, with the reason. */
+    public List<String> skipped() {
+        return spec.skipped();
+    }
+
+    private void sayWhatIsSkipped() {
+        List<String> skipped = skipped();
+        if (!skipped.isEmpty()) {
+            System.err.println("sweep " + spec.name() + ": " + skipped.size() + " IsoFLOP point(s) not run: "
+                    + String.join("; ", skipped));
+        }
+    }
+
     /** Runs every run that is not finished yet. */
     public List<Executor.RunStatus> run(Executor executor) {
         writeSpecs();
+        sayWhatIsSkipped();
         return executor.execute(runs, out, spec.resources());
     }
 

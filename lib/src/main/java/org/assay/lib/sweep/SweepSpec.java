@@ -105,7 +105,16 @@ public record SweepSpec(String name, RunSpec base, Map<String, List<JsonElement>
         return new SweepSpec(name, base, grid, zip, isoFlop, r);
     }
 
-    /** Every run of the sweep, in a fixed order, each named {@code <sweep>-<axes>}. */
+    /**
+     * The IsoFLOP points {@link #expand} leaves out because they would train for fewer than the axis's minimum steps,
+     * each with the reason ({@link IsoFlop.Plan#skipped}); empty without an IsoFLOP axis.
+     */
+    public List<String> skipped() {
+        return isoFlop == null ? List.of()
+                : IsoFlop.plan(base, isoFlop.budgets(), isoFlop.shapes(), isoFlop.minSteps()).skipped();
+    }
+
+    /** Every run of the sweep, in a fixed order, each named {@code <sweep>-<axes>}; see {@link #skipped}. */
     public List<RunSpec> expand() {
         List<RunSpec> runs = new ArrayList<>();
         if (isoFlop != null) {

@@ -40,6 +40,8 @@ class SweepTest {
         boolean bigSkipped = Math.round(1e9 / bigFlopsPerStep) < 5;
         assertEquals(bigSkipped ? 3 : 4, plan.runs().size());
         assertEquals(bigSkipped ? 1 : 0, plan.skipped().size());
+        SweepSpec spec = SweepSpec.of("iso", b).withIsoFlop(new double[] {1e9, 4e9}, shapes, 5);
+        assertEquals(plan.skipped(), spec.skipped(), "the sweep says what its plan left out");
         var e = assertThrows(IllegalArgumentException.class, () -> IsoFlop.plan(b, new double[] {-1}, shapes, 1));
         assertTrue(e.getMessage().contains("budgets must be finite and > 0, got -1.0 at index 0"), e.getMessage());
     }
@@ -91,6 +93,33 @@ class SweepTest {
         Table seeds = Sweep.of(SweepSpec.of("u", base(3)).withGrid("train.learningRate", 0.01, 0.02), out).results();
         assertEquals(0, seeds.rowCount(), "no run of that sweep has finished");
         assertTrue(Files.isRegularFile(out.resolve(".sweep").resolve(sweep.runs().get(0).name() + ".json")));
+    }
+
+    @Test
+    void anInterruptStopsAnInProcessSweepAfterTheRunInFlight(@TempDir Path out) throws Exception {
+        Sweep sweep = Sweep.of(SweepSpec.of("i", base(4000)).withGrid("train.seed", 1, 2, 3), out);
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                sweep.run(LocalExecutor.inProcess());
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+        });
+        t.start();
+        Path first = out.resolve(sweep.runs().get(0).name()).resolve("metrics.jsonl");
+        while (t.isAlive() && !(Files.isRegularFile(first) && Files.size(first) > 0)) {
+            Thread.sleep(5);
+        }
+        long at = System.nanoTime();
+        t.interrupt();
+        t.join(10_000);
+        assertFalse(t.isAlive());
+        assertTrue((System.nanoTime() - at) / 1e9 < 5, "stopped within seconds (a step and a checkpoint)");
+        assertTrue(thrown.get() instanceof java.util.concurrent.CancellationException, String.valueOf(thrown.get()));
+        assertTrue(thrown.get().getMessage().contains("interrupted after 1 of 3 runs"), thrown.get().getMessage());
+        assertFalse(Files.exists(out.resolve(sweep.runs().get(1).name())), "the next runs did not start");
+        assertEquals("partial", sweep.status().stringColumn("state").get(0));
     }
 
     @Test
