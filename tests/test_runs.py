@@ -29,7 +29,7 @@ def java(main, *args):
 
 
 def train(*args, **kw):
-    return subprocess.run(java("org.assay.lib.sweep.TrainCommand", *args), capture_output=True, text=True, env=env(),
+    return subprocess.run(java("org.assay.lib.train.TrainCommand", *args), capture_output=True, text=True, env=env(),
                           timeout=300, **kw)
 
 
@@ -83,7 +83,7 @@ def trainers_of(out):
             cmd = open("/proc/%s/cmdline" % entry, "rb").read().split(b"\0")
         except OSError:
             continue
-        if b"org.assay.lib.sweep.TrainCommand" in cmd and str(out).encode() in b" ".join(cmd):
+        if b"org.assay.lib.train.TrainCommand" in cmd and str(out).encode() in b" ".join(cmd):
             pids.append(int(entry))
     return pids
 
@@ -134,7 +134,7 @@ def test_killing_the_sweep_stops_its_trainers_and_a_rerun_loses_no_metrics(corpu
 def test_one_writer_owns_a_run(corpus, tmp_path):
     config = write(tmp_path / "run.json", spec(corpus, steps=1200, checkpoint_every=100, eval_every=400))
     out = tmp_path / "out"
-    first = subprocess.Popen(java("org.assay.lib.sweep.TrainCommand", "--config", str(config), "--out", str(out)),
+    first = subprocess.Popen(java("org.assay.lib.train.TrainCommand", "--config", str(config), "--out", str(out)),
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env())
     try:
         wait_for(lambda: lines(out / "r" / "metrics.jsonl") >= 5, 120, "the first trainer to log")
@@ -154,7 +154,7 @@ def test_one_writer_owns_a_run(corpus, tmp_path):
 def test_two_writers_started_together_one_trains_one_is_refused(corpus, tmp_path):
     config = write(tmp_path / "run.json", spec(corpus, steps=400, checkpoint_every=100, eval_every=100))
     out = tmp_path / "out"
-    both = [subprocess.Popen(java("org.assay.lib.sweep.TrainCommand", "--config", str(config), "--out", str(out)),
+    both = [subprocess.Popen(java("org.assay.lib.train.TrainCommand", "--config", str(config), "--out", str(out)),
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env()) for _ in range(2)]
     results = [(p.wait(timeout=300), p.stdout.read(), p.stderr.read()) for p in both]
     codes = sorted(r[0] for r in results)
@@ -234,7 +234,7 @@ def test_a_kill_after_the_last_checkpoint_leaves_real_losses_not_nan(corpus, tmp
 def test_leftovers_of_kills_are_cleaned_checkpoints_pruned_and_files_readable(corpus, tmp_path):
     out = tmp_path / "out"
     config = write(tmp_path / "a.json", spec(corpus, steps=40, checkpoint_every=5, eval_every=5, keep=2))
-    first = subprocess.Popen(java("org.assay.lib.sweep.TrainCommand", "--config", str(config), "--out", str(out)),
+    first = subprocess.Popen(java("org.assay.lib.train.TrainCommand", "--config", str(config), "--out", str(out)),
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env())
     run = out / "r"
     wait_for(lambda: lines(run / "metrics.jsonl") >= 12 or first.poll() is not None, 120, "ten steps")

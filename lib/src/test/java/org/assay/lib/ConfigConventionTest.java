@@ -19,7 +19,7 @@ import org.assay.lib.model.GptConfig;
 import org.assay.lib.rl.Advantages;
 import org.assay.lib.rl.Grpo;
 import org.assay.lib.rl.PolicyLoss;
-import org.assay.lib.sweep.RunSpec;
+import org.assay.lib.train.RunSpec;
 import org.assay.lib.train.AdamW;
 import org.assay.lib.train.LrSchedule;
 import org.assay.lib.train.Pretrain;

@@ -2,6 +2,7 @@ package org.assay.lib.sweep;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.assay.lib.train.RunSpec;
 
 /** Runs a sweep's pending runs somewhere: in this JVM or subprocesses ({@link LocalExecutor}), or Slurm. */
 public interface Executor {

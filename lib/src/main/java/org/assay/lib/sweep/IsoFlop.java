@@ -5,6 +5,7 @@ import org.assay.lib.model.GptConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.assay.lib.train.RunSpec;
 
 /**
  * IsoFLOP slices (Hoffmann et al. 2022, Approach 2): for each compute budget C and each model shape, the run that

@@ -12,6 +12,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.assay.lib.train.RunSpec;
+import org.assay.lib.train.Trainer;
+import org.assay.lib.train.TrainCommand;
 
 /**
  * Runs on this machine: in this JVM one after another ({@link #inProcess()}: no start-up cost, the engine already
@@ -148,7 +151,7 @@ public final class LocalExecutor implements Executor {
         }
     }
 
-    /** {@code java -cp <this JVM's classpath> org.assay.lib.sweep.TrainCommand --config SPEC --out OUT}. */
+    /** {@code java -cp <this JVM's classpath> org.assay.lib.train.TrainCommand --config SPEC --out OUT}. */
     static List<String> trainCommand(Path spec, Path out) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getenv().getOrDefault("ASSAY_CLASSPATH", System.getProperty("java.class.path"));

@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.assay.lib.train.RunSpec;
+import org.assay.lib.train.Trainer;
+import org.assay.lib.train.TrainCommand;
 
 /**
  * Runs a sweep as one Slurm job array ({@code sbatch --array}), one task per pending run, each task running

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Objects;
 import org.assay.base.HtmlText;
 import org.assay.lib.runs.TrainingStep;
+import org.assay.lib.train.RunSpec;
+import org.assay.lib.train.Trainer;
 
 /**
  * A sweep over a folder: {@code out/sweep.json}, {@code out/.sweep/<run>.json} (what each task runs), one run

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.assay.lib.train.RunSpec;
 
 /**
  * A sweep: a base run, the axes to vary, and the resources each run gets on a cluster. Axes: {@code grid} (every

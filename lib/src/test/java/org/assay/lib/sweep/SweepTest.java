@@ -14,6 +14,9 @@ import org.assay.lib.runs.Runs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.Table;
+import org.assay.lib.train.RunSpec;
+import org.assay.lib.train.Trainer;
+import org.assay.lib.train.TrainCommand;
 
 class SweepTest {
 
@@ -190,7 +193,7 @@ class SweepTest {
         String script = SlurmExecutor.of(2).script(spec.expand(), out, spec.resources());
         for (String line : List.of("#SBATCH --array=0-2%2", "#SBATCH --cpus-per-task=4", "#SBATCH --mem=8G",
                 "#SBATCH --time=00:20:00", "#SBATCH --partition=gpu", "#SBATCH --gres=gpu:1",
-                "org.assay.lib.sweep.TrainCommand", "\"${SPECS[$SLURM_ARRAY_TASK_ID]}\"")) {
+                "org.assay.lib.train.TrainCommand", "\"${SPECS[$SLURM_ARRAY_TASK_ID]}\"")) {
             assertTrue(script.contains(line), line + " missing from:\n" + script);
         }
         assertEquals(3, script.lines().filter(l -> l.contains(".sweep/s-seed=")).count());

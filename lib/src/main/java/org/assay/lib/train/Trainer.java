@@ -1,4 +1,4 @@
-package org.assay.lib.sweep;
+package org.assay.lib.train;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -16,7 +16,6 @@ import org.assay.base.AtomicFiles;
 import org.assay.base.FileTrees;
 import org.assay.lib.runs.RunLock;
 import org.assay.lib.runs.RunSummary;
-import org.assay.lib.train.Pretrain;
 
 /**
  * Runs one {@link RunSpec} into {@code out/<name>}, idempotently: a finished run (its {@code result.json} says it was

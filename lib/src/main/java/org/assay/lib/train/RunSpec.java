@@ -1,4 +1,4 @@
-package org.assay.lib.sweep;
+package org.assay.lib.train;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -10,14 +10,11 @@ import org.assay.lib.data.SyntheticLanguage;
 import org.assay.lib.data.TextCorpus;
 import org.assay.lib.data.TokenDataset;
 import org.assay.lib.model.GptConfig;
-import org.assay.lib.train.AdamW;
-import org.assay.lib.train.Pretrain;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.assay.lib.train.LrSchedule;
 
 /**
  * Everything one training run needs, as a JSON file a fresh process (or a Slurm task) can run from: the model, the
@@ -32,7 +29,8 @@ import org.assay.lib.train.LrSchedule;
  */
 public record RunSpec(String name, GptConfig model, Data data, Train train) {
 
-    static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+    /** How specs (and sweep specs, which hold one) are read and written. */
+    public static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
     public RunSpec {
         String fn = "RunSpec";
@@ -219,7 +217,7 @@ public record RunSpec(String name, GptConfig model, Data data, Train train) {
      * A clear error for a spec that does not parse or does not validate: Gson wraps the records' own
      * IllegalArgumentException ("GptConfig: layers must be >= 1, got layers=0"), which is the message that matters.
      */
-    static IllegalArgumentException invalid(String fn, String where, RuntimeException e) {
+    public static IllegalArgumentException invalid(String fn, String where, RuntimeException e) {
         Throwable cause = e;
         while (cause.getCause() != null && !(cause instanceof IllegalArgumentException)) {
             cause = cause.getCause();

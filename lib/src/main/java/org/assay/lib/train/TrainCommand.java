@@ -1,4 +1,4 @@
-package org.assay.lib.sweep;
+package org.assay.lib.train;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,7 +50,8 @@ public final class TrainCommand {
         System.exit(code);
     }
 
-    static int run(String[] args) {
+    /** The command in this JVM, for tests and scripts: its exit status, without exiting. */
+    public static int run(String[] args) {
         return run(args, Thread.currentThread(), null);
     }
 
