@@ -3,6 +3,8 @@ package org.assay.lib.train;
 import ai.djl.Device;
 import java.util.Locale;
 import org.assay.lib.model.GptConfig;
+import org.assay.lib.model.Gpt;
+import org.assay.lib.model.KvCache;
 
 /**
  * Which code runs a sampling step after the prompt: libtorch ({@code Gpt.forward} with a {@code KvCache}) or the Java
@@ -31,6 +33,24 @@ final class Decoding {
     /** For {@code rows} rows and {@code steps} decoding steps after the prompt (maxTokens − 1). */
     static boolean java(GptConfig c, Device device, int rows, int steps) {
         return java(System.getenv("ASSAY_DECODER"), c, device, rows, steps, org.assay.lib.engine.Torch.threads());
+    }
+
+    /**
+     * The decoder for {@code rows} rows after a prompt of {@code promptLength} tokens: libtorch without a cache when
+     * {@code params.kvCache()} is off, the Java decoder after the prompt when the cost model (or ASSAY_DECODER) says
+     * so, else libtorch with the cache.
+     */
+    static StepDecoder open(Gpt model, SamplingParams params, int rows, int promptLength) {
+        GptConfig c = model.config();
+        if (!params.kvCache()) {
+            return new StepDecoder.Libtorch(model, null, rows, false);
+        }
+        if (java(c, model.device(), rows, params.maxTokens() - 1)) {
+            return new StepDecoder.Java(model, new KvCache(model), rows, promptLength + params.maxTokens() - 1,
+                    groups(c, rows, org.assay.lib.engine.Torch.threads()));
+        }
+        boolean oneThread = (long) rows * c.dModel() < 16_384 && org.assay.lib.engine.Torch.threads() > 1;
+        return new StepDecoder.Libtorch(model, new KvCache(model), rows, oneThread);
     }
 
     /** ASSAY_DECODER: let the cost model choose, or force one decoder. */

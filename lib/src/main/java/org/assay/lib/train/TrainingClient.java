@@ -21,7 +21,6 @@ import org.assay.lib.model.CpuDecoder;
 import org.assay.lib.model.Dropout;
 import org.assay.lib.model.Gpt;
 import org.assay.lib.model.GptConfig;
-import org.assay.lib.model.KvCache;
 
 /**
  * The training primitives, in the spirit of Tinker: {@link #forwardBackward} computes a loss and accumulates its
@@ -309,45 +308,10 @@ public final class TrainingClient implements AutoCloseable {
         for (int i = 0; i < rows; i++) {
             System.arraycopy(prompts.get(i / perPrompt), 0, sequence, i * width, prompt.length);
         }
-        // After the prompt, a cached decoding step of a few rows is a chain of tiny ops: on the CPU the Java decoder
-        // runs it several times faster (CpuDecoder); else a second intra-op thread costs more than it gains
-        // (measured: 4.5 against 2.0 ms per token for the reference model on 2 cores).
-        boolean javaSteps = params.kvCache()
-                && Decoding.java(config(), model.device(), rows, params.maxTokens() - 1);
-        boolean oneThread = params.kvCache() && !javaSteps && (long) rows * config().dModel() < 16_384
-                && Torch.threads() > 1;
-        try (KvCache cache = params.kvCache() ? new KvCache(model) : null) {
-            CpuDecoder decoder = null;
-            int fed = 0; // positions already in the cache
+        try (StepDecoder decoder = Decoding.open(model, params, rows, prompt.length)) {
             int len = prompt.length;
-            int[] last = new int[rows];
             for (int s = 0; s < params.maxTokens(); s++) {
-                if (oneThread && s == 1) {
-                    JniUtils.setNumThreads(1); // after the prompt, which is worth both threads
-                }
-                if (javaSteps && s == 1) { // the prompt is in the cache: Java from here on
-                    decoder = CpuDecoder.continuing(model, cache, rows, prompt.length + params.maxTokens() - 1,
-                            Decoding.groups(config(), rows, Torch.threads()));
-                }
-                float[] logits;
-                if (decoder != null) {
-                    for (int i = 0; i < rows; i++) {
-                        last[i] = sequence[i * width + len - 1];
-                    }
-                    logits = decoder.step(last); // (rows, V)
-                } else {
-                    try (NDScope scope = new NDScope()) {
-                        scope.suppressNotUsedWarning();
-                        int from = params.kvCache() ? fed : 0;
-                        int[] feed = new int[rows * (len - from)];
-                        for (int i = 0; i < rows; i++) {
-                            System.arraycopy(sequence, i * width + from, feed, i * (len - from), len - from);
-                        }
-                        NDArray all = model.forward(model.tokens(feed, rows), cache, null); // (rows, len - from, V)
-                        logits = (len - from == 1 ? all : all.get(":, -1, :")).toFloatArray(); // (rows, V)
-                        fed = len;
-                    }
-                }
+                float[] logits = decoder.next(sequence, width, len); // (rows, V)
                 for (int i = 0; i < rows; i++) {
                     if (stopped[i]) {
                         sequence[i * width + len] = sequence[i * width + len - 1]; // padding, never read back
@@ -367,10 +331,6 @@ public final class TrainingClient implements AutoCloseable {
                 if (allTrue(stopped)) {
                     break;
                 }
-            }
-        } finally {
-            if (oneThread) {
-                JniUtils.setNumThreads(Torch.threads());
             }
         }
         List<List<Results.Sample>> byPrompt = new ArrayList<>(prompts.size());

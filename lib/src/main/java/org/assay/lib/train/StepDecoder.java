@@ -1,0 +1,124 @@
+package org.assay.lib.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.pytorch.jni.JniUtils;
+import org.assay.lib.engine.Torch;
+import org.assay.lib.model.CpuDecoder;
+import org.assay.lib.model.Gpt;
+import org.assay.lib.model.KvCache;
+
+/**
+ * What {@link TrainingClient#sample} asks, once per decoding step: the next-token logits of every row, (rows, V),
+ * given the sequences so far ({@code rows × width} tokens, row-major, the first {@code len} of each row filled).
+ * {@link Decoding#open} chooses the implementation: libtorch (with or without the KV cache) or, after the prompt, the
+ * Java {@link CpuDecoder}.
+ */
+interface StepDecoder extends AutoCloseable {
+    float[] next(int[] sequence, int width, int len);
+
+    @Override
+    void close();
+
+    /**
+     * The model's forward pass in libtorch. With a cache each step feeds only the positions not yet in it; without,
+     * the whole sequence is recomputed (the slow reference). With {@code oneThread}, steps after the prompt run on
+     * one intra-op thread: for a few rows a second thread costs more than it gains (measured: 4.5 against 2.0 ms per
+     * token for the reference model on 2 cores).
+     */
+    final class Libtorch implements StepDecoder {
+        private final Gpt model;
+        private final KvCache cache;
+        private final int rows;
+        private final boolean oneThread;
+        private int fed; // positions already in the cache
+        private int steps;
+
+        Libtorch(Gpt model, KvCache cache, int rows, boolean oneThread) {
+            this.model = model;
+            this.cache = cache;
+            this.rows = rows;
+            this.oneThread = oneThread;
+        }
+
+        KvCache cache() {
+            return cache;
+        }
+
+        @Override
+        public float[] next(int[] sequence, int width, int len) {
+            if (oneThread && steps == 1) {
+                JniUtils.setNumThreads(1); // after the prompt, which is worth both threads
+            }
+            steps++;
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                int from = cache != null ? fed : 0;
+                int[] feed = new int[rows * (len - from)];
+                for (int i = 0; i < rows; i++) {
+                    System.arraycopy(sequence, i * width + from, feed, i * (len - from), len - from);
+                }
+                NDArray all = model.forward(model.tokens(feed, rows), cache, null); // (rows, len - from, V)
+                float[] logits = (len - from == 1 ? all : all.get(":, -1, :")).toFloatArray(); // (rows, V)
+                fed = len;
+                return logits;
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                if (cache != null) {
+                    cache.close();
+                }
+            } finally {
+                if (oneThread) {
+                    JniUtils.setNumThreads(Torch.threads());
+                }
+            }
+        }
+    }
+
+    /**
+     * libtorch for the prompt (one batched pass that fills the KV cache), then the Java {@link CpuDecoder} for every
+     * step after it: a cached step of a few rows of a small model is a chain of tiny ops, which Java runs several
+     * times faster on the CPU.
+     */
+    final class Java implements StepDecoder {
+        private final Libtorch prompt;
+        private final Gpt model;
+        private final int rows;
+        private final int capacity;
+        private final int groups;
+        private final int[] last;
+        private CpuDecoder decoder;
+
+        Java(Gpt model, KvCache cache, int rows, int capacity, int groups) {
+            this.prompt = new Libtorch(model, cache, rows, false);
+            this.model = model;
+            this.rows = rows;
+            this.capacity = capacity;
+            this.groups = groups;
+            this.last = new int[rows];
+        }
+
+        @Override
+        public float[] next(int[] sequence, int width, int len) {
+            if (decoder == null && prompt.fed == 0) {
+                return prompt.next(sequence, width, len);
+            }
+            if (decoder == null) { // the prompt is in the cache: Java from here on
+                decoder = CpuDecoder.continuing(model, prompt.cache(), rows, capacity, groups);
+            }
+            for (int i = 0; i < rows; i++) {
+                last[i] = sequence[i * width + len - 1];
+            }
+            return decoder.step(last); // (rows, V)
+        }
+
+        @Override
+        public void close() {
+            prompt.close();
+        }
+    }
+}
