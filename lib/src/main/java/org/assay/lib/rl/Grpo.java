@@ -228,56 +228,72 @@ public final class Grpo implements AutoCloseable {
         return last;
     }
 
+    /** One RL step: collect rollouts, compute advantages, train on them, report. */
     public StepMetrics step() {
+        Rollouts.Batch batch = collect();
+        Advantages.Result adv = Advantages.compute(config.klInReward() > 0 ? klShaped(batch, batch.rewards())
+                : batch.rewards(), config.groupSize(), config.advantages());
+        Rollouts.Rows kept = stepDelimiter == null ? batch.arrays(adv.advantages(), adv.kept())
+                : batch.arrays(processAdvantages(batch), adv.kept());
+        Training t = kept == null ? Training.NONE : train(kept.batch());
+        step++;
+        return metrics(batch, adv, t);
+    }
+
+    /** G completions of each of the step's P prompts, scored; their sampling FLOPs counted. */
+    private Rollouts.Batch collect() {
         Rollouts.Batch batch = Rollouts.collect(policy, tokenizer, env, cursor, config.promptsPerStep(),
                 config.groupSize(), config.sampling(), config.seed() * 7919 + step);
         last = batch;
         cursor += config.promptsPerStep();
-        double forwardFlopsPerToken = policy.config().trainingFlopsPerToken() / 3;
         long sampled = batch.promptTokens() + batch.completionTokens();
         tokens += sampled;
-        flops += sampled * forwardFlopsPerToken;
+        flops += sampled * forwardFlopsPerToken();
+        return batch;
+    }
 
-        double[] rewards = batch.rewards();
-        double[] shaped = config.klInReward() > 0 ? klShaped(batch, rewards) : rewards;
-        Advantages.Result adv = Advantages.compute(shaped, config.groupSize(), config.advantages());
-        Advantages.GroupOutcomes outcomes = Advantages.GroupOutcomes.of(batch.correct(), config.groupSize());
-        Rollouts.Rows kept = stepDelimiter == null ? batch.arrays(adv.advantages(), adv.kept())
-                : batch.arrays(processAdvantages(batch), adv.kept());
-        TokenBatch a = kept == null ? null : kept.batch();
-        double clip = Double.NaN;
-        double klSampling = Double.NaN;
-        double klReference = Double.NaN;
-        double entropy = Double.NaN;
+    private double forwardFlopsPerToken() {
+        return policy.config().trainingFlopsPerToken() / 3;
+    }
+
+    /** What the optimizer steps on one rollout batch measured (NaN throughout when nothing was trained). */
+    private record Training(boolean trained, double clipRatio, double klSampling, double kl, double entropy,
+                            double gradNorm, double seconds) {
+        static final Training NONE = new Training(false, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                0);
+    }
+
+    /** The reference pass and {@code innerSteps} optimizer steps on the kept rows. */
+    private Training train(TokenBatch a) {
+        long start = System.nanoTime();
+        float[] ref = referenceLogprobs(a);
+        flops += a.rows() * (double) a.width() * forwardFlopsPerToken();
+        a = a.withExtra(PolicyLoss.REFERENCE_LOGPROBS, ref);
+        Results.ForwardBackward fb = null;
         double gradNorm = Double.NaN;
-        long trainStart = System.nanoTime();
-        if (a != null) {
-            float[] ref = referenceLogprobs(a);
-            flops += a.rows() * (double) a.width() * forwardFlopsPerToken;
-            a = a.withExtra(PolicyLoss.REFERENCE_LOGPROBS, ref);
-            Results.ForwardBackward fb = null;
-            for (int k = 0; k < config.innerSteps(); k++) {
-                fb = policy.forwardBackward(a, loss);
-                gradNorm = policy.optimStep(config.optimizer()).gradNorm();
-                flops += a.rows() * (double) a.width() * policy.config().trainingFlopsPerToken();
-            }
-            float[] logp = fb.logprobs();
-            float[] sampling = a.extra(PolicyLoss.SAMPLING_LOGPROBS);
-            clip = PolicyLoss.clipFraction(logp, sampling, a.extra(PolicyLoss.ADVANTAGES), a.weights(),
-                    config.epsLow(), config.epsHigh());
-            klSampling = Kl.k3(logp, sampling, a.weights());
-            klReference = Kl.k3(logp, ref, a.weights());
-            double sum = 0;
-            double count = 0;
-            for (int i = 0; i < logp.length; i++) {
-                if (a.weights()[i] > 0) {
-                    sum -= logp[i];
-                    count++;
-                }
-            }
-            entropy = sum / count;
+        for (int k = 0; k < config.innerSteps(); k++) {
+            fb = policy.forwardBackward(a, loss);
+            gradNorm = policy.optimStep(config.optimizer()).gradNorm();
+            flops += a.rows() * (double) a.width() * policy.config().trainingFlopsPerToken();
         }
-        double trainingSeconds = (System.nanoTime() - trainStart) / 1e9; // reference pass and optimizer steps
+        float[] logp = fb.logprobs();
+        float[] sampling = a.extra(PolicyLoss.SAMPLING_LOGPROBS);
+        double clip = PolicyLoss.clipFraction(logp, sampling, a.extra(PolicyLoss.ADVANTAGES), a.weights(),
+                config.epsLow(), config.epsHigh());
+        double sum = 0;
+        double count = 0;
+        for (int i = 0; i < logp.length; i++) {
+            if (a.weights()[i] > 0) {
+                sum -= logp[i];
+                count++;
+            }
+        }
+        return new Training(true, clip, Kl.k3(logp, sampling, a.weights()), Kl.k3(logp, ref, a.weights()),
+                sum / count, gradNorm, (System.nanoTime() - start) / 1e9);
+    }
+
+    private StepMetrics metrics(Rollouts.Batch batch, Advantages.Result adv, Training t) {
+        double[] rewards = batch.rewards();
         double mean = 0;
         for (double r : rewards) {
             mean += r / rewards.length;
@@ -291,12 +307,12 @@ public final class Grpo implements AutoCloseable {
         for (boolean c : correct) {
             right += c ? 1 : 0;
         }
-        step++;
+        Advantages.GroupOutcomes outcomes = Advantages.GroupOutcomes.of(correct, config.groupSize());
         return new StepMetrics(step, mean, Math.sqrt(var), (double) right / correct.length, outcomes.allCorrect(),
-                outcomes.allWrong(), outcomes.mixed(), adv.zeroVarianceFraction(), clip, klSampling, klReference,
-                entropy, (double) batch.completionTokens() / batch.samples().size(), gradNorm,
-                config.optimizer().learningRate(), tokens, flops, a != null,
-                batch.samplingSeconds(), batch.scoringSeconds(), trainingSeconds);
+                outcomes.allWrong(), outcomes.mixed(), adv.zeroVarianceFraction(), t.clipRatio(), t.klSampling(),
+                t.kl(), t.entropy(), (double) batch.completionTokens() / batch.samples().size(), t.gradNorm(),
+                config.optimizer().learningRate(), tokens, flops, t.trained(), batch.samplingSeconds(),
+                batch.scoringSeconds(), t.seconds());
     }
 
     private double[] klShaped(Rollouts.Batch batch, double[] rewards) {
