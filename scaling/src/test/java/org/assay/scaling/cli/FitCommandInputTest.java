@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,23 +25,16 @@ class FitCommandInputTest {
     @TempDir
     Path tmp;
 
-    private record Run(int status, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = FitCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CommandRun run(String... args) {
+        return CommandRun.fit(args);
     }
 
     /**
      * Status 2, a first line on stderr that names the file (a usage text may follow), and nothing that looks like a
      * Java stack trace.
      */
-    private static Run fails(Path file, String... args) {
-        Run r = run(args);
+    private static CommandRun fails(Path file, String... args) {
+        CommandRun r = run(args);
         assertEquals(2, r.status(), "status for " + List.of(args) + ": " + r.err() + r.out());
         assertEquals("", r.out());
         String first = r.err().lines().findFirst().orElse("");
@@ -83,7 +74,7 @@ class FitCommandInputTest {
     @Test
     void powerLawWithANonPositiveXNamesFileColumnRowAndValue() throws Exception {
         Path f = replaceCell(curves("neg.csv"), 3, 0, "-5");
-        Run r = fails(f, "power-law", f.toString(), "--x-col", "compute", "--y-col", "loss");
+        CommandRun r = fails(f, "power-law", f.toString(), "--x-col", "compute", "--y-col", "loss");
         assertTrue(r.err().contains("column 'compute' must be > 0, got -5.0 at row 3"), r.err());
         Path zero = replaceCell(curves("zero.csv"), 7, 0, "0");
         r = fails(zero, "power-law", zero.toString(), "--x-col", "compute", "--y-col", "loss", "--bootstrap", "5");
@@ -93,7 +84,7 @@ class FitCommandInputTest {
     @Test
     void sigmoidNamesTheCsvColumnsNotItsOwn() throws Exception {
         Path f = replaceCell(curves("neg.csv"), 2, 0, "-1e3");
-        Run r = fails(f, "sigmoid", f.toString(), "--x-col", "compute", "--y-col", "reward", "--r0", "0.2");
+        CommandRun r = fails(f, "sigmoid", f.toString(), "--x-col", "compute", "--y-col", "reward", "--r0", "0.2");
         assertTrue(r.err().contains("column 'compute' must be > 0, got -1000.0 at row 2"), r.err());
         assertFalse(r.err().contains("'C'"), r.err());
         Path nan = replaceCell(curves("nan.csv"), 4, 1, "NaN");
@@ -108,12 +99,12 @@ class FitCommandInputTest {
     @Test
     void aDuplicateHeaderNamesBothPositions() throws Exception {
         Path f = write("dup.csv", "x,y,z,x\n1,2,30,1\n2,3,20,2\n3,5,10,3\n4,7,5,4\n");
-        Run r = fails(f, "log-linear", f.toString(), "--x-col", "x", "--y-col", "y");
+        CommandRun r = fails(f, "log-linear", f.toString(), "--x-col", "x", "--y-col", "y");
         assertTrue(r.err().contains("column 'x' appears more than once in the header, at positions 1 and 4"), r.err());
         r = fails(f, "log-linear", f.toString(), "--x-col", "y", "--y-col", "x");
         assertTrue(r.err().contains("column 'x' appears more than once in the header, at positions 1 and 4"), r.err());
         // a duplicate that is not asked for is no ambiguity
-        Run ok = run("log-linear", f.toString(), "--x-col", "y", "--y-col", "z", "--json");
+        CommandRun ok = run("log-linear", f.toString(), "--x-col", "y", "--y-col", "z", "--json");
         assertEquals(0, ok.status(), ok.err());
     }
 
@@ -130,7 +121,7 @@ class FitCommandInputTest {
     @MethodSource("lawsAndIdenticalPoints")
     void identicalXValuesAreRejectedWithTheDistinctCount(String law, String csv) throws Exception {
         Path f = write("same.csv", csv);
-        Run r = fails(f, law, f.toString(), "--x-col", "x", "--y-col", "y");
+        CommandRun r = fails(f, law, f.toString(), "--x-col", "x", "--y-col", "y");
         assertTrue(r.err().contains("column 'x' has 1 distinct value (3.0) in 6 rows"), r.err());
         assertTrue(r.err().contains("needs at least"), r.err());
     }
@@ -138,9 +129,9 @@ class FitCommandInputTest {
     @Test
     void twoDistinctXValuesAreTooFewForThreeParameters() throws Exception {
         Path f = write("two.csv", "x,y\n1,3\n1,3.1\n10,2\n10,2.1\n");
-        Run r = fails(f, "power-law", f.toString(), "--x-col", "x", "--y-col", "y");
+        CommandRun r = fails(f, "power-law", f.toString(), "--x-col", "x", "--y-col", "y");
         assertTrue(r.err().contains("has 2 distinct values in 4 rows; a fit of 3 parameters needs at least 3"), r.err());
-        Run line = run("log-linear", f.toString(), "--x-col", "x", "--y-col", "y", "--json");
+        CommandRun line = run("log-linear", f.toString(), "--x-col", "x", "--y-col", "y", "--json");
         assertEquals(0, line.status(), "two parameters, two distinct x: " + line.err());
     }
 
@@ -155,12 +146,12 @@ class FitCommandInputTest {
         withBom[2] = (byte) 0xBF;
         System.arraycopy(text, 0, withBom, 3, text.length);
         Files.write(bom, withBom);
-        Run a = run("power-law", plain.toString(), "--x-col", "compute", "--y-col", "loss", "--json");
-        Run b = run("power-law", bom.toString(), "--x-col", "compute", "--y-col", "loss", "--json");
+        CommandRun a = run("power-law", plain.toString(), "--x-col", "compute", "--y-col", "loss", "--json");
+        CommandRun b = run("power-law", bom.toString(), "--x-col", "compute", "--y-col", "loss", "--json");
         assertEquals(0, b.status(), b.err());
         assertEquals(a.out(), b.out());
         Path missing = bom;
-        Run r = fails(missing, "power-law", bom.toString(), "--x-col", "N", "--y-col", "loss");
+        CommandRun r = fails(missing, "power-law", bom.toString(), "--x-col", "N", "--y-col", "loss");
         assertTrue(r.err().contains("the columns are [compute, reward, loss]"), r.err());
     }
 
@@ -173,7 +164,7 @@ class FitCommandInputTest {
         System.arraycopy(head, 0, all, 0, head.length);
         System.arraycopy(bad, 0, all, head.length, bad.length);
         Files.write(f, all);
-        Run r = fails(f, "power-law", f.toString(), "--x-col", "compute", "--y-col", "loss");
+        CommandRun r = fails(f, "power-law", f.toString(), "--x-col", "compute", "--y-col", "loss");
         assertTrue(r.err().contains("not valid UTF-8"), r.err());
         assertTrue(r.err().contains("byte 0xE9 at line 5"), r.err());
         assertFalse(r.err().contains("Input length"), r.err());
@@ -202,7 +193,7 @@ class FitCommandInputTest {
                 args.addAll(List.of("--bootstrap", "2"));
             }
             args.addAll(List.of(option, value));
-            Run r = fails(f, args.toArray(String[]::new));
+            CommandRun r = fails(f, args.toArray(String[]::new));
             assertTrue(r.err().contains(message), law + ": " + r.err());
         }
     }
@@ -215,18 +206,18 @@ class FitCommandInputTest {
         }
         Path f = write("runs.csv", b.toString());
         String[] base = {"chinchilla", f.toString(), "--n-col", "params", "--d-col", "tokens", "--loss-col", "loss"};
-        Run r = fails(f, base);
+        CommandRun r = fails(f, base);
         assertTrue(r.err().contains("column 'params' has one value (1000000.0) in all 6 rows"), r.err());
-        Run seed = fails(f, concat(base, "--bootstrap", "3", "--seed", "x1"));
+        CommandRun seed = fails(f, concat(base, "--bootstrap", "3", "--seed", "x1"));
         assertTrue(seed.err().contains("--seed must be an integer (64-bit), got 'x1'"), seed.err());
-        Run threads = fails(f, concat(base, "--threads", "0"));
+        CommandRun threads = fails(f, concat(base, "--threads", "0"));
         assertTrue(threads.err().contains("--threads must be an integer >= 1, got '0'"), threads.err());
         Path few = write("few.csv", "params,tokens,loss\n1e6,1e9,3\n2e6,2e9,2.9\n");
-        Run short_ = fails(few, "chinchilla", few.toString(), "--n-col", "params", "--d-col", "tokens", "--loss-col",
+        CommandRun short_ = fails(few, "chinchilla", few.toString(), "--n-col", "params", "--d-col", "tokens", "--loss-col",
                 "loss");
         assertTrue(short_.err().contains("needs at least as many points as parameters (5), got 2"), short_.err());
         Path nan = write("nan.csv", "params,compute,loss\n1e6,6e15,3\n2e6,NaN,2.9\n");
-        Run c = fails(nan, "chinchilla", nan.toString(), "--n-col", "params", "--c-col", "compute", "--loss-col",
+        CommandRun c = fails(nan, "chinchilla", nan.toString(), "--n-col", "params", "--c-col", "compute", "--loss-col",
                 "loss");
         assertTrue(c.err().contains("column 'compute' must be finite, got NaN at row 2"), c.err());
     }
@@ -244,11 +235,11 @@ class FitCommandInputTest {
             fails(f, law, f.toString(), "--x-col", "nope", "--y-col", "reward");
             fails(f, law, f.toString(), "--x-col", "compute", "--y-col", "reward", "--frobnicate");
             fails(f, law, f.toString(), "--x-col", "compute", "--y-col", "reward", "--bootstrap");
-            Run cell = fails(text, law, text.toString(), "--x-col", "compute", "--y-col", "loss");
+            CommandRun cell = fails(text, law, text.toString(), "--x-col", "compute", "--y-col", "loss");
             assertTrue(cell.err().contains("column 'loss' must be a number, got 'n/a' at row 2"), cell.err());
             fails(ragged, law, ragged.toString(), "--x-col", "compute", "--y-col", "loss");
             fails(empty, law, empty.toString(), "--x-col", "compute", "--y-col", "loss");
-            Run none = fails(absent, law, absent.toString(), "--x-col", "compute", "--y-col", "loss");
+            CommandRun none = fails(absent, law, absent.toString(), "--x-col", "compute", "--y-col", "loss");
             assertTrue(none.err().contains("no such file"), none.err());
         }
         fails(f, "kaplan", f.toString(), "--x-col", "compute", "--y-col", "reward");
@@ -263,7 +254,7 @@ class FitCommandInputTest {
     @Test
     void aBootstrapBeyondMemoryIsOneLine() throws Exception {
         Path f = curves("rl.csv");
-        Run r = run("power-law", f.toString(), "--x-col", "compute", "--y-col", "loss", "--bootstrap",
+        CommandRun r = run("power-law", f.toString(), "--x-col", "compute", "--y-col", "loss", "--bootstrap",
                 String.valueOf(Integer.MAX_VALUE));
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().startsWith("fit: " + f + ": out of memory"), r.err());

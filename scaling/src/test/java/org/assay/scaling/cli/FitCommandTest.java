@@ -3,9 +3,6 @@ package org.assay.scaling.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.assay.scaling.ChinchillaLaw;
@@ -33,20 +30,13 @@ class FitCommandTest {
         return f;
     }
 
-    private record Run(int status, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = FitCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CommandRun run(String... args) {
+        return CommandRun.fit(args);
     }
 
     @Test
     void jsonHasTheDocumentedKeysAndIntervalsWithBootstrap() throws Exception {
-        Run r = run("chinchilla", csv().toString(), "--n-col", "params", "--d-col", "tokens", "--loss-col", "loss",
+        CommandRun r = run("chinchilla", csv().toString(), "--n-col", "params", "--d-col", "tokens", "--loss-col", "loss",
                 "--bootstrap", "20", "--seed", "3", "--json", "--threads", "2");
         assertEquals(0, r.status(), r.err());
         for (String key : new String[] {"\"A\": ", "\"B\": ", "\"E\": ", "\"alpha\": ", "\"beta\": ", "\"objective\": ",
@@ -60,7 +50,7 @@ class FitCommandTest {
 
     @Test
     void tokensCanBeDerivedFromCompute() throws Exception {
-        Run r = run("chinchilla", csv().toString(), "--n-col", "params", "--c-col", "compute", "--loss-col", "loss",
+        CommandRun r = run("chinchilla", csv().toString(), "--n-col", "params", "--c-col", "compute", "--loss-col", "loss",
                 "--json");
         assertEquals(0, r.status(), r.err());
         var json = com.google.gson.JsonParser.parseString(r.out()).getAsJsonObject();
@@ -69,14 +59,14 @@ class FitCommandTest {
 
     @Test
     void textOutputNamesParametersAndConvergence() throws Exception {
-        Run r = run("chinchilla", csv().toString(), "--n-col", "params", "--d-col", "tokens", "--loss-col", "loss");
+        CommandRun r = run("chinchilla", csv().toString(), "--n-col", "params", "--d-col", "tokens", "--loss-col", "loss");
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("alpha") && r.out().contains("4500 starts"), r.out());
     }
 
     @Test
     void lossAndTiedExponentsAreOptions() throws Exception {
-        Run r = run("chinchilla", csv().toString(), "--n-col", "params", "--d-col", "tokens", "--loss-col", "loss",
+        CommandRun r = run("chinchilla", csv().toString(), "--n-col", "params", "--d-col", "tokens", "--loss-col", "loss",
                 "--loss", "squared", "--tied-exponents", "--json");
         assertEquals(0, r.status(), r.err());
         var json = com.google.gson.JsonParser.parseString(r.out()).getAsJsonObject();
@@ -84,7 +74,7 @@ class FitCommandTest {
         assertTrue(json.get("tied_exponents").getAsBoolean());
         assertEquals(json.get("alpha").getAsDouble(), json.get("beta").getAsDouble());
         assertEquals(900, json.get("starts").getAsInt(), "the beta grid is unused when tied");
-        Run bad = run("chinchilla", csv().toString(), "--n-col", "params", "--d-col", "tokens", "--loss-col", "loss",
+        CommandRun bad = run("chinchilla", csv().toString(), "--n-col", "params", "--d-col", "tokens", "--loss-col", "loss",
                 "--loss", "l1");
         assertEquals(2, bad.status());
         assertTrue(bad.err().contains("--loss must be huber or squared, got 'l1'"), bad.err());
@@ -93,17 +83,17 @@ class FitCommandTest {
     @Test
     void badInputFailsWithStatus2AndAClearMessage() throws Exception {
         Path f = csv();
-        Run missing = run("chinchilla", f.toString(), "--n-col", "N", "--d-col", "tokens", "--loss-col", "loss");
+        CommandRun missing = run("chinchilla", f.toString(), "--n-col", "N", "--d-col", "tokens", "--loss-col", "loss");
         assertEquals(2, missing.status());
         assertTrue(missing.err().contains("no column 'N'; the columns are [params, tokens, compute, loss]"), missing.err());
         Files.writeString(f, Files.readString(f).replaceFirst("\n1000000.0,", "\n-5,"));
-        Run negative = run("chinchilla", f.toString(), "--n-col", "params", "--d-col", "tokens", "--loss-col", "loss");
+        CommandRun negative = run("chinchilla", f.toString(), "--n-col", "params", "--d-col", "tokens", "--loss-col", "loss");
         assertEquals(2, negative.status());
         assertTrue(negative.err().contains("readCsv(" + f + "): column 'params' must be > 0, got -5.0 at row 1"),
                 negative.err());
-        Run law = run("kaplan", f.toString());
+        CommandRun law = run("kaplan", f.toString());
         assertTrue(law.err().contains("unknown law 'kaplan'"), law.err());
-        Run option = run("chinchilla", f.toString(), "--frobnicate");
+        CommandRun option = run("chinchilla", f.toString(), "--frobnicate");
         assertTrue(option.err().contains("unknown option '--frobnicate'"), option.err());
     }
 
@@ -117,12 +107,12 @@ class FitCommandTest {
         }
         Path f = tmp.resolve("rl.csv");
         Files.writeString(f, b);
-        Run sigmoid = run("sigmoid", f.toString(), "--x-col", "compute", "--y-col", "reward", "--r0", "0.2", "--json");
+        CommandRun sigmoid = run("sigmoid", f.toString(), "--x-col", "compute", "--y-col", "reward", "--r0", "0.2", "--json");
         assertEquals(0, sigmoid.status(), sigmoid.err());
         var json = com.google.gson.JsonParser.parseString(sigmoid.out()).getAsJsonObject();
         assertEquals(0.75, json.get("A").getAsDouble(), 1e-3);
         assertEquals(1.3, json.get("B").getAsDouble(), 1e-2);
-        Run power = run("power-law", f.toString(), "--x-col", "compute", "--y-col", "loss", "--bootstrap", "20");
+        CommandRun power = run("power-law", f.toString(), "--x-col", "compute", "--y-col", "loss", "--bootstrap", "20");
         assertEquals(0, power.status(), power.err());
         assertTrue(power.out().contains("alpha") && power.out().contains("95% CI"), power.out());
         // data whose sigmoid heads for 1.2: the open fit finds it, --ceiling 1 holds A at or below 1
@@ -133,23 +123,23 @@ class FitCommandTest {
         }
         Path g = tmp.resolve("early.csv");
         Files.writeString(g, early);
-        Run open = run("sigmoid", g.toString(), "--x-col", "compute", "--y-col", "accuracy", "--r0", "0.3", "--json");
+        CommandRun open = run("sigmoid", g.toString(), "--x-col", "compute", "--y-col", "accuracy", "--r0", "0.3", "--json");
         assertEquals(0, open.status(), open.err());
         assertEquals(1.2, com.google.gson.JsonParser.parseString(open.out()).getAsJsonObject().get("A").getAsDouble(),
                 1e-3, open.out());
-        Run capped = run("sigmoid", g.toString(), "--x-col", "compute", "--y-col", "accuracy", "--r0", "0.3",
+        CommandRun capped = run("sigmoid", g.toString(), "--x-col", "compute", "--y-col", "accuracy", "--r0", "0.3",
                 "--ceiling", "1", "--json");
         assertEquals(0, capped.status(), capped.err());
         double a = com.google.gson.JsonParser.parseString(capped.out()).getAsJsonObject().get("A").getAsDouble();
         assertTrue(a <= 1 && a > 0.3, capped.out());
-        Run noR0 = run("sigmoid", g.toString(), "--x-col", "compute", "--y-col", "accuracy", "--ceiling", "1");
+        CommandRun noR0 = run("sigmoid", g.toString(), "--x-col", "compute", "--y-col", "accuracy", "--ceiling", "1");
         assertEquals(2, noR0.status());
         assertTrue(noR0.err().startsWith("fit: " + g + ": --ceiling needs --r0"), noR0.err());
-        Run low = run("sigmoid", g.toString(), "--x-col", "compute", "--y-col", "accuracy", "--r0", "0.3",
+        CommandRun low = run("sigmoid", g.toString(), "--x-col", "compute", "--y-col", "accuracy", "--r0", "0.3",
                 "--ceiling", "0.2");
         assertEquals(2, low.status());
         assertTrue(low.err().contains("ceiling must be finite and > r0"), low.err());
-        Run missing = run("sigmoid", f.toString(), "--x-col", "compute");
+        CommandRun missing = run("sigmoid", f.toString(), "--x-col", "compute");
         assertEquals(2, missing.status());
         assertTrue(missing.err().contains("--y-col is required"), missing.err());
     }
