@@ -5,7 +5,6 @@ import org.assay.display.MimeBundle;
 import org.assay.display.Renderable;
 import org.assay.evals.tasks.AnswerFormat;
 import org.assay.evals.tasks.Task;
-import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
@@ -247,38 +246,33 @@ public final class EvalResult implements Renderable {
         return cost == null ? t : t.addColumns(flops);
     }
 
-    /** Every completion: item, template, difficulty, sample, prompt tokens, tokens, answer, correct, score, text. */
-    public Table table() {
-        StringColumn item = StringColumn.create("item");
-        StringColumn template = StringColumn.create("template");
-        IntColumn difficulty = IntColumn.create("difficulty");
-        IntColumn sample = IntColumn.create("sample");
-        IntColumn promptTokens = IntColumn.create("prompt_tokens");
-        IntColumn tokens = IntColumn.create("tokens");
-        StringColumn expected = StringColumn.create("expected");
-        StringColumn answer = StringColumn.create("answer");
-        BooleanColumn ok = BooleanColumn.create("correct");
-        DoubleColumn score = DoubleColumn.create("score");
-        StringColumn text = StringColumn.create("completion");
+    /**
+     * One completion as {@link #table()} shows it and {@code samples.jsonl} stores it: the columns are these
+     * components, in this order, named in snake case ({@link RecordRows}).
+     *
+     * @param answer the answer the format extracted; null (an empty cell in the table) when there was none
+     */
+    public record SampleRow(String item, String template, int difficulty, int sample, int promptTokens, int tokens,
+                            String expected, String answer, boolean correct, double score, String completion) {
+    }
+
+    /** Every completion, item by item. */
+    public List<SampleRow> rows() {
+        List<SampleRow> rows = new ArrayList<>(tasks.size() * samples);
         for (int i = 0; i < tasks.size(); i++) {
             Task task = tasks.get(i);
             for (int j = 0; j < samples; j++) {
                 Sampler.Completion c = completions.get(i).get(j);
-                item.append(task.id());
-                template.append(task.template());
-                difficulty.append(task.difficulty());
-                sample.append(j);
-                promptTokens.append(c.promptTokens());
-                tokens.append(c.tokens());
-                expected.append(task.answer());
-                answer.append(answers[i][j] == null ? "" : answers[i][j]);
-                ok.append(correct[i][j]);
-                score.append(scores.get(i)[j]);
-                text.append(c.text());
+                rows.add(new SampleRow(task.id(), task.template(), task.difficulty(), j, c.promptTokens(), c.tokens(),
+                        task.answer(), answers[i][j], correct[i][j], scores.get(i)[j], c.text()));
             }
         }
-        return Table.create(name, item, template, difficulty, sample, promptTokens, tokens, expected, answer, ok,
-                score, text);
+        return rows;
+    }
+
+    /** Every completion: item, template, difficulty, sample, prompt tokens, tokens, answer, correct, score, text. */
+    public Table table() {
+        return RecordRows.table(name, SampleRow.class, rows());
     }
 
     /**
@@ -290,24 +284,8 @@ public final class EvalResult implements Renderable {
             Files.createDirectories(dir);
             var gson = new GsonBuilder().serializeSpecialFloatingPointValues().create();
             StringBuilder lines = new StringBuilder();
-            for (int i = 0; i < tasks.size(); i++) {
-                Task task = tasks.get(i);
-                for (int j = 0; j < samples; j++) {
-                    Sampler.Completion c = completions.get(i).get(j);
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("item", task.id());
-                    row.put("template", task.template());
-                    row.put("difficulty", task.difficulty());
-                    row.put("sample", j);
-                    row.put("prompt_tokens", c.promptTokens());
-                    row.put("tokens", c.tokens());
-                    row.put("expected", task.answer());
-                    row.put("answer", answers[i][j]);
-                    row.put("correct", correct[i][j]);
-                    row.put("score", scores.get(i)[j]);
-                    row.put("completion", c.text());
-                    lines.append(gson.toJson(row)).append('\n');
-                }
+            for (SampleRow row : rows()) {
+                lines.append(gson.toJson(RecordRows.map(row))).append('\n');
             }
             AtomicFiles.writeString(dir.resolve("samples.jsonl"), lines.toString());
             Map<String, Object> summary = new LinkedHashMap<>();

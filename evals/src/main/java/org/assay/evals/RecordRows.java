@@ -1,0 +1,78 @@
+package org.assay.evals;
+
+import java.lang.reflect.RecordComponent;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tech.tablesaw.api.BooleanColumn;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
+
+/**
+ * Rows as records, so a table's columns and a file's keys are defined once, by the record's components: the name in
+ * snake case ({@code promptTokens} is {@code prompt_tokens}), a column of the component's type (String, int, double,
+ * boolean; a null String is an empty cell).
+ */
+final class RecordRows {
+    private RecordRows() {
+    }
+
+    static String snake(String camel) {
+        StringBuilder b = new StringBuilder(camel.length() + 4);
+        for (char c : camel.toCharArray()) {
+            if (Character.isUpperCase(c)) {
+                b.append('_').append(Character.toLowerCase(c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    /** The record's components by snake-case key, in declaration order (nulls kept). */
+    static Map<String, Object> map(Record r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (RecordComponent c : r.getClass().getRecordComponents()) {
+            m.put(snake(c.getName()), value(r, c));
+        }
+        return m;
+    }
+
+    /** A table with one column per component of {@code type} and one row per record. */
+    static <R extends Record> Table table(String name, Class<R> type, List<R> rows) {
+        RecordComponent[] cs = type.getRecordComponents();
+        Column<?>[] columns = new Column<?>[cs.length];
+        for (int i = 0; i < cs.length; i++) {
+            String key = snake(cs[i].getName());
+            Class<?> t = cs[i].getType();
+            columns[i] = t == int.class ? IntColumn.create(key) : t == double.class ? DoubleColumn.create(key)
+                    : t == boolean.class ? BooleanColumn.create(key) : StringColumn.create(key);
+        }
+        for (R r : rows) {
+            for (int i = 0; i < cs.length; i++) {
+                Object v = value(r, cs[i]);
+                if (columns[i] instanceof IntColumn c) {
+                    c.append((int) v);
+                } else if (columns[i] instanceof DoubleColumn c) {
+                    c.append((double) v);
+                } else if (columns[i] instanceof BooleanColumn c) {
+                    c.append((boolean) v);
+                } else {
+                    ((StringColumn) columns[i]).append(v == null ? "" : String.valueOf(v));
+                }
+            }
+        }
+        return Table.create(name, columns);
+    }
+
+    private static Object value(Record r, RecordComponent c) {
+        try {
+            return c.getAccessor().invoke(r);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("RecordRows: cannot read " + c.getName() + " of " + r, e);
+        }
+    }
+}
