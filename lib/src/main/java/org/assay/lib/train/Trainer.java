@@ -63,9 +63,10 @@ public final class Trainer {
             }
             if (!isEmpty(dir)) {
                 if (!Files.isRegularFile(dir.resolve("config.json"))
-                        && !Files.isRegularFile(dir.resolve("metrics.jsonl"))) {
+                        && !Files.isRegularFile(dir.resolve("metrics.jsonl"))
+                        && !Files.isRegularFile(dir.resolve(SPEC_FILE))) {
                     throw new IllegalArgumentException("Trainer.run: " + dir + " exists and is not a run directory (no "
-                            + "config.json or metrics.jsonl); move it away or choose another output folder");
+                            + "config.json, metrics.jsonl or run.json); move it away or choose another output folder");
                 }
                 clearRun(dir); // a run that crashed before its first checkpoint: nothing to keep
             }
@@ -205,10 +206,14 @@ public final class Trainer {
         }
     }
 
-    /** Nothing in it but the lock (a folder this call just made, or one a kill left before anything was written). */
+    /**
+     * Nothing in it but the lock and temporary files (a folder this call just made, or one a kill left before anything
+     * was written).
+     */
     private static boolean isEmpty(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.allMatch(p -> p.getFileName().toString().equals(RunLock.FILE));
+            return s.map(p -> p.getFileName().toString())
+                    .allMatch(n -> n.equals(RunLock.FILE) || AtomicFiles.isTemporary(n));
         } catch (IOException e) {
             throw new UncheckedIOException("Trainer.run: cannot list " + dir + ": " + e.getMessage(), e);
         }
