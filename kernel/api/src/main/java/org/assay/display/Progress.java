@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.function.LongSupplier;
+import org.assay.base.HtmlText;
 
 /**
  * A progress bar for any loop. In a notebook it is an HTML bar updated in place; elsewhere a text line.
@@ -152,8 +153,9 @@ public final class Progress implements AutoCloseable, Renderable {
         String bar = total > 0
                 ? "<progress style='width:40ex' max='" + total + "' value='" + Math.min(done, total) + "'></progress>"
                 : "";
-        String html = "<div style='font-family:monospace'>" + escape(label) + " " + bar + " <span>"
-                + escape(text.substring(Math.min(text.length(), label.isEmpty() ? 0 : label.length() + 2))) + "</span></div>";
+        String rest = text.substring(Math.min(text.length(), label.isEmpty() ? 0 : label.length() + 2));
+        String html = "<div style='font-family:monospace'>" + HtmlText.escape(label) + " " + bar + " <span>"
+                + HtmlText.escape(rest) + "</span></div>";
         return MimeBundle.html(html, text);
     }
 
@@ -169,7 +171,4 @@ public final class Progress implements AutoCloseable, Renderable {
                 : String.format(Locale.ROOT, "%02d:%02d", d.toMinutesPart(), d.toSecondsPart());
     }
 
-    static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;");
-    }
 }
