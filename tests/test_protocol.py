@@ -197,3 +197,31 @@ def test_a_failed_cell_aborts_the_cells_queued_after_it(kernel):
     assert [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["0"]
     reply, _, _ = execute(kc, "1 + 1")
     assert reply["status"] == "ok", "later requests run normally"
+
+
+def _reply_to(kc, msg_id, timeout):
+    reply = kc.get_shell_msg(timeout=timeout)
+    while reply["parent_header"].get("msg_id") != msg_id:
+        reply = kc.get_shell_msg(timeout=timeout)
+    return reply
+
+
+def test_interrupt_frees_a_value_whose_rendering_never_ends(kernel):
+    """The value is rendered on the cell thread, where an interrupt reaches a toString that loops for ever."""
+    km, kc = kernel
+    msg_id = kc.execute('class Slow { public String toString() { while (true) {} } }\n'
+                        'System.out.println("evaluated");\nnew Slow()')
+    while True:  # the cell's output is flushed when it has run, before its value is rendered
+        msg = kc.get_iopub_msg(timeout=30)
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "stream":
+            break
+    time.sleep(0.5)
+    t0 = time.monotonic()
+    km.interrupt_kernel()
+    reply = _reply_to(kc, msg_id, timeout=10)
+    stopped_after = time.monotonic() - t0
+    assert reply["content"]["status"] == "error"
+    assert reply["content"]["ename"] == "InterruptedException"
+    assert stopped_after < 3.0, f"took {stopped_after:.2f}s to stop"
+    reply, msgs, _ = execute(kc, "1 + 1", timeout=10)
+    assert [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["2"]

@@ -158,6 +158,7 @@ class SessionTest {
 
     @Test
     void aLoopThatIgnoresInterruptsIsAbandonedAndTheSessionGoesOn() {
+        LoopFixture.release = false; // another test may have released it
         try {
             ok("int stillHere = 5;");
             Stopped s = interruptedAfter300ms("org.assay.kernel.LoopFixture.spinIgnoringInterrupts()");
@@ -168,6 +169,86 @@ class SessionTest {
         } finally {
             LoopFixture.release = true;
         }
+    }
+
+    /** How a call on this thread ended and how long it took, interrupted 300 ms after it started. */
+    private static <T> T interruptingAfter300ms(java.util.function.Supplier<T> call, long[] millis) {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            timer.schedule(session::interrupt, 300, TimeUnit.MILLISECONDS);
+            long t0 = System.nanoTime();
+            T result = call.get();
+            millis[0] = (System.nanoTime() - t0) / 1_000_000;
+            return result;
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    @Test
+    void interruptStopsAValueWhoseToStringNeverReturns() {
+        ok("class Slow { public String toString() { while (true) { } } }");
+        Object slow = ok("new Slow()").value();
+        long[] millis = new long[1];
+        Session.Rendered shown = interruptingAfter300ms(() -> session.render(slow), millis);
+        assertFalse(shown.ok(), () -> "rendered: " + shown.bundle());
+        assertEquals("InterruptedException", shown.error().ename());
+        assertTrue(millis[0] < 1300, "stopped within a second of the interrupt, took " + millis[0] + " ms");
+        assertEquals(2, ok("1 + 1").value(), "the session goes on");
+        assertEquals("2", session.render(2).bundle().get("text/plain"));
+    }
+
+    @Test
+    void aValueThatTakesTooLongToShowIsReportedAtTheLimit() {
+        ok("class Slower { public String toString() { while (true) { } } }");
+        Object slow = ok("new Slower()").value();
+        long t0 = System.nanoTime();
+        Session.Rendered shown = session.render(slow, java.time.Duration.ofMillis(400));
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        assertFalse(shown.ok(), () -> "rendered: " + shown.bundle());
+        assertEquals("RenderTimeoutException", shown.error().ename());
+        assertTrue(shown.error().evalue().contains("Slower") && shown.error().evalue().contains("0.4 s"),
+                shown.error().evalue());
+        assertTrue(millis >= 400 && millis < 1400, "stopped at the limit, took " + millis + " ms");
+        assertEquals(3, ok("1 + 2").value());
+    }
+
+    @Test
+    void aLibraryToStringThatIgnoresInterruptsIsAbandonedAtTheLimit() {
+        LoopFixture.release = false; // another test may have released it
+        try {
+            ok("Object spinner = new Object() { public String toString() {"
+                    + " org.assay.kernel.LoopFixture.spinIgnoringInterrupts(); return \"done\"; } };");
+            long t0 = System.nanoTime();
+            Session.Rendered shown = session.render(ok("spinner").value(), java.time.Duration.ofMillis(300));
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals("RenderTimeoutException", shown.error().ename());
+            assertTrue(millis < 3000, "given up after the grace period, took " + millis + " ms");
+            assertEquals(4, ok("2 + 2").value(), "a fresh cell thread runs the next cell");
+        } finally {
+            LoopFixture.release = true;
+        }
+    }
+
+    @Test
+    void interruptStopsAnExceptionMessageThatNeverReturns() {
+        long[] millis = new long[1];
+        CellError e = interruptingAfter300ms(() -> fails("""
+                class Endless extends RuntimeException { public String getMessage() { while (true) { } } }
+                throw new Endless();
+                """), millis);
+        assertEquals("InterruptedException", e.ename());
+        assertTrue(millis[0] < 1300, "took " + millis[0] + " ms");
+        assertEquals(5, ok("2 + 3").value());
+    }
+
+    @Test
+    void renderingARendererThatThrowsStillShowsItsError() {
+        ok("class Broken implements org.assay.display.Renderable { public MimeBundle toMimeBundle() {"
+                + " throw new IllegalStateException(\"no bundle\"); } }");
+        Session.Rendered shown = session.render(ok("new Broken()").value());
+        assertTrue(shown.ok(), () -> shown.error().text());
+        assertTrue(shown.bundle().get("text/plain").contains("no bundle"), shown.bundle().get("text/plain"));
     }
 
     @Test

@@ -116,8 +116,13 @@ public final class AssayKernel extends BaseKernel {
             return;
         }
         if (result.hasValue() && !silent) {
-            DisplayData data = KernelOutput.toDisplayData(s.renderers().render(result.value()));
-            env.publish(new PublishExecuteResult(count, data));
+            Session.Rendered shown = s.render(result.value());
+            if (!shown.ok()) {
+                replyError(env, count, shown.error());
+                abortQueued = request.shouldStopOnError();
+                return;
+            }
+            env.publish(new PublishExecuteResult(count, KernelOutput.toDisplayData(shown.bundle())));
         }
         env.defer().reply(new ExecuteReply(count, Map.of()));
     }
