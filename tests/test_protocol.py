@@ -225,3 +225,23 @@ def test_interrupt_frees_a_value_whose_rendering_never_ends(kernel):
     assert stopped_after < 3.0, f"took {stopped_after:.2f}s to stop"
     reply, msgs, _ = execute(kc, "1 + 1", timeout=10)
     assert [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["2"]
+
+
+@pytest.mark.parametrize("code, said", [
+    ('System.class.getMethod("exit", int.class).invoke(null, 42);', "System.exit(42)"),
+    ('Runtime.getRuntime().getClass().getMethod("halt", int.class).invoke(Runtime.getRuntime(), 1);',
+     "Runtime.halt(1)"),
+    ('java.lang.invoke.MethodHandles.lookup().findStatic(System.class, "exit", '
+     'java.lang.invoke.MethodType.methodType(void.class, int.class)).invokeExact(3);', "System.exit"),
+])
+def test_exit_through_reflection_or_a_method_handle_is_refused(kernel, code, said):
+    km, kc = kernel
+    execute(kc, 'String survivor = "still here";')
+    reply, msgs, _ = execute(kc, code)
+    assert reply["status"] == "error"
+    assert reply["ename"] == "org.assay.kernel.exec.ExitRefusedException"
+    assert said in reply["evalue"]
+    time.sleep(0.3)
+    assert km.is_alive()
+    reply, msgs, _ = execute(kc, "survivor")
+    assert [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["still here"]

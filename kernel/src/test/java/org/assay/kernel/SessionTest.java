@@ -120,6 +120,61 @@ class SessionTest {
         assertEquals(2, ok("1 + 1").value(), "the session still works");
     }
 
+    private static void assertRefused(String code, String... said) {
+        CellError e = fails(code);
+        assertEquals("org.assay.kernel.exec.ExitRefusedException", e.ename(), e::text);
+        for (String s : said) {
+            assertTrue(e.evalue().contains(s), () -> "'" + s + "' in: " + e.evalue());
+        }
+    }
+
+    @Test
+    void exitThroughReflectionOrAMethodHandleIsRefusedToo() {
+        ok("import java.lang.invoke.*;\nimport java.lang.reflect.*;");
+        assertRefused("System.class.getMethod(\"exit\", int.class).invoke(null, 42);", "System.exit(42)", "reflection");
+        assertRefused("Runtime.getRuntime().getClass().getMethod(\"halt\", int.class).invoke(Runtime.getRuntime(), 1);",
+                "Runtime.halt(1)");
+        assertRefused("MethodHandles.lookup().findStatic(System.class, \"exit\", "
+                + "MethodType.methodType(void.class, int.class)).invokeExact(3);", "findStatic", "System.exit");
+        assertRefused("MethodHandles.publicLookup().findVirtual(Runtime.class, \"exit\", "
+                + "MethodType.methodType(void.class, int.class)).invoke(Runtime.getRuntime(), 5);", "Runtime.exit");
+        assertRefused("MethodHandles.lookup().unreflect(System.class.getMethod(\"exit\", int.class));", "unreflect");
+        assertRefused("MethodHandles.lookup().bind(Runtime.getRuntime(), \"halt\", "
+                + "MethodType.methodType(void.class, int.class));", "bind", "Runtime.halt");
+        assertRefused("Arrays.stream(System.class.getMethods()).filter(m -> m.getName().equals(\"exit\")).findFirst()"
+                + ".get().invoke(null, 6);", "System.exit(6)");
+        assertRefused("Method.class.getMethod(\"invoke\", Object.class, Object[].class)"
+                + ".invoke(System.class.getMethod(\"exit\", int.class), null, new Object[] {7});", "System.exit(7)");
+        assertRefused("MethodHandles.Lookup.class.getMethod(\"findStatic\", Class.class, String.class, MethodType.class)"
+                + ".invoke(MethodHandles.lookup(), System.class, \"exit\", MethodType.methodType(void.class, int.class));",
+                "findStatic");
+        assertRefused("java.util.function.IntConsumer h = Runtime.getRuntime()::halt;\nh.accept(8);", "Runtime.halt(8)");
+        assertRefused("class Quitter { void quit() throws Exception { System.class.getMethod(\"exit\", int.class)"
+                + ".invoke(null, 9); } }\nnew Quitter().quit();", "System.exit(9)");
+        assertEquals(2, ok("1 + 1").value(), "the session still works");
+    }
+
+    @Test
+    void ordinaryReflectionAndMethodHandlesStillWork() {
+        ok("import java.lang.invoke.*;");
+        assertEquals(3, ok("\"abc\".getClass().getMethod(\"length\").invoke(\"abc\")").value());
+        ok("class Hidden { int secret() { return 7; } }");
+        assertEquals(7, ok("Hidden.class.getDeclaredMethod(\"secret\").invoke(new Hidden())").value(),
+                "package access is checked against the cell, which may call it");
+        assertEquals(4, ok("MethodHandles.lookup().findStatic(Math.class, \"max\", "
+                + "MethodType.methodType(int.class, int.class, int.class)).invoke(3, 4)").value());
+        assertEquals(5, ok("MethodHandles.lookup().findVirtual(String.class, \"length\", "
+                + "MethodType.methodType(int.class)).invoke(\"hello\")").value());
+        assertEquals(8, ok("MethodHandles.lookup().unreflect(Math.class.getMethod(\"abs\", int.class)).invoke(-8)")
+                .value());
+        CellError missing = fails("System.class.getMethod(\"exist\", int.class)");
+        assertEquals("java.lang.NoSuchMethodException", missing.ename());
+        CellError npe = fails("((java.lang.reflect.Method) null).invoke(null)");
+        assertEquals("java.lang.NullPointerException", npe.ename());
+        CellError thrown = fails("Integer.class.getMethod(\"parseInt\", String.class).invoke(null, \"x\")");
+        assertEquals("java.lang.reflect.InvocationTargetException", thrown.ename());
+    }
+
     /** The cell's error and how long it ran, interrupted 300 ms after it started. */
     private record Stopped(CellError error, long millis) {
     }
