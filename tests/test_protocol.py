@@ -245,3 +245,18 @@ def test_exit_through_reflection_or_a_method_handle_is_refused(kernel, code, sai
     assert km.is_alive()
     reply, msgs, _ = execute(kc, "survivor")
     assert [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["still here"]
+
+
+def test_an_execute_request_without_code_gets_an_error_reply(kernel):
+    """A signed request whose content lacks `code` is answered, not dropped (the client would wait for ever)."""
+    km, kc = kernel
+    sent = kc.session.send(kc.shell_channel.socket, "execute_request",
+                           {"silent": False, "store_history": True, "user_expressions": {}, "allow_stdin": False,
+                            "stop_on_error": True})
+    reply = _reply_to(kc, sent["header"]["msg_id"], timeout=10)
+    assert reply["msg_type"] == "execute_reply"
+    assert reply["content"]["status"] == "error"
+    assert "code" in reply["content"]["ename"] + reply["content"]["evalue"]
+    assert "missing" in reply["content"]["evalue"]
+    reply, msgs, _ = execute(kc, "1 + 1", timeout=10)
+    assert [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["2"]

@@ -93,10 +93,29 @@ public final class AssayKernel extends BaseKernel {
     protected synchronized void handleExecuteRequest(ShellReplyEnvironment env, Message<ExecuteRequest> message) {
         commManager.setMessageContext(message);
         ExecuteRequest request = message.getContent();
+        env.setBusyDeferIdle();
+        if (request == null || request.getCode() == null) {
+            // Gson leaves a missing field null; without this the request failed inside the kernel and got no reply
+            replyError(env, executionCount.get(), new CellError("InvalidRequest", "execute_request: 'code' is missing"
+                    + " from its content (it must be a string: the cell's source); nothing was run",
+                    List.of("InvalidRequest: execute_request: 'code' is missing from its content; nothing was run")));
+            return;
+        }
         boolean silent = request.isSilent();
         int count = silent || !request.shouldStoreHistory() ? executionCount.get() : executionCount.getAndIncrement();
-        env.setBusyDeferIdle();
         env.publish(new PublishExecuteInput(request.getCode(), count));
+        try {
+            execute(env, request, count);
+        } catch (RuntimeException | Error e) {
+            // A failure of the kernel's own (not the cell's, which Session reports): still answer the request
+            LOG.warn("execute_request failed inside the kernel", e);
+            String what = e.toString();
+            replyError(env, count, new CellError("KernelError", what, List.of("KernelError: " + what)));
+        }
+    }
+
+    private void execute(ShellReplyEnvironment env, ExecuteRequest request, int count) {
+        boolean silent = request.isSilent();
         ExecutionResult result;
         Session s;
         try {
