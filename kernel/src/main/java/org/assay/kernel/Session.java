@@ -111,10 +111,6 @@ public final class Session implements AutoCloseable {
         return renderers;
     }
 
-    public JShell shell() {
-        return shell;
-    }
-
     public CellExecutionControl control() {
         return control;
     }

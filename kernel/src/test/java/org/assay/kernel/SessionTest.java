@@ -414,6 +414,38 @@ class SessionTest {
     }
 
     @Test
+    void aMagicIsAClassOfItsOwnAndMoreCanBeRegistered() {
+        session.magics().register(new org.assay.kernel.magic.LineMagic() {
+            @Override
+            public String name() {
+                return "shout";
+            }
+
+            @Override
+            public String usage() {
+                return "%shout WORDS  say them louder";
+            }
+
+            @Override
+            public Object run(String args, String label) {
+                return args.toUpperCase(java.util.Locale.ROOT) + " in " + label;
+            }
+        });
+        assertEquals("HELLO THERE in cell [7]", session.execute("%shout hello there", 7).value());
+        assertTrue(ok("%lsmagic").value().toString().contains(" %shout"));
+        String help = ((org.assay.display.Markdown) ok("%help").value()).markdown();
+        assertTrue(help.contains("| `%shout` | say them louder |") && help.contains("| `%%time` |"), help);
+    }
+
+    @Test
+    void aMagicThatFailsSaysWhichAndWhy() {
+        CellError e = fails("%load");
+        assertEquals("MagicError", e.ename());
+        assertEquals("%load: give exactly one file, e.g. %load helpers.jsh; got 0", e.evalue());
+        assertEquals(List.of("\u001b[1;31mMagicError\u001b[0m: " + e.evalue()), e.traceback());
+    }
+
+    @Test
     void timeMagicsReportAndKeepTheValue() {
         ExecutionResult r = ok("%time 6 * 7");
         assertEquals(42, r.value());

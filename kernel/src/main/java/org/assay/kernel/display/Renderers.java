@@ -50,10 +50,6 @@ public final class Renderers {
         renderers = List.copyOf(found);
     }
 
-    public List<Renderer<?>> all() {
-        return renderers;
-    }
-
     public MimeBundle render(Object value) {
         return render(value, Set.of());
     }

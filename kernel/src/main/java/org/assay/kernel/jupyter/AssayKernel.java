@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.assay.kernel.CellError;
+import org.assay.kernel.Errors;
 import org.assay.kernel.ExecutionResult;
 import org.assay.kernel.Session;
 import org.assay.kernel.SessionOptions;
@@ -96,9 +97,8 @@ public final class AssayKernel extends BaseKernel {
         env.setBusyDeferIdle();
         if (request == null || request.getCode() == null) {
             // Gson leaves a missing field null; without this the request failed inside the kernel and got no reply
-            replyError(env, executionCount.get(), new CellError("InvalidRequest", "execute_request: 'code' is missing"
-                    + " from its content (it must be a string: the cell's source); nothing was run",
-                    List.of("InvalidRequest: execute_request: 'code' is missing from its content; nothing was run")));
+            replyError(env, executionCount.get(), Errors.simple("InvalidRequest", "execute_request: 'code' is missing"
+                    + " from its content (it must be a string: the cell's source); nothing was run"));
             return;
         }
         boolean silent = request.isSilent();
@@ -109,8 +109,7 @@ public final class AssayKernel extends BaseKernel {
         } catch (RuntimeException | Error e) {
             // A failure of the kernel's own (not the cell's, which Session reports): still answer the request
             LOG.warn("execute_request failed inside the kernel", e);
-            String what = e.toString();
-            replyError(env, count, new CellError("KernelError", what, List.of("KernelError: " + what)));
+            replyError(env, count, Errors.simple("KernelError", e.toString()));
         }
     }
 
@@ -121,7 +120,7 @@ public final class AssayKernel extends BaseKernel {
         try {
             s = session();
         } catch (IllegalStateException e) {
-            replyError(env, count, new CellError("KernelStartError", e.getMessage(), List.of(e.getMessage())));
+            replyError(env, count, Errors.simple("KernelStartError", e.getMessage()));
             return;
         }
         output.attach(env);
