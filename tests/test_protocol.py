@@ -260,3 +260,28 @@ def test_an_execute_request_without_code_gets_an_error_reply(kernel):
     assert "missing" in reply["content"]["evalue"]
     reply, msgs, _ = execute(kc, "1 + 1", timeout=10)
     assert [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["2"]
+
+
+@pytest.mark.parametrize("assay_budget, expected", [("small", "small"), ("SMALL", "full"), (None, "full")])
+def test_budget_reads_the_kernel_environment(assay_budget, expected):
+    """budget() in a cell: the environment the kernel was started with, CI unset."""
+    import os
+
+    import jupyter_client
+
+    from conftest import KERNEL_NAME
+    env = {k: v for k, v in os.environ.items() if k not in ("ASSAY_BUDGET", "CI")}
+    if assay_budget is not None:
+        env["ASSAY_BUDGET"] = assay_budget
+    km = jupyter_client.KernelManager(kernel_name=KERNEL_NAME)
+    km.start_kernel(env=env)
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        reply, msgs, _ = execute(kc, "budget()")
+        assert reply["status"] == "ok"
+        assert [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == [expected]
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

@@ -35,6 +35,7 @@ final class HelpMagic implements LineMagic {
                 | `html(s)`, `markdown(s)`, `image(x)` | rich values to show or return |
                 | `progress(label, total)` | a progress bar: `p.step()`, `p.close()` |
                 | `LiveChart.of(title, x, y)` | a chart that redraws as you `add(series, x, y)` |
+                | `budget()` | `"small"` when `ASSAY_BUDGET=small` or `CI=true` (tests, CI), else `"full"` |
 
                 | magic | does |
                 |---|---|
