@@ -197,3 +197,91 @@ def test_a_failed_cell_aborts_the_cells_queued_after_it(kernel):
     assert [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["0"]
     reply, _, _ = execute(kc, "1 + 1")
     assert reply["status"] == "ok", "later requests run normally"
+
+
+def _reply_to(kc, msg_id, timeout):
+    reply = kc.get_shell_msg(timeout=timeout)
+    while reply["parent_header"].get("msg_id") != msg_id:
+        reply = kc.get_shell_msg(timeout=timeout)
+    return reply
+
+
+def test_interrupt_frees_a_value_whose_rendering_never_ends(kernel):
+    """The value is rendered on the cell thread, where an interrupt reaches a toString that loops for ever."""
+    km, kc = kernel
+    msg_id = kc.execute('class Slow { public String toString() { while (true) {} } }\n'
+                        'System.out.println("evaluated");\nnew Slow()')
+    while True:  # the cell's output is flushed when it has run, before its value is rendered
+        msg = kc.get_iopub_msg(timeout=30)
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "stream":
+            break
+    time.sleep(0.5)
+    t0 = time.monotonic()
+    km.interrupt_kernel()
+    reply = _reply_to(kc, msg_id, timeout=10)
+    stopped_after = time.monotonic() - t0
+    assert reply["content"]["status"] == "error"
+    assert reply["content"]["ename"] == "InterruptedException"
+    assert stopped_after < 3.0, f"took {stopped_after:.2f}s to stop"
+    reply, msgs, _ = execute(kc, "1 + 1", timeout=10)
+    assert [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["2"]
+
+
+@pytest.mark.parametrize("code, said", [
+    ('System.class.getMethod("exit", int.class).invoke(null, 42);', "System.exit(42)"),
+    ('Runtime.getRuntime().getClass().getMethod("halt", int.class).invoke(Runtime.getRuntime(), 1);',
+     "Runtime.halt(1)"),
+    ('java.lang.invoke.MethodHandles.lookup().findStatic(System.class, "exit", '
+     'java.lang.invoke.MethodType.methodType(void.class, int.class)).invokeExact(3);', "System.exit"),
+])
+def test_exit_through_reflection_or_a_method_handle_is_refused(kernel, code, said):
+    km, kc = kernel
+    execute(kc, 'String survivor = "still here";')
+    reply, msgs, _ = execute(kc, code)
+    assert reply["status"] == "error"
+    assert reply["ename"] == "org.assay.kernel.exec.ExitRefusedException"
+    assert said in reply["evalue"]
+    time.sleep(0.3)
+    assert km.is_alive()
+    reply, msgs, _ = execute(kc, "survivor")
+    assert [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["still here"]
+
+
+def test_an_execute_request_without_code_gets_an_error_reply(kernel):
+    """A signed request whose content lacks `code` is answered, not dropped (the client would wait for ever)."""
+    km, kc = kernel
+    sent = kc.session.send(kc.shell_channel.socket, "execute_request",
+                           {"silent": False, "store_history": True, "user_expressions": {}, "allow_stdin": False,
+                            "stop_on_error": True})
+    reply = _reply_to(kc, sent["header"]["msg_id"], timeout=10)
+    assert reply["msg_type"] == "execute_reply"
+    assert reply["content"]["status"] == "error"
+    assert "code" in reply["content"]["ename"] + reply["content"]["evalue"]
+    assert "missing" in reply["content"]["evalue"]
+    reply, msgs, _ = execute(kc, "1 + 1", timeout=10)
+    assert [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["2"]
+
+
+@pytest.mark.parametrize("assay_budget, expected", [("small", "small"), ("SMALL", "full"), (None, "full")])
+def test_budget_reads_the_kernel_environment(assay_budget, expected):
+    """budget() in a cell: the environment the kernel was started with, CI unset."""
+    import os
+
+    import jupyter_client
+
+    from conftest import KERNEL_NAME
+    env = {k: v for k, v in os.environ.items() if k not in ("ASSAY_BUDGET", "CI")}
+    if assay_budget is not None:
+        env["ASSAY_BUDGET"] = assay_budget
+    km = jupyter_client.KernelManager(kernel_name=KERNEL_NAME)
+    km.start_kernel(env=env)
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        reply, msgs, _ = execute(kc, "budget()")
+        assert reply["status"] == "ok"
+        assert [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == [expected]
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

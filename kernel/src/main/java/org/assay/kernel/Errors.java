@@ -13,7 +13,7 @@ import jdk.jshell.Diag;
  * Turns compile diagnostics and exceptions into what a user can read: the cell's line and column with the code
  * marked, and stack traces cut to the user's frames, with cell frames named by cell and line.
  */
-final class Errors {
+public final class Errors {
     static final String RED = "\u001b[0;31m";
     static final String BOLD_RED = "\u001b[1;31m";
     static final String GREEN = "\u001b[0;32m";
@@ -61,11 +61,6 @@ final class Errors {
         return new CellError("CompilationException", first, lines);
     }
 
-    /**
-     * @param t          the exception as thrown (for names and messages)
-     * @param translated JShell's copy of it, whose cell frames carry the snippet id ({@code #12}) and the line within
-     *                   the snippet; null to use the raw frames
-     */
     /** The 1-based line of a position in a text. */
     static int lineOf(String text, int position) {
         int end = Math.min(position, text.length());
@@ -78,6 +73,11 @@ final class Errors {
         return line;
     }
 
+    /**
+     * @param t          the exception as thrown (for names and messages)
+     * @param translated JShell's copy of it, whose cell frames carry the snippet id ({@code #12}) and the line within
+     *                   the snippet; null to use the raw frames
+     */
     static CellError runtime(Throwable t, Throwable translated, Map<String, Origin> origins) {
         List<String> lines = new ArrayList<>();
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -94,8 +94,14 @@ final class Errors {
         return new CellError(t.getClass().getName(), t.getMessage() == null ? "" : t.getMessage(), lines);
     }
 
-    static CellError simple(String ename, String evalue) {
-        return new CellError(ename, evalue, List.of(BOLD_RED + ename + RESET + ": " + evalue));
+    /**
+     * An error without a stack: {@code ename: evalue} with the name in bold red, as IPython shows errors, then any
+     * more lines (a hint) as they are.
+     */
+    public static CellError simple(String ename, String evalue, String... more) {
+        List<String> lines = new ArrayList<>(List.of(BOLD_RED + ename + RESET + ": " + evalue));
+        lines.addAll(List.of(more));
+        return new CellError(ename, evalue, lines);
     }
 
     /**

@@ -68,6 +68,17 @@ public final class Notebook {
         return Progress.start(label, total);
     }
 
+    /**
+     * The notebook budget for this environment, as every notebook has read it so far: {@code "small"} when
+     * {@code ASSAY_BUDGET} is exactly {@code small} or {@code CI} is exactly {@code true} (the test suite and CI),
+     * else {@code "full"} — also for any other value of either, such as {@code ASSAY_BUDGET=SMALL} or {@code tiny}.
+     * Cells call {@code budget()}, defined in the start-up script with {@link System#getenv()}.
+     */
+    public static String budgetOf(java.util.Map<String, String> env) {
+        boolean small = "small".equals(env.get("ASSAY_BUDGET")) || "true".equals(env.get("CI"));
+        return small ? "small" : "full";
+    }
+
     /** Iterates over the items with a progress bar. */
     public static <T> Iterable<T> progress(String label, Iterable<T> items) {
         return Progress.over(label, items);

@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,6 +33,7 @@ import org.assay.display.MimeBundle;
 import org.assay.kernel.display.Renderers;
 import org.assay.kernel.exec.CellExecutionControl;
 import org.assay.kernel.exec.CellExecutionControlProvider;
+import org.assay.kernel.exec.CellStoppedException;
 import org.assay.kernel.magic.Magics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,10 +111,6 @@ public final class Session implements AutoCloseable {
         return renderers;
     }
 
-    public JShell shell() {
-        return shell;
-    }
-
     public CellExecutionControl control() {
         return control;
     }
@@ -140,11 +138,13 @@ public final class Session implements AutoCloseable {
 
     public ExecutionResult execute(String cell, String label) {
         interrupted = false;
+        control.requestStarted();
         try {
             return magics.runCell(cell, label);
         } catch (OutOfMemoryError e) {
             return ExecutionResult.failed(Errors.simple("java.lang.OutOfMemoryError", String.valueOf(e.getMessage())));
         } finally {
+            control.requestEnded();
             flushStreams();
         }
     }
@@ -208,7 +208,7 @@ public final class Session implements AutoCloseable {
             if (real instanceof OutOfMemoryError) {
                 System.gc();
             }
-            return Errors.runtime(real, fromShell instanceof EvalException ? fromShell : null, origins);
+            return describeOnCellThread(real, fromShell instanceof EvalException ? fromShell : null);
         }
         if (fromShell instanceof UnresolvedReferenceException ure) {
             Snippet s = ure.getSnippet();
@@ -222,6 +222,22 @@ public final class Session implements AutoCloseable {
             return Errors.simple(ee.getExceptionClassName(), String.valueOf(ee.getMessage()));
         }
         return Errors.runtime(fromShell, null, origins);
+    }
+
+    /**
+     * The exception's message, causes and stack are the cell's code ({@code getMessage} can be overridden), so they
+     * are read on the cell thread, where an interrupt or {@link CellExecutionControl#SHOW_LIMIT} can stop them.
+     */
+    private CellError describeOnCellThread(Throwable real, Throwable translated) {
+        try {
+            return control.call(() -> Errors.runtime(real, translated, origins), CellExecutionControl.SHOW_LIMIT);
+        } catch (CellStoppedException e) {
+            String why = e.timedOut() ? "took longer than " + CellExecutionControl.SHOW_LIMIT.toSeconds() + " s"
+                    : "was interrupted";
+            return Errors.simple(real.getClass().getName(), "(reading the exception's message " + why + ")");
+        } catch (Exception | LinkageError e) {
+            return Errors.simple(real.getClass().getName(), "(the exception's message could not be read: " + e + ")");
+        }
     }
 
     private CellError interruptedError() {
@@ -261,6 +277,44 @@ public final class Session implements AutoCloseable {
             return e.subKind() != Snippet.SubKind.ASSIGNMENT_SUBKIND;
         }
         return false;
+    }
+
+    /** What showing a cell's value came to: the rendered bundle, or why there is none. */
+    public record Rendered(MimeBundle bundle, CellError error) {
+        public boolean ok() {
+            return error == null;
+        }
+    }
+
+    /**
+     * Renders a cell's value for its {@code execute_result}, on the cell thread (see
+     * {@link CellExecutionControl#call}): a {@code toString} or renderer that never returns is stopped by an interrupt,
+     * or by {@link CellExecutionControl#SHOW_LIMIT}, and reported as the cell's error, instead of wedging the kernel.
+     */
+    public Rendered render(Object value) {
+        return render(value, CellExecutionControl.SHOW_LIMIT);
+    }
+
+    /** As {@link #render(Object)}, with its own time limit. */
+    public Rendered render(Object value, Duration limit) {
+        control.requestStarted();
+        try {
+            return new Rendered(control.call(() -> renderers.render(value), limit), null);
+        } catch (CellStoppedException e) {
+            return new Rendered(null, e.timedOut() ? renderTimedOut(value, limit) : interruptedError());
+        } catch (Exception | Error e) {
+            // Renderers turn a renderer's failure into a bundle that shows it; this is a failure of the kernel's own,
+            // reported so that the request still gets its reply.
+            return new Rendered(null, Errors.simple("RenderError", "the value could not be rendered: " + e));
+        } finally {
+            control.requestEnded();
+        }
+    }
+
+    private static CellError renderTimedOut(Object value, Duration limit) {
+        return Errors.simple("RenderTimeoutException", "showing the value (a " + value.getClass().getName()
+                + ") took longer than " + limit.toMillis() / 1000.0 + " s and was stopped: its toString or renderer"
+                + " does not finish. The cell itself ran; assign the value to a variable to keep it unshown");
     }
 
     /** Stops the running cell (from any thread). */

@@ -25,3 +25,6 @@ import org.assay.evals.tasks.*;
 import org.knowm.xchart.*;
 import org.knowm.xchart.style.*;
 import tech.tablesaw.api.*;
+
+// The notebook budget: "small" when ASSAY_BUDGET=small or CI=true (tests, CI), else "full" (Notebook.budgetOf).
+String budget() { return org.assay.kernel.Notebook.budgetOf(System.getenv()); }

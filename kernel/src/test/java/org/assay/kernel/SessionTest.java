@@ -120,6 +120,61 @@ class SessionTest {
         assertEquals(2, ok("1 + 1").value(), "the session still works");
     }
 
+    private static void assertRefused(String code, String... said) {
+        CellError e = fails(code);
+        assertEquals("org.assay.kernel.exec.ExitRefusedException", e.ename(), e::text);
+        for (String s : said) {
+            assertTrue(e.evalue().contains(s), () -> "'" + s + "' in: " + e.evalue());
+        }
+    }
+
+    @Test
+    void exitThroughReflectionOrAMethodHandleIsRefusedToo() {
+        ok("import java.lang.invoke.*;\nimport java.lang.reflect.*;");
+        assertRefused("System.class.getMethod(\"exit\", int.class).invoke(null, 42);", "System.exit(42)", "reflection");
+        assertRefused("Runtime.getRuntime().getClass().getMethod(\"halt\", int.class).invoke(Runtime.getRuntime(), 1);",
+                "Runtime.halt(1)");
+        assertRefused("MethodHandles.lookup().findStatic(System.class, \"exit\", "
+                + "MethodType.methodType(void.class, int.class)).invokeExact(3);", "findStatic", "System.exit");
+        assertRefused("MethodHandles.publicLookup().findVirtual(Runtime.class, \"exit\", "
+                + "MethodType.methodType(void.class, int.class)).invoke(Runtime.getRuntime(), 5);", "Runtime.exit");
+        assertRefused("MethodHandles.lookup().unreflect(System.class.getMethod(\"exit\", int.class));", "unreflect");
+        assertRefused("MethodHandles.lookup().bind(Runtime.getRuntime(), \"halt\", "
+                + "MethodType.methodType(void.class, int.class));", "bind", "Runtime.halt");
+        assertRefused("Arrays.stream(System.class.getMethods()).filter(m -> m.getName().equals(\"exit\")).findFirst()"
+                + ".get().invoke(null, 6);", "System.exit(6)");
+        assertRefused("Method.class.getMethod(\"invoke\", Object.class, Object[].class)"
+                + ".invoke(System.class.getMethod(\"exit\", int.class), null, new Object[] {7});", "System.exit(7)");
+        assertRefused("MethodHandles.Lookup.class.getMethod(\"findStatic\", Class.class, String.class, MethodType.class)"
+                + ".invoke(MethodHandles.lookup(), System.class, \"exit\", MethodType.methodType(void.class, int.class));",
+                "findStatic");
+        assertRefused("java.util.function.IntConsumer h = Runtime.getRuntime()::halt;\nh.accept(8);", "Runtime.halt(8)");
+        assertRefused("class Quitter { void quit() throws Exception { System.class.getMethod(\"exit\", int.class)"
+                + ".invoke(null, 9); } }\nnew Quitter().quit();", "System.exit(9)");
+        assertEquals(2, ok("1 + 1").value(), "the session still works");
+    }
+
+    @Test
+    void ordinaryReflectionAndMethodHandlesStillWork() {
+        ok("import java.lang.invoke.*;");
+        assertEquals(3, ok("\"abc\".getClass().getMethod(\"length\").invoke(\"abc\")").value());
+        ok("class Hidden { int secret() { return 7; } }");
+        assertEquals(7, ok("Hidden.class.getDeclaredMethod(\"secret\").invoke(new Hidden())").value(),
+                "package access is checked against the cell, which may call it");
+        assertEquals(4, ok("MethodHandles.lookup().findStatic(Math.class, \"max\", "
+                + "MethodType.methodType(int.class, int.class, int.class)).invoke(3, 4)").value());
+        assertEquals(5, ok("MethodHandles.lookup().findVirtual(String.class, \"length\", "
+                + "MethodType.methodType(int.class)).invoke(\"hello\")").value());
+        assertEquals(8, ok("MethodHandles.lookup().unreflect(Math.class.getMethod(\"abs\", int.class)).invoke(-8)")
+                .value());
+        CellError missing = fails("System.class.getMethod(\"exist\", int.class)");
+        assertEquals("java.lang.NoSuchMethodException", missing.ename());
+        CellError npe = fails("((java.lang.reflect.Method) null).invoke(null)");
+        assertEquals("java.lang.NullPointerException", npe.ename());
+        CellError thrown = fails("Integer.class.getMethod(\"parseInt\", String.class).invoke(null, \"x\")");
+        assertEquals("java.lang.reflect.InvocationTargetException", thrown.ename());
+    }
+
     /** The cell's error and how long it ran, interrupted 300 ms after it started. */
     private record Stopped(CellError error, long millis) {
     }
@@ -158,6 +213,7 @@ class SessionTest {
 
     @Test
     void aLoopThatIgnoresInterruptsIsAbandonedAndTheSessionGoesOn() {
+        LoopFixture.release = false; // another test may have released it
         try {
             ok("int stillHere = 5;");
             Stopped s = interruptedAfter300ms("org.assay.kernel.LoopFixture.spinIgnoringInterrupts()");
@@ -168,6 +224,86 @@ class SessionTest {
         } finally {
             LoopFixture.release = true;
         }
+    }
+
+    /** How a call on this thread ended and how long it took, interrupted 300 ms after it started. */
+    private static <T> T interruptingAfter300ms(java.util.function.Supplier<T> call, long[] millis) {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            timer.schedule(session::interrupt, 300, TimeUnit.MILLISECONDS);
+            long t0 = System.nanoTime();
+            T result = call.get();
+            millis[0] = (System.nanoTime() - t0) / 1_000_000;
+            return result;
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    @Test
+    void interruptStopsAValueWhoseToStringNeverReturns() {
+        ok("class Slow { public String toString() { while (true) { } } }");
+        Object slow = ok("new Slow()").value();
+        long[] millis = new long[1];
+        Session.Rendered shown = interruptingAfter300ms(() -> session.render(slow), millis);
+        assertFalse(shown.ok(), () -> "rendered: " + shown.bundle());
+        assertEquals("InterruptedException", shown.error().ename());
+        assertTrue(millis[0] < 1300, "stopped within a second of the interrupt, took " + millis[0] + " ms");
+        assertEquals(2, ok("1 + 1").value(), "the session goes on");
+        assertEquals("2", session.render(2).bundle().get("text/plain"));
+    }
+
+    @Test
+    void aValueThatTakesTooLongToShowIsReportedAtTheLimit() {
+        ok("class Slower { public String toString() { while (true) { } } }");
+        Object slow = ok("new Slower()").value();
+        long t0 = System.nanoTime();
+        Session.Rendered shown = session.render(slow, java.time.Duration.ofMillis(400));
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        assertFalse(shown.ok(), () -> "rendered: " + shown.bundle());
+        assertEquals("RenderTimeoutException", shown.error().ename());
+        assertTrue(shown.error().evalue().contains("Slower") && shown.error().evalue().contains("0.4 s"),
+                shown.error().evalue());
+        assertTrue(millis >= 400 && millis < 1400, "stopped at the limit, took " + millis + " ms");
+        assertEquals(3, ok("1 + 2").value());
+    }
+
+    @Test
+    void aLibraryToStringThatIgnoresInterruptsIsAbandonedAtTheLimit() {
+        LoopFixture.release = false; // another test may have released it
+        try {
+            ok("Object spinner = new Object() { public String toString() {"
+                    + " org.assay.kernel.LoopFixture.spinIgnoringInterrupts(); return \"done\"; } };");
+            long t0 = System.nanoTime();
+            Session.Rendered shown = session.render(ok("spinner").value(), java.time.Duration.ofMillis(300));
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals("RenderTimeoutException", shown.error().ename());
+            assertTrue(millis < 3000, "given up after the grace period, took " + millis + " ms");
+            assertEquals(4, ok("2 + 2").value(), "a fresh cell thread runs the next cell");
+        } finally {
+            LoopFixture.release = true;
+        }
+    }
+
+    @Test
+    void interruptStopsAnExceptionMessageThatNeverReturns() {
+        long[] millis = new long[1];
+        CellError e = interruptingAfter300ms(() -> fails("""
+                class Endless extends RuntimeException { public String getMessage() { while (true) { } } }
+                throw new Endless();
+                """), millis);
+        assertEquals("InterruptedException", e.ename());
+        assertTrue(millis[0] < 1300, "took " + millis[0] + " ms");
+        assertEquals(5, ok("2 + 3").value());
+    }
+
+    @Test
+    void renderingARendererThatThrowsStillShowsItsError() {
+        ok("class Broken implements org.assay.display.Renderable { public MimeBundle toMimeBundle() {"
+                + " throw new IllegalStateException(\"no bundle\"); } }");
+        Session.Rendered shown = session.render(ok("new Broken()").value());
+        assertTrue(shown.ok(), () -> shown.error().text());
+        assertTrue(shown.bundle().get("text/plain").contains("no bundle"), shown.bundle().get("text/plain"));
     }
 
     @Test
@@ -275,6 +411,38 @@ class SessionTest {
         CellError e = fails("%frobnicate now");
         assertEquals("UnknownMagic", e.ename());
         assertTrue(e.evalue().contains("%classpath") && e.evalue().contains("%%time"), e.evalue());
+    }
+
+    @Test
+    void aMagicIsAClassOfItsOwnAndMoreCanBeRegistered() {
+        session.magics().register(new org.assay.kernel.magic.LineMagic() {
+            @Override
+            public String name() {
+                return "shout";
+            }
+
+            @Override
+            public String usage() {
+                return "%shout WORDS  say them louder";
+            }
+
+            @Override
+            public Object run(String args, String label) {
+                return args.toUpperCase(java.util.Locale.ROOT) + " in " + label;
+            }
+        });
+        assertEquals("HELLO THERE in cell [7]", session.execute("%shout hello there", 7).value());
+        assertTrue(ok("%lsmagic").value().toString().contains(" %shout"));
+        String help = ((org.assay.display.Markdown) ok("%help").value()).markdown();
+        assertTrue(help.contains("| `%shout` | say them louder |") && help.contains("| `%%time` |"), help);
+    }
+
+    @Test
+    void aMagicThatFailsSaysWhichAndWhy() {
+        CellError e = fails("%load");
+        assertEquals("MagicError", e.ename());
+        assertEquals("%load: give exactly one file, e.g. %load helpers.jsh; got 0", e.evalue());
+        assertEquals(List.of("\u001b[1;31mMagicError\u001b[0m: " + e.evalue()), e.traceback());
     }
 
     @Test

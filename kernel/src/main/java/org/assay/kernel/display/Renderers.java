@@ -13,6 +13,7 @@ import java.util.Set;
 import org.assay.display.MimeBundle;
 import org.assay.display.Renderable;
 import org.assay.display.Renderer;
+import org.assay.kernel.exec.Guard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,10 +50,6 @@ public final class Renderers {
         renderers = List.copyOf(found);
     }
 
-    public List<Renderer<?>> all() {
-        return renderers;
-    }
-
     public MimeBundle render(Object value) {
         return render(value, Set.of());
     }
@@ -69,6 +66,7 @@ public final class Renderers {
             try {
                 return withText(r.toMimeBundle(), value);
             } catch (Throwable t) {
+                rethrowIfStopped(t);
                 return failed(value.getClass().getName() + ".toMimeBundle", value, t);
             }
         }
@@ -87,6 +85,7 @@ public final class Renderers {
                     return withText(b, value);
                 }
             } catch (Throwable t) {
+                rethrowIfStopped(t);
                 return failed(r.getClass().getName(), value, t);
             }
         }
@@ -99,10 +98,18 @@ public final class Renderers {
         try {
             s = value != null && value.getClass().isArray() ? arrayText(value) : String.valueOf(value);
         } catch (Throwable t) {
+            rethrowIfStopped(t);
             s = value.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(value))
                     + " (toString threw " + t + ")";
         }
         return s.length() > MAX_TEXT ? s.substring(0, MAX_TEXT) + "... (" + s.length() + " chars)" : s;
+    }
+
+    /** An interrupt is not a renderer failure to show: it must reach the code that stops the cell. */
+    private static void rethrowIfStopped(Throwable t) {
+        if (t instanceof Guard.CellInterrupted stop) {
+            throw stop;
+        }
     }
 
     private static String arrayText(Object array) {

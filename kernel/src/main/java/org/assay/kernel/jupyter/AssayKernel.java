@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.assay.kernel.CellError;
+import org.assay.kernel.Errors;
 import org.assay.kernel.ExecutionResult;
 import org.assay.kernel.Session;
 import org.assay.kernel.SessionOptions;
@@ -93,16 +94,33 @@ public final class AssayKernel extends BaseKernel {
     protected synchronized void handleExecuteRequest(ShellReplyEnvironment env, Message<ExecuteRequest> message) {
         commManager.setMessageContext(message);
         ExecuteRequest request = message.getContent();
+        env.setBusyDeferIdle();
+        if (request == null || request.getCode() == null) {
+            // Gson leaves a missing field null; without this the request failed inside the kernel and got no reply
+            replyError(env, executionCount.get(), Errors.simple("InvalidRequest", "execute_request: 'code' is missing"
+                    + " from its content (it must be a string: the cell's source); nothing was run"));
+            return;
+        }
         boolean silent = request.isSilent();
         int count = silent || !request.shouldStoreHistory() ? executionCount.get() : executionCount.getAndIncrement();
-        env.setBusyDeferIdle();
         env.publish(new PublishExecuteInput(request.getCode(), count));
+        try {
+            execute(env, request, count);
+        } catch (RuntimeException | Error e) {
+            // A failure of the kernel's own (not the cell's, which Session reports): still answer the request
+            LOG.warn("execute_request failed inside the kernel", e);
+            replyError(env, count, Errors.simple("KernelError", e.toString()));
+        }
+    }
+
+    private void execute(ShellReplyEnvironment env, ExecuteRequest request, int count) {
+        boolean silent = request.isSilent();
         ExecutionResult result;
         Session s;
         try {
             s = session();
         } catch (IllegalStateException e) {
-            replyError(env, count, new CellError("KernelStartError", e.getMessage(), List.of(e.getMessage())));
+            replyError(env, count, Errors.simple("KernelStartError", e.getMessage()));
             return;
         }
         output.attach(env);
@@ -116,8 +134,13 @@ public final class AssayKernel extends BaseKernel {
             return;
         }
         if (result.hasValue() && !silent) {
-            DisplayData data = KernelOutput.toDisplayData(s.renderers().render(result.value()));
-            env.publish(new PublishExecuteResult(count, data));
+            Session.Rendered shown = s.render(result.value());
+            if (!shown.ok()) {
+                replyError(env, count, shown.error());
+                abortQueued = request.shouldStopOnError();
+                return;
+            }
+            env.publish(new PublishExecuteResult(count, KernelOutput.toDisplayData(shown.bundle())));
         }
         env.defer().reply(new ExecuteReply(count, Map.of()));
     }
