@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.assay.base.AtomicFiles;
+import org.assay.base.FileTrees;
 
 /**
  * Installs the kernelspec "Java (Assay)": copies the kernel's jars next to {@code kernel.json}, so the kernel keeps
@@ -45,12 +47,12 @@ public final class Kernelspec {
         Path lib = kernelDir.resolve("lib");
         Files.createDirectories(o.kernelsDir());
         Path staging = o.kernelsDir().resolve("." + o.name + ".staging-" + ProcessHandle.current().pid());
-        deleteTree(staging);
+        FileTrees.delete(staging);
         Files.createDirectories(staging.resolve("lib"));
         Set<String> names = new LinkedHashSet<>();
         for (Path p : classPath) {
             if (Files.isDirectory(p)) {
-                deleteTree(staging);
+                FileTrees.delete(staging);
                 throw new IllegalStateException("install: the kernel must run from jars, but the class path has the"
                         + " folder " + p + "; run ./assay install, which builds the jars first");
             }
@@ -70,11 +72,11 @@ public final class Kernelspec {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(staging, kernelDir);
         }
-        deleteTree(old);
+        FileTrees.delete(old);
         if (o.cds()) {
             Path archive = kernelDir.resolve("assay.jsa");
             if (dumpClassArchive(jars, archive)) {
-                writeAtomically(kernelDir.resolve("kernel.json"), kernelJson(jars, archive));
+                AtomicFiles.writeString(kernelDir.resolve("kernel.json"), kernelJson(jars, archive));
             }
         }
         return kernelDir;
@@ -87,7 +89,7 @@ public final class Kernelspec {
             out.println("No kernelspec '" + o.name + "' in " + o.kernelsDir());
             return 0;
         }
-        deleteTree(kernelDir);
+        FileTrees.delete(kernelDir);
         out.println("Removed kernelspec '" + o.name + "' from " + kernelDir);
         return 0;
     }
@@ -113,16 +115,6 @@ public final class Kernelspec {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        }
-    }
-
-    static void writeAtomically(Path file, String text) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        try {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
@@ -164,17 +156,6 @@ public final class Kernelspec {
         metadata.addProperty("debugger", false);
         spec.add("metadata", metadata);
         return new com.google.gson.GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(spec) + "\n";
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 
     /** Where to install: the user's Jupyter data folder (default), a prefix, the Python's sys.prefix, or a folder. */

@@ -27,9 +27,9 @@ public final class MapRenderer implements Renderer<Map> {
                 break;
             }
             Map.Entry e = (Map.Entry) o;
-            rows.add(List.of("<b>" + Html.cell(e.getKey()) + "</b>", Html.cell(e.getValue())));
+            rows.add(List.of("<b>" + HtmlTables.cell(e.getKey()) + "</b>", HtmlTables.cell(e.getValue())));
         }
         String caption = map.getClass().getSimpleName() + ", " + map.size() + (map.size() == 1 ? " entry" : " entries");
-        return MimeBundle.html(Html.table(caption, List.of("key", "value"), rows), Renderers.text(map));
+        return MimeBundle.html(HtmlTables.table(caption, List.of("key", "value"), rows), Renderers.text(map));
     }
 }

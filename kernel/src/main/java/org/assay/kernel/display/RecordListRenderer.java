@@ -42,11 +42,11 @@ public final class RecordListRenderer implements Renderer<List> {
             }
             List<String> row = new ArrayList<>();
             for (RecordComponent c : components) {
-                row.add(Html.cell(RecordRenderer.value((Record) list.get(r), c)));
+                row.add(HtmlTables.cell(RecordRenderer.value((Record) list.get(r), c)));
             }
             rows.add(row);
         }
         String caption = "List<" + type.getSimpleName() + ">, " + n + " rows";
-        return MimeBundle.html(Html.table(caption, header, rows), Renderers.text(list));
+        return MimeBundle.html(HtmlTables.table(caption, header, rows), Renderers.text(list));
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import org.assay.display.MimeBundle;
 import org.assay.display.Renderer;
+import org.assay.base.HtmlText;
 
 /** A record as a two-column table of its components, named as in the source. */
 public final class RecordRenderer implements Renderer<Record> {
@@ -19,9 +20,9 @@ public final class RecordRenderer implements Renderer<Record> {
     public MimeBundle render(Record record, Set<String> requested) {
         List<List<String>> rows = new ArrayList<>();
         for (RecordComponent c : record.getClass().getRecordComponents()) {
-            rows.add(List.of("<b>" + Html.escape(c.getName()) + "</b>", Html.cell(value(record, c))));
+            rows.add(List.of("<b>" + HtmlText.escape(c.getName()) + "</b>", HtmlTables.cell(value(record, c))));
         }
-        return MimeBundle.html(Html.table(record.getClass().getSimpleName(), List.of("field", "value"), rows),
+        return MimeBundle.html(HtmlTables.table(record.getClass().getSimpleName(), List.of("field", "value"), rows),
                 Renderers.text(record));
     }
 

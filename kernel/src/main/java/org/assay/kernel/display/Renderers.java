@@ -16,6 +16,7 @@ import org.assay.display.Renderer;
 import org.assay.kernel.exec.Guard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.assay.base.HtmlText;
 
 /**
  * The renderer registry: every {@link Renderer} found by {@link ServiceLoader} (the kernel's own for charts, tables,
@@ -142,8 +143,8 @@ public final class Renderers {
         String message = "renderer " + who + " failed on " + value.getClass().getName() + ": " + t;
         String fallback = text(value);
         return new MimeBundle()
-                .put(MimeBundle.HTML, "<div style='color:#b00;font-family:monospace'>" + Html.escape(message)
-                        + "</div><pre>" + Html.escape(fallback) + "</pre>")
+                .put(MimeBundle.HTML, "<div style='color:#b00;font-family:monospace'>" + HtmlText.escape(message)
+                        + "</div><pre>" + HtmlText.escape(fallback) + "</pre>")
                 .put(MimeBundle.TEXT, message + "\n" + fallback);
     }
 

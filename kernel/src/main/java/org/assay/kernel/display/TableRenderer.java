@@ -6,6 +6,7 @@ import java.util.Set;
 import org.assay.display.MimeBundle;
 import org.assay.display.Renderer;
 import tech.tablesaw.api.Table;
+import org.assay.base.HtmlText;
 
 /** Tablesaw tables as HTML: all rows when short, head and tail with the row count when long. */
 public final class TableRenderer implements Renderer<Table> {
@@ -30,7 +31,7 @@ public final class TableRenderer implements Renderer<Table> {
             }
             List<String> row = new ArrayList<>(header.size());
             for (int c = 0; c < table.columnCount(); c++) {
-                row.add(Html.escape(table.getString(r, c)));
+                row.add(HtmlText.escape(table.getString(r, c)));
             }
             rows.add(row);
         }
@@ -38,6 +39,6 @@ public final class TableRenderer implements Renderer<Table> {
         String caption = name + n + " rows × " + table.columnCount() + " columns";
         String text = (cut ? table.first(EDGE_ROWS).printAll() + "\n...\n" + table.last(EDGE_ROWS).printAll()
                 : table.printAll()) + "\n" + caption;
-        return MimeBundle.html(Html.table(caption, header, rows), text);
+        return MimeBundle.html(HtmlTables.table(caption, header, rows), text);
     }
 }
