@@ -13,6 +13,8 @@ import time
 
 import pytest
 
+from run_specs import TINY_MODEL, text_data
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CLASSPATH = "%s:%s/*" % (ROOT / "kernel/target/assay-kernel.jar", ROOT / "kernel/target/lib")
 TRIALS = int(os.environ.get("ASSAY_KILL_TRIALS", "2"))
@@ -36,12 +38,8 @@ def train(*args, **kw):
 def spec(corpus, name="r", steps=40, lr=0.01, schedule="cosine", checkpoint_every=5, eval_every=5, keep=0):
     return {
         "name": name,
-        "model": {"vocabSize": 8, "contextLength": 16, "layers": 1, "dModel": 16, "heads": 2, "kvHeads": 2,
-                  "mlp": "GELU", "norm": "LAYER_NORM", "positions": "LEARNED", "tiedEmbeddings": True, "dropout": 0.0,
-                  "experts": 0, "expertsPerToken": 0},
-        "data": {"kind": "text", "path": str(corpus), "rows": 4, "contextLength": 16, "validationFraction": 0.1,
-                 "alphabetSize": 0, "order": 0, "concentration": 0, "languageSeed": 0, "characters": 0, "textSeed": 0,
-                 "seed": 0},
+        "model": TINY_MODEL,
+        "data": text_data(corpus),
         "train": {"steps": steps, "learningRate": lr, "schedule": schedule, "warmupFraction": 0.0, "minLrRatio": 0.1,
                   "evalEvery": eval_every, "evalBatches": 2, "checkpointEvery": checkpoint_every,
                   "keepCheckpoints": keep, "seed": 1},

@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 
+from run_specs import TINY_MODEL, text_data
 from slurm_cluster import SlurmCluster, why_not
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -42,12 +43,8 @@ def test_a_sweep_runs_as_a_job_array_and_a_failed_task_is_retried_alone(cluster,
     corpus_a.write_text("abcdefgh" * 3000)                    # b.txt is missing: that task fails
     base = {
         "name": "base",
-        "model": {"vocabSize": 8, "contextLength": 16, "layers": 1, "dModel": 16, "heads": 2, "kvHeads": 2,
-                  "mlp": "GELU", "norm": "LAYER_NORM", "positions": "LEARNED", "tiedEmbeddings": True, "dropout": 0.0,
-                  "experts": 0, "expertsPerToken": 0},
-        "data": {"kind": "text", "path": str(corpus_a), "rows": 4, "contextLength": 16, "validationFraction": 0.1,
-                 "alphabetSize": 0, "order": 0, "concentration": 0, "languageSeed": 0, "characters": 0, "textSeed": 0,
-                 "seed": 0},
+        "model": TINY_MODEL,
+        "data": text_data(corpus_a),
         "train": {"steps": 5, "learningRate": 0.01, "schedule": "cosine", "warmupFraction": 0.0, "minLrRatio": 0.1,
                   "evalEvery": 0, "evalBatches": 2, "checkpointEvery": 0, "seed": 1},
     }

@@ -10,6 +10,7 @@ import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
+import org.assay.base.Names;
 
 /**
  * Rows as records, so a table's columns and a file's keys are defined once, by the record's components: the name in
@@ -20,23 +21,11 @@ final class RecordRows {
     private RecordRows() {
     }
 
-    static String snake(String camel) {
-        StringBuilder b = new StringBuilder(camel.length() + 4);
-        for (char c : camel.toCharArray()) {
-            if (Character.isUpperCase(c)) {
-                b.append('_').append(Character.toLowerCase(c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
-    }
-
     /** The record's components by snake-case key, in declaration order (nulls kept). */
     static Map<String, Object> map(Record r) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (RecordComponent c : r.getClass().getRecordComponents()) {
-            m.put(snake(c.getName()), value(r, c));
+            m.put(Names.snake(c.getName()), value(r, c));
         }
         return m;
     }
@@ -46,7 +35,7 @@ final class RecordRows {
         RecordComponent[] cs = type.getRecordComponents();
         Column<?>[] columns = new Column<?>[cs.length];
         for (int i = 0; i < cs.length; i++) {
-            String key = snake(cs[i].getName());
+            String key = Names.snake(cs[i].getName());
             Class<?> t = cs[i].getType();
             columns[i] = t == int.class ? IntColumn.create(key) : t == double.class ? DoubleColumn.create(key)
                     : t == boolean.class ? BooleanColumn.create(key) : StringColumn.create(key);

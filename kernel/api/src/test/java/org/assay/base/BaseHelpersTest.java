@@ -28,6 +28,12 @@ class BaseHelpersTest {
         assertThrows(IllegalArgumentException.class, () -> Quantiles.ofSorted(new double[0], 0.5));
     }
 
+    @ParameterizedTest
+    @CsvSource({"gradNorm, grad_norm", "valBpb, val_bpb", "loss, loss", "fracRewardZeroStd, frac_reward_zero_std"})
+    void snakeCaseOfComponentNames(String camel, String snake) {
+        assertEquals(snake, Names.snake(camel));
+    }
+
     @Test
     void escapesTheFiveCharacters() {
         assertEquals("a &lt;b&gt; &amp; &quot;c&quot; &#39;d&#39; é", HtmlText.escape("a <b> & \"c\" 'd' é"));

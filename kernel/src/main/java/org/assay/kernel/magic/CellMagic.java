@@ -4,8 +4,12 @@ import org.assay.kernel.ExecutionResult;
 
 /** A cell magic: a cell whose first line is {@code %%name args}. */
 public interface CellMagic {
-    /** The name after {@code %%}. */
-    String name();
+    /** The name after {@code %%}: by default, the first word of {@link #usage()} without its {@code %%}. */
+    default String name() {
+        String u = usage().strip();
+        int space = u.indexOf(' ');
+        return (space < 0 ? u : u.substring(0, space)).substring(2);
+    }
 
     /** For {@code %help}: the usage, two spaces, then what it does. */
     String usage();

@@ -11,11 +11,6 @@ final class HelpMagic implements LineMagic {
     }
 
     @Override
-    public String name() {
-        return "help";
-    }
-
-    @Override
     public String usage() {
         return "%help  how to use this kernel";
     }

@@ -14,11 +14,6 @@ final class LoadMagic implements LineMagic {
     }
 
     @Override
-    public String name() {
-        return "load";
-    }
-
-    @Override
     public String usage() {
         return "%load FILE.jsh  run the Java code (and magics) in a file";
     }

@@ -9,11 +9,6 @@ final class LsmagicMagic implements LineMagic {
     }
 
     @Override
-    public String name() {
-        return "lsmagic";
-    }
-
-    @Override
     public String usage() {
         return "%lsmagic  list the magics";
     }

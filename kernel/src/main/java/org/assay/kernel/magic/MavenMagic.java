@@ -15,11 +15,6 @@ final class MavenMagic implements LineMagic {
     }
 
     @Override
-    public String name() {
-        return "maven";
-    }
-
-    @Override
     public String usage() {
         return "%maven GROUP:ARTIFACT:VERSION...  resolve with transitive dependencies and add to the class path";
     }

@@ -14,11 +14,6 @@ final class TimeCellMagic implements CellMagic {
     }
 
     @Override
-    public String name() {
-        return "time";
-    }
-
-    @Override
     public String usage() {
         return "%%time  run the cell and print its wall and CPU time";
     }

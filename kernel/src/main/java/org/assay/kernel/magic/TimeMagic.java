@@ -19,11 +19,6 @@ final class TimeMagic implements LineMagic {
     }
 
     @Override
-    public String name() {
-        return "time";
-    }
-
-    @Override
     public String usage() {
         return "%time CODE  run one line of code and print its wall and CPU time";
     }

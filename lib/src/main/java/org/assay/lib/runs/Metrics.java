@@ -3,6 +3,7 @@ package org.assay.lib.runs;
 import java.lang.reflect.RecordComponent;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.assay.base.Names;
 
 /**
  * The one rule for metric keys: a record's component name in snake case ({@code gradNorm} is {@code grad_norm},
@@ -14,18 +15,9 @@ public final class Metrics {
     private Metrics() {
     }
 
-    /** {@code camelCase} as {@code snake_case}. */
+    /** {@code camelCase} as {@code snake_case} ({@link Names#snake}). */
     public static String snake(String camel) {
-        StringBuilder b = new StringBuilder(camel.length() + 4);
-        for (int i = 0; i < camel.length(); i++) {
-            char c = camel.charAt(i);
-            if (Character.isUpperCase(c)) {
-                b.append('_').append(Character.toLowerCase(c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
+        return Names.snake(camel);
     }
 
     /** The key of {@code type}'s component {@code component}; fails at once if there is no such component. */

@@ -49,8 +49,7 @@ public final class RunDir implements AutoCloseable {
                     + "'");
         }
         Path dir = root.resolve(name);
-        RunLock lock = RunLock.acquire("RunDir.create", dir);
-        try {
+        return opened("RunDir.create", dir, lock -> {
             if (Files.exists(dir.resolve(METRICS))) {
                 throw new IllegalArgumentException("RunDir.create: run " + dir + " already exists; choose another name"
                         + " or resume it with RunDir.resume");
@@ -60,10 +59,23 @@ public final class RunDir implements AutoCloseable {
             writeJson(dir.resolve("config.json"), config);
             writeJson(dir.resolve("env.json"), environment(seed));
             return new RunDir(dir, lock, appender(dir.resolve(METRICS)), List.of());
+        });
+    }
+
+    /** What opens a run once its lock is held. */
+    private interface Opening {
+        RunDir open(RunLock lock) throws IOException;
+    }
+
+    /** Takes the run's lock, then opens it; on any failure the lock is let go and an IO error names {@code fn}. */
+    private static RunDir opened(String fn, Path dir, Opening opening) {
+        RunLock lock = RunLock.acquire(fn, dir);
+        try {
+            return opening.open(lock);
         } catch (IOException e) {
             lock.close();
-            throw new UncheckedIOException("RunDir.create(" + dir + "): " + e.getMessage(), e);
-        } catch (RuntimeException e) {
+            throw new UncheckedIOException(fn + "(" + dir + "): " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
             lock.close();
             throw e;
         }
@@ -80,8 +92,7 @@ public final class RunDir implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("RunDir.resume: " + dir + " has no " + METRICS);
         }
-        RunLock lock = RunLock.acquire("RunDir.resume", dir);
-        try {
+        return opened("RunDir.resume", dir, lock -> {
             removeLeftovers(dir);
             List<Map<String, Object>> kept = new java.util.ArrayList<>();
             long keep = 0;
@@ -104,13 +115,7 @@ public final class RunDir implements AutoCloseable {
                 f.getFD().sync();
             }
             return new RunDir(dir, lock, appender(file), List.copyOf(kept));
-        } catch (IOException e) {
-            lock.close();
-            throw new UncheckedIOException("RunDir.resume(" + dir + "): " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            lock.close();
-            throw e;
-        }
+        });
     }
 
     /** The metric lines a {@link #resume} kept, oldest first; empty for a new run. */
