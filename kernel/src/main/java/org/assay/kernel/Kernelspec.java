@@ -3,10 +3,8 @@ package org.assay.kernel;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -63,16 +61,7 @@ public final class Kernelspec {
         List<Path> jars = names.stream().map(lib::resolve).toList();
         Files.writeString(staging.resolve("kernel.json"), kernelJson(jars, null), StandardCharsets.UTF_8);
         // Swap the new spec in with renames, so a failed install leaves the old one working.
-        Path old = o.kernelsDir().resolve("." + o.name + ".old-" + ProcessHandle.current().pid());
-        if (Files.exists(kernelDir)) {
-            Files.move(kernelDir, old);
-        }
-        try {
-            Files.move(staging, kernelDir, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(staging, kernelDir);
-        }
-        FileTrees.delete(old);
+        AtomicFiles.replaceDirectory(staging, kernelDir);
         if (o.cds()) {
             Path archive = kernelDir.resolve("assay.jsa");
             if (dumpClassArchive(jars, archive)) {

@@ -94,6 +94,41 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Puts the folder {@code staging} (complete, written beside {@code target}) in place of {@code target}, which may
+     * not exist, by renames: the old folder is moved aside to {@code .NAME.old-UUID}, {@code staging} renamed to
+     * {@code target}, the old one deleted. If the second rename fails the old folder is moved back, so {@code target}
+     * is never left missing by an error; a crash in between leaves the old folder aside, found by its name.
+     */
+    public static void replaceDirectory(Path staging, Path target) throws IOException {
+        Path old = null;
+        if (Files.exists(target)) {
+            old = target.resolveSibling("." + target.getFileName() + ".old-" + UUID.randomUUID());
+            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        try {
+            try {
+                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(staging, target);
+            }
+        } catch (IOException e) {
+            if (old != null) {
+                Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+            }
+            throw e;
+        }
+        syncFolder(target.getParent());
+        if (old != null) {
+            FileTrees.delete(old);
+        }
+    }
+
+    /** Whether {@code name} is a folder {@link #replaceDirectory} moved aside. */
+    public static boolean isSetAside(String name) {
+        return name.startsWith(".") && name.contains(".old-");
+    }
+
     /** Makes a rename or a new file in {@code folder} durable; a no-op where the platform cannot open a folder. */
     public static void syncFolder(Path folder) {
         if (folder == null) {

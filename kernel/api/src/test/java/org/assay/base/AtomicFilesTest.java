@@ -101,6 +101,24 @@ class AtomicFilesTest {
     }
 
     @Test
+    void aFolderIsReplacedByRenamesAndAFailedSwapPutsTheOldOneBack() throws IOException {
+        Path target = dir.resolve("ckpt");
+        Path staging = dir.resolve("ckpt.tmp-1");
+        Files.createDirectories(staging);
+        Files.writeString(staging.resolve("w"), "one");
+        AtomicFiles.replaceDirectory(staging, target); // no target yet
+        Files.createDirectories(staging);
+        Files.writeString(staging.resolve("w"), "two");
+        AtomicFiles.replaceDirectory(staging, target);
+        assertEquals("two", Files.readString(target.resolve("w")));
+        assertEquals(List.of("ckpt"), names(), "the old folder is gone, the staging one renamed");
+        assertThrows(IOException.class, () -> AtomicFiles.replaceDirectory(dir.resolve("missing"), target));
+        assertEquals("two", Files.readString(target.resolve("w")), "a failed swap puts the old folder back");
+        assertEquals(List.of("ckpt"), names());
+        assertTrue(AtomicFiles.isSetAside(".ckpt.old-1234"));
+    }
+
+    @Test
     void temporaryNamesAreUniqueAndRecognised() {
         Path a = AtomicFiles.temporarySibling(dir.resolve("x.json"));
         Path b = AtomicFiles.temporarySibling(dir.resolve("x.json"));

@@ -146,8 +146,8 @@ public final class RunDir implements AutoCloseable {
     }
 
     static boolean isLeftover(String name) {
-        return AtomicFiles.isTemporary(name) || name.matches("step-\\d+\\.(tmp|old)-.*")
-                || name.matches("(metrics|config\\.json|env\\.json|result\\.json)\\d*\\.tmp");
+        return AtomicFiles.isTemporary(name) || AtomicFiles.isSetAside(name)
+                || name.matches("step-\\d+\\.(tmp|old)-.*") || name.matches("(metrics|config\\.json|env\\.json|result\\.json)\\d*\\.tmp");
     }
 
     /**

@@ -11,10 +11,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.CRC32;
@@ -22,6 +20,7 @@ import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 import org.assay.base.FileTrees;
 import org.assay.lib.model.GptConfig;
+import org.assay.base.AtomicFiles;
 
 /**
  * A checkpoint directory: {@code state.json} (configuration, step, seed, the caller's extra state) and
@@ -60,14 +59,7 @@ record Checkpoint(GptConfig config, long step, long seed, Map<String, String> ex
                 v.forEach((k, x) -> both.put("v." + k, x));
                 writeTensors(tmp.resolve("optimizer.bin"), both);
             }
-            if (Files.exists(target)) {
-                Path old = target.resolveSibling(target.getFileName() + ".old-" + System.nanoTime());
-                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-                move(tmp, target);
-                FileTrees.delete(old);
-            } else {
-                move(tmp, target);
-            }
+            AtomicFiles.replaceDirectory(tmp, target);
         } catch (IOException e) {
             try {
                 FileTrees.delete(tmp);
@@ -75,14 +67,6 @@ record Checkpoint(GptConfig config, long step, long seed, Map<String, String> ex
                 // the original error matters more
             }
             throw new UncheckedIOException("saveState(" + dir + "): " + e.getMessage(), e);
-        }
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
         }
     }
 
