@@ -15,16 +15,11 @@ public final class Metrics {
     private Metrics() {
     }
 
-    /** {@code camelCase} as {@code snake_case} ({@link Names#snake}). */
-    public static String snake(String camel) {
-        return Names.snake(camel);
-    }
-
     /** The key of {@code type}'s component {@code component}; fails at once if there is no such component. */
     public static String key(Class<? extends Record> type, String component) {
         for (RecordComponent c : type.getRecordComponents()) {
             if (c.getName().equals(component)) {
-                return snake(component);
+                return Names.snake(component);
             }
         }
         throw new IllegalArgumentException("Metrics.key: " + type.getSimpleName() + " has no component '" + component
@@ -37,7 +32,7 @@ public final class Metrics {
         for (RecordComponent c : r.getClass().getRecordComponents()) {
             Object v = value(r, c);
             if (v != null) {
-                m.put(snake(c.getName()), v instanceof java.nio.file.Path p ? p.toString() : v);
+                m.put(Names.snake(c.getName()), v instanceof java.nio.file.Path p ? p.toString() : v);
             }
         }
         return m;
@@ -53,7 +48,7 @@ public final class Metrics {
         Class<?>[] types = new Class<?>[cs.length];
         for (int i = 0; i < cs.length; i++) {
             types[i] = cs[i].getType();
-            args[i] = convert(type, cs[i], m.get(snake(cs[i].getName())));
+            args[i] = convert(type, cs[i], m.get(Names.snake(cs[i].getName())));
         }
         try {
             return type.getDeclaredConstructor(types).newInstance(args);
@@ -99,7 +94,7 @@ public final class Metrics {
             return v;
         }
         throw new IllegalArgumentException("Metrics.fromMap: " + owner.getSimpleName() + "." + c.getName() + " ('"
-                + snake(c.getName()) + "') must be a " + t.getSimpleName() + ", got " + v);
+                + Names.snake(c.getName()) + "') must be a " + t.getSimpleName() + ", got " + v);
     }
 
     private static Object value(Record r, RecordComponent c) {

@@ -26,8 +26,8 @@ public record TrainingStep(long step, long tokens, double flops, double loss, do
     public static final String TOKENS_PER_SEC = Metrics.key(TrainingStep.class, "tokensPerSec");
 
     /** The same step with its evaluation. */
-    public TrainingStep withEvaluation(double loss, double bitsPerByte) {
-        return new TrainingStep(step, tokens, flops, this.loss, lr, gradNorm, tokensPerSec, mfu, elapsed, loss,
+    public TrainingStep withEvaluation(double validationLoss, double bitsPerByte) {
+        return new TrainingStep(step, tokens, flops, loss, lr, gradNorm, tokensPerSec, mfu, elapsed, validationLoss,
                 bitsPerByte);
     }
 }

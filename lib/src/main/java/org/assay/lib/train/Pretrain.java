@@ -187,7 +187,7 @@ public final class Pretrain {
     public static Result resume(Path runDir, Config config, TokenBatches data) {
         try (RunLock lock = RunLock.acquire("Pretrain.resume", runDir);
              TrainingClient client = TrainingClient.create(config.model(), config.seed())) {
-            client.loadState(newestValidCheckpoint(runDir));
+            newestValidCheckpoint(runDir, client::loadState);
             try (RunDir run = RunDir.resume(runDir, client.step())) {
                 return loop(config, data, run, client);
             }
@@ -198,9 +198,13 @@ public final class Pretrain {
     public static Path latestCheckpoint(Path runDir) {
         List<Path> all = checkpoints(runDir);
         if (all.isEmpty()) {
-            throw new IllegalArgumentException("Pretrain.resume: " + runDir + " has no checkpoint to resume from");
+            throw noCheckpoint(runDir);
         }
         return all.get(0);
+    }
+
+    private static IllegalArgumentException noCheckpoint(Path runDir) {
+        return new IllegalArgumentException("Pretrain.resume: " + runDir + " has no checkpoint to resume from");
     }
 
     /** Checkpoint folders {@code step-N} with a {@code state.json}, newest first. */
@@ -216,22 +220,28 @@ public final class Pretrain {
         }
     }
 
-    /** The newest checkpoint that reads back whole; corrupt newer ones are moved aside. Called with the run locked. */
-    static Path newestValidCheckpoint(Path runDir) {
+    /**
+     * Reads the newest checkpoint that reads back whole, once, and hands it to {@code use}; corrupt newer ones are
+     * moved aside. Called with the run locked.
+     */
+    static void newestValidCheckpoint(Path runDir, java.util.function.BiConsumer<Path, Checkpoint> use) {
         List<Path> all = checkpoints(runDir);
         if (all.isEmpty()) {
-            throw new IllegalArgumentException("Pretrain.resume: " + runDir + " has no checkpoint to resume from");
+            throw noCheckpoint(runDir);
         }
         for (Path c : all) {
+            Checkpoint read;
             try {
-                Checkpoint.read(c);
-                return c;
+                read = Checkpoint.read(c);
             } catch (IllegalArgumentException | UncheckedIOException e) {
                 Path aside = setAside(c);
                 System.err.println("Pretrain.resume: checkpoint " + c.getFileName() + " of " + runDir
                         + " is unreadable (" + e.getMessage() + "); moved it to " + aside.getFileName()
                         + " and resuming from the one before it");
+                continue;
             }
+            use.accept(c, read);
+            return;
         }
         throw new IllegalArgumentException("Pretrain.resume: " + runDir + " has no readable checkpoint: all "
                 + all.size() + " were corrupt and were moved to checkpoints/corrupt-step-*");

@@ -53,7 +53,7 @@ public final class Trainer {
                 return Outcome.ALREADY_DONE;
             }
             var data = spec.data().dataset();
-            if (hasCheckpoint(dir)) {
+            if (!Pretrain.checkpoints(dir).isEmpty()) {
                 writeSpec(spec, dir);
                 if (extending) {
                     updateConfig(spec, dir);
@@ -141,11 +141,8 @@ public final class Trainer {
         }
     }
 
-    private static final com.google.gson.Gson GSON = new com.google.gson.GsonBuilder().setPrettyPrinting()
-            .serializeSpecialFloatingPointValues().create();
-
     private static JsonElement pretrainJson(RunSpec spec) {
-        return GSON.toJsonTree(spec.pretrain());
+        return RunSpec.GSON.toJsonTree(spec.pretrain());
     }
 
     /** An extended run's config.json says the new step count. */
@@ -154,7 +151,7 @@ public final class Trainer {
         try {
             JsonObject c = JsonParser.parseString(Files.readString(config)).getAsJsonObject();
             c.add("pretrain", pretrainJson(spec));
-            AtomicFiles.writeString(config, GSON.toJson(c));
+            AtomicFiles.writeString(config, RunSpec.GSON.toJson(c));
         } catch (IOException e) {
             throw new UncheckedIOException("Trainer.run: cannot update " + config + ": " + e.getMessage(), e);
         }
@@ -195,15 +192,6 @@ public final class Trainer {
     /** True when {@code dir/result.json} exists and records an uninterrupted run ({@link RunSummary#isDone}). */
     public static boolean isDone(Path dir) {
         return RunSummary.isDone(dir);
-    }
-
-    static boolean hasCheckpoint(Path dir) {
-        try {
-            Pretrain.latestCheckpoint(dir);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     /**

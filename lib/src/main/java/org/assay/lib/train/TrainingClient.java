@@ -367,7 +367,11 @@ public final class TrainingClient implements AutoCloseable {
 
     /** Restores what {@link #saveState} wrote; returns its extra state. The configuration must match. */
     public Map<String, String> loadState(Path dir) {
-        Checkpoint c = Checkpoint.read(dir);
+        return loadState(dir, Checkpoint.read(dir));
+    }
+
+    /** {@link #loadState(Path)} of a checkpoint already read from {@code dir}. */
+    Map<String, String> loadState(Path dir, Checkpoint c) {
         if (!c.config().equals(config())) {
             throw new IllegalArgumentException("loadState(" + dir + "): the checkpoint's configuration " + c.config()
                     + " differs from this model's " + config());
