@@ -134,8 +134,10 @@ public final class LocalExecutor implements Executor {
     private static final java.util.Set<Process> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(LocalExecutor::stop),
-                "sweep-stop-trainers"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            RUNNING.forEach(Process::destroy); // every trainer checkpoints at once, then each is waited for
+            RUNNING.forEach(LocalExecutor::stop);
+        }, "sweep-stop-trainers"));
     }
 
     /** SIGTERM, then up to a minute for the step in flight and its checkpoint, then SIGKILL. */
