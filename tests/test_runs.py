@@ -179,7 +179,7 @@ def test_a_changed_spec_is_refused_and_a_constant_rate_run_can_be_extended(corpu
 
     changed = train("--config", str(write(tmp_path / "b.json", spec(corpus, steps=20, lr=0.05))), "--out", str(out))
     assert changed.returncode == 1
-    assert "differs in train.learningRate: 0.01 -> 0.05" in changed.stderr, changed.stderr
+    assert "differs in train.optimizer.learningRate: 0.01 -> 0.05" in changed.stderr, changed.stderr
     longer = train("--config", str(write(tmp_path / "c.json", spec(corpus, steps=30))), "--out", str(out))
     assert longer.returncode == 1 and "train.steps: 20 -> 30" in longer.stderr and "--extend" in longer.stderr
     cosine = train("--config", str(tmp_path / "c.json"), "--out", str(out), "--extend")

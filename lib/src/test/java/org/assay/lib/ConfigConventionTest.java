@@ -43,10 +43,10 @@ class ConfigConventionTest {
 
     private static final GptConfig GPT = GptConfig.tiny(16);
     private static final GptConfig GQA = GPT.withKvHeads(2);
-    private static final Pretrain.Config PRETRAIN = Pretrain.Config.of(GPT, 100);
+    private static final Pretrain.Config PRETRAIN = Pretrain.Config.of(100);
     private static final Grpo.Config GRPO = Grpo.Config.defaults();
     private static final RunSpec SPEC = new RunSpec("r", GptConfig.tiny(8), RunSpec.Data.synthetic(
-            SyntheticLanguage.small(1).config(), 2000, 1, 4, 16), RunSpec.Train.of(10, 1e-2, 1));
+            SyntheticLanguage.small(1).config(), 2000, 1, 4, 16), RunSpec.training(10, 1e-2, 1));
 
     static List<Call> calls() {
         return List.of(
@@ -77,8 +77,8 @@ class ConfigConventionTest {
                 call(SamplingParams.defaults(), "withKvCache", Set.of("kvCache"), false),
                 call(PRETRAIN, "withSteps", Set.of("steps"), 200L),
                 call(PRETRAIN, "withOptimizer", Set.of("optimizer"), AdamW.defaults().withLearningRate(0.5)),
-                call(PRETRAIN, "withSchedule", Set.of("schedule", "warmupSteps", "minLrRatio"), LrSchedule.Kind.WSD,
-                        2L, 0.5),
+                call(PRETRAIN, "withSchedule", Set.of("schedule", "warmupFraction", "minLrRatio"),
+                        LrSchedule.Kind.WSD, 0.2, 0.5),
                 call(PRETRAIN, "withGradAccumulation", Set.of("gradAccumulation"), 4),
                 call(PRETRAIN, "withEvaluation", Set.of("evalEvery", "evalBatches"), 7, 9),
                 call(PRETRAIN, "withCheckpointEvery", Set.of("checkpointEvery"), 7),
@@ -99,7 +99,7 @@ class ConfigConventionTest {
                 call(Advantages.Config.grpo(), "withDropZeroVariance", Set.of("dropZeroVariance"), true),
                 call(SPEC, "withName", Set.of("name"), "other"),
                 call(SPEC, "withModel", Set.of("model"), GptConfig.tiny(8).withLayers(3)),
-                call(SPEC, "withTrain", Set.of("train"), RunSpec.Train.of(20, 1e-2, 1)),
+                call(SPEC, "withTrain", Set.of("train"), RunSpec.training(20, 1e-2, 1)),
                 call(SPEC.train(), "withSteps", Set.of("steps"), 20L));
     }
 
@@ -131,7 +131,7 @@ class ConfigConventionTest {
     @Test
     void everyWithOfEveryConfigRecordIsCovered() {
         List<Class<?>> configs = List.of(GptConfig.class, AdamW.class, SamplingParams.class, Pretrain.Config.class,
-                Grpo.Config.class, Advantages.Config.class, RunSpec.class, RunSpec.Train.class);
+                Grpo.Config.class, Advantages.Config.class, RunSpec.class);
         Set<String> covered = new TreeSet<>();
         for (Call c : calls()) {
             covered.add(c.base().getClass().getName() + "." + c.method() + "/" + c.args().length);

@@ -37,8 +37,8 @@ public record SweepSpec(String name, RunSpec base, Map<String, List<JsonElement>
         if (base == null) {
             throw new IllegalArgumentException("SweepSpec: base must be set");
         }
-        grid = grid == null ? Map.of() : new LinkedHashMap<>(grid);
-        zip = zip == null ? Map.of() : new LinkedHashMap<>(zip);
+        grid = axes(grid);
+        zip = axes(zip);
         resources = resources == null ? Resources.defaults() : resources;
         int length = -1;
         for (var e : zip.entrySet()) {
@@ -53,6 +53,15 @@ public record SweepSpec(String name, RunSpec base, Map<String, List<JsonElement>
                 throw new IllegalArgumentException("SweepSpec: grid values for '" + e.getKey() + "' must not be empty");
             }
         }
+    }
+
+    /** The axes keyed as the current spec names their fields ({@link RunSpec#axis}), in their order. */
+    private static Map<String, List<JsonElement>> axes(Map<String, List<JsonElement>> given) {
+        Map<String, List<JsonElement>> out = new LinkedHashMap<>();
+        if (given != null) {
+            given.forEach((key, values) -> out.put(RunSpec.axis(key), values));
+        }
+        return out;
     }
 
     /** IsoFLOP slices: compute budgets, model shapes, and the fewest steps a run may have. */

@@ -42,32 +42,37 @@ public final class Pretrain {
     }
 
     /**
-     * @param model            the model to train from scratch
+     * The one training configuration: what {@link #run} takes, and the {@code "train"} part of a {@link RunSpec} (so
+     * of every sweep and Slurm task). The model is not part of it, as in Hugging Face, where the model's config and
+     * the {@code TrainingArguments} are two objects.
+     *
      * @param steps            optimizer steps
      * @param gradAccumulation micro-batches per optimizer step
      * @param optimizer        AdamW; its learning rate is the peak of the schedule
      * @param schedule         cosine (warmup then cosine to minLrRatio·peak), wsd (warmup-stable-decay, the last 20%
      *                         decaying) or constant
-     * @param warmupSteps      linear warmup steps
+     * @param warmupFraction   linear warmup as a fraction of the steps (Hugging Face's {@code warmup_ratio}), so a
+     *                         sweep over steps keeps it in proportion; {@link #warmupSteps} rounds it
      * @param minLrRatio       final learning rate as a fraction of the peak
      * @param evalEvery        evaluate every this many steps (and at the end); 0 only at the end
      * @param evalBatches      validation batches per evaluation
      * @param checkpointEvery  write a checkpoint every this many steps (and at the end); 0 only at the end
      * @param keepCheckpoints  how many of the newest checkpoints to keep, besides the one with the best validation loss
-     *                         (older ones are deleted as new ones are written); 0 keeps all
+     *                         (older ones are deleted as new ones are written); 0 (or absent from a spec's JSON) keeps
+     *                         all
      * @param seed             model initialisation and dropout
      */
-    public record Config(GptConfig model, long steps, int gradAccumulation, AdamW optimizer, LrSchedule.Kind schedule,
-                         long warmupSteps, double minLrRatio, int evalEvery, int evalBatches, int checkpointEvery,
+    public record Config(long steps, int gradAccumulation, AdamW optimizer, LrSchedule.Kind schedule,
+                         double warmupFraction, double minLrRatio, int evalEvery, int evalBatches, int checkpointEvery,
                          int keepCheckpoints, long seed) {
         public Config {
-            require(model != null, "model must be set", "null");
             require(steps >= 1, "steps must be >= 1", String.valueOf(steps));
             require(gradAccumulation >= 1, "gradAccumulation must be >= 1", String.valueOf(gradAccumulation));
             require(optimizer != null, "optimizer must be set", "null");
-            require(schedule != null, "schedule must be cosine, wsd or constant", "null");
-            require(warmupSteps >= 0 && warmupSteps <= steps, "warmupSteps must be in [0, steps]",
-                    String.valueOf(warmupSteps));
+            require(schedule != null, "schedule must be cosine, wsd or constant",
+                    "null (a missing or misspelt \"schedule\")");
+            require(warmupFraction >= 0 && warmupFraction <= 1, "warmupFraction must be in [0, 1]",
+                    String.valueOf(warmupFraction));
             require(minLrRatio >= 0 && minLrRatio <= 1, "minLrRatio must be in [0, 1]", String.valueOf(minLrRatio));
             require(evalEvery >= 0 && evalBatches >= 1 && checkpointEvery >= 0,
                     "evalEvery and checkpointEvery must be >= 0 and evalBatches >= 1",
@@ -81,66 +86,72 @@ public final class Pretrain {
 
         /**
          * Cosine schedule with 5% warmup to a tenth of the peak, evaluation and checkpoints every 10% of the run, the
-         * newest {@value #KEEP_CHECKPOINTS} checkpoints and the best kept.
+         * newest {@value #KEEP_CHECKPOINTS} checkpoints and the best kept, AdamW's defaults.
          */
-        public static Config of(GptConfig model, long steps) {
-            long tenth = Math.max(1, steps / 10);
-            return new Config(model, steps, 1, AdamW.defaults(), LrSchedule.Kind.COSINE, Math.max(1, steps / 20), 0.1,
-                    (int) tenth, 4, (int) tenth, KEEP_CHECKPOINTS, 0);
+        public static Config of(long steps) {
+            int tenth = (int) Math.max(1, steps / 10);
+            return new Config(steps, 1, AdamW.defaults(), LrSchedule.Kind.COSINE, 0.05, 0.1, tenth, 4, tenth,
+                    KEEP_CHECKPOINTS, 0);
         }
 
         /** The newest checkpoints {@link #of} keeps besides the best. */
         public static final int KEEP_CHECKPOINTS = 3;
 
+        /** Warmup steps: {@code warmupFraction × steps}, rounded. */
+        public long warmupSteps() {
+            return Math.min(steps, Math.round(warmupFraction * steps));
+        }
+
         public Config withKeepCheckpoints(int k) {
-            return new Config(model, steps, gradAccumulation, optimizer, schedule, warmupSteps, minLrRatio, evalEvery,
+            return new Config(steps, gradAccumulation, optimizer, schedule, warmupFraction, minLrRatio, evalEvery,
                     evalBatches, checkpointEvery, k, seed);
         }
 
         /**
-         * This configuration for {@code n} steps; evaluation, checkpoints and warmup stay as they are (a warmup longer
-         * than {@code n} is an error). {@link #of} sets them in proportion to the steps.
+         * This configuration for {@code n} steps. The warmup, a fraction, stays in proportion; the evaluation and
+         * checkpoint intervals, in steps, stay as they are ({@link #of} sets them in proportion to the steps).
          */
         public Config withSteps(long n) {
-            return new Config(model, n, gradAccumulation, optimizer, schedule, warmupSteps, minLrRatio, evalEvery,
+            return new Config(n, gradAccumulation, optimizer, schedule, warmupFraction, minLrRatio, evalEvery,
                     evalBatches, checkpointEvery, keepCheckpoints, seed);
         }
 
         public Config withOptimizer(AdamW a) {
-            return new Config(model, steps, gradAccumulation, a, schedule, warmupSteps, minLrRatio, evalEvery,
+            return new Config(steps, gradAccumulation, a, schedule, warmupFraction, minLrRatio, evalEvery,
                     evalBatches, checkpointEvery, keepCheckpoints, seed);
         }
 
-        public Config withSchedule(LrSchedule.Kind s, long warmup, double minRatio) {
-            return new Config(model, steps, gradAccumulation, optimizer, s, warmup, minRatio, evalEvery, evalBatches,
+        public Config withSchedule(LrSchedule.Kind s, double warmup, double minRatio) {
+            return new Config(steps, gradAccumulation, optimizer, s, warmup, minRatio, evalEvery, evalBatches,
                     checkpointEvery, keepCheckpoints, seed);
         }
 
         public Config withGradAccumulation(int k) {
-            return new Config(model, steps, k, optimizer, schedule, warmupSteps, minLrRatio, evalEvery, evalBatches,
+            return new Config(steps, k, optimizer, schedule, warmupFraction, minLrRatio, evalEvery, evalBatches,
                     checkpointEvery, keepCheckpoints, seed);
         }
 
         public Config withEvaluation(int every, int batches) {
-            return new Config(model, steps, gradAccumulation, optimizer, schedule, warmupSteps, minLrRatio, every,
+            return new Config(steps, gradAccumulation, optimizer, schedule, warmupFraction, minLrRatio, every,
                     batches, checkpointEvery, keepCheckpoints, seed);
         }
 
         public Config withCheckpointEvery(int every) {
-            return new Config(model, steps, gradAccumulation, optimizer, schedule, warmupSteps, minLrRatio, evalEvery,
+            return new Config(steps, gradAccumulation, optimizer, schedule, warmupFraction, minLrRatio, evalEvery,
                     evalBatches, every, keepCheckpoints, seed);
         }
 
         public Config withSeed(long s) {
-            return new Config(model, steps, gradAccumulation, optimizer, schedule, warmupSteps, minLrRatio, evalEvery,
+            return new Config(steps, gradAccumulation, optimizer, schedule, warmupFraction, minLrRatio, evalEvery,
                     evalBatches, checkpointEvery, keepCheckpoints, s);
         }
 
         LrSchedule lrSchedule() {
             double peak = optimizer.learningRate();
+            long warmup = warmupSteps();
             return switch (schedule) {
-                case COSINE -> LrSchedule.warmupCosine(peak, warmupSteps, steps, peak * minLrRatio);
-                case WSD -> LrSchedule.warmupStableDecay(peak, warmupSteps, steps, 0.2, peak * minLrRatio);
+                case COSINE -> LrSchedule.warmupCosine(peak, warmup, steps, peak * minLrRatio);
+                case WSD -> LrSchedule.warmupStableDecay(peak, warmup, steps, 0.2, peak * minLrRatio);
                 case CONSTANT -> LrSchedule.constant(peak);
             };
         }
@@ -165,17 +176,12 @@ public final class Pretrain {
         }
     }
 
-    /** Trains a new run {@code runsRoot/name}. */
-    public static Result run(Config config, TokenBatches data, Path runsRoot, String name) {
-        Map<String, Object> stored = new LinkedHashMap<>();
-        stored.put("pretrain", config);
-        stored.put("rows", data.rows());
-        stored.put("parameters", config.model().parameters());
-        stored.put("non_embedding_parameters", config.model().nonEmbeddingParameters());
-        stored.put("flops_per_token", config.model().trainingFlopsPerToken());
-        try (RunDir run = RunDir.create(runsRoot, name, stored, config.seed());
-             TrainingClient client = TrainingClient.create(config.model(), config.seed())) {
-            return loop(config, data, run, client);
+    /** Trains {@code model} from scratch as a new run {@code runsRoot/name}. */
+    public static Result run(GptConfig model, Config config, TokenBatches data, Path runsRoot, String name) {
+        Checks.require(model != null, "Pretrain.run", "model must be set", "null");
+        try (RunDir run = RunDir.create(runsRoot, name, configJson(model, config, data.rows()), config.seed());
+             TrainingClient client = TrainingClient.create(model, config.seed())) {
+            return loop(model, config, data, run, client);
         }
     }
 
@@ -184,14 +190,31 @@ public final class Pretrain {
      * newer checkpoint that does not read back whole (a flipped byte, an empty {@code state.json}) is moved aside to
      * {@code checkpoints/corrupt-step-N}, said on stderr, and the one before it is used.
      */
-    public static Result resume(Path runDir, Config config, TokenBatches data) {
+    public static Result resume(Path runDir, GptConfig model, Config config, TokenBatches data) {
+        Checks.require(model != null, "Pretrain.resume", "model must be set", "null");
         try (RunLock lock = RunLock.acquire("Pretrain.resume", runDir);
-             TrainingClient client = TrainingClient.create(config.model(), config.seed())) {
+             TrainingClient client = TrainingClient.create(model, config.seed())) {
             newestValidCheckpoint(runDir, client::loadState);
             try (RunDir run = RunDir.resume(runDir, client.step())) {
-                return loop(config, data, run, client);
+                return loop(model, config, data, run, client);
             }
         }
+    }
+
+    /**
+     * What a run's {@code config.json} says: the model, this configuration (as {@code "pretrain"}), the batch rows, and
+     * the model's parameter and FLOP counts. (Runs written before 2026-12-02 have the model inside {@code "pretrain"},
+     * and {@code warmupSteps} instead of {@code warmupFraction}.)
+     */
+    public static Map<String, Object> configJson(GptConfig model, Config config, int rows) {
+        Map<String, Object> stored = new LinkedHashMap<>();
+        stored.put("model", model);
+        stored.put("pretrain", config);
+        stored.put("rows", rows);
+        stored.put("parameters", model.parameters());
+        stored.put("non_embedding_parameters", model.nonEmbeddingParameters());
+        stored.put("flops_per_token", model.trainingFlopsPerToken());
+        return stored;
     }
 
     /** The checkpoint of the highest step under {@code runDir/checkpoints}. */
@@ -261,8 +284,8 @@ public final class Pretrain {
         }
     }
 
-    private static Result loop(Config config, TokenBatches data, RunDir run, TrainingClient client) {
-        GptConfig model = config.model();
+    private static Result loop(GptConfig model, Config config, TokenBatches data, RunDir run,
+                               TrainingClient client) {
         LrSchedule schedule = config.lrSchedule();
         double flopsPerToken = model.trainingFlopsPerToken();
         double peak = Torch.matmulPeakFlops();

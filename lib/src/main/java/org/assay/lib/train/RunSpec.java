@@ -15,6 +15,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import com.google.gson.TypeAdapter;
+import com.google.gson.TypeAdapterFactory;
+import com.google.gson.reflect.TypeToken;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonWriter;
 
 /**
  * Everything one training run needs, as a JSON file a fresh process (or a Slurm task) can run from: the model, the
@@ -23,14 +28,59 @@ import java.nio.file.Path;
  * {"name": "L2-d64", "model": {...GptConfig...},
  *  "data": {"kind": "synthetic", "alphabetSize": 8, "order": 2, "concentration": 0.5, "languageSeed": 1,
  *           "characters": 200000, "textSeed": 7, "rows": 16, "contextLength": 64, "validationFraction": 0.1, "seed": 0},
- *  "train": {"steps": 300, "learningRate": 0.01, "schedule": "cosine", "warmupFraction": 0.05, "minLrRatio": 0.1,
- *            "evalEvery": 0, "evalBatches": 8, "checkpointEvery": 0, "seed": 42}}
+ *  "train": {"steps": 300, "gradAccumulation": 1, "optimizer": {"learningRate": 0.01, "beta1": 0.9, ...},
+ *            "schedule": "cosine", "warmupFraction": 0.05, "minLrRatio": 0.1, "evalEvery": 0, "evalBatches": 8,
+ *            "checkpointEvery": 0, "keepCheckpoints": 3, "seed": 42}}
  * }</pre>
+ * {@code "train"} is a {@link Pretrain.Config}, the one training configuration. Specs written before 2026-12-02 gave
+ * only the peak {@code "learningRate"} there (AdamW's defaults otherwise) and no {@code "gradAccumulation"}; they read
+ * as that, and a sweep axis {@code train.learningRate} as {@code train.optimizer.learningRate}.
  */
-public record RunSpec(String name, GptConfig model, Data data, Train train) {
+public record RunSpec(String name, GptConfig model, Data data, Pretrain.Config train) {
 
-    /** How specs (and sweep specs, which hold one) are read and written. */
-    public static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+    /** How specs (and sweep specs, which hold one) are read and written; reads the older form of "train" too. */
+    public static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+            .registerTypeAdapterFactory(new OlderTrainForm()).create();
+
+    /** A sweep axis as the current spec names it ({@code train.learningRate} was the peak rate before 2026-12-02). */
+    public static String axis(String key) {
+        return key.equals("train.learningRate") ? "train.optimizer.learningRate" : key;
+    }
+
+    /** Reads {@code "train": {"learningRate": r, ...}} as {@code "optimizer": AdamW's defaults at r, gradAccumulation 1}. */
+    private static final class OlderTrainForm implements TypeAdapterFactory {
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> TypeAdapter<T> create(Gson gson, TypeToken<T> type) {
+            if (type.getRawType() != Pretrain.Config.class) {
+                return null;
+            }
+            TypeAdapter<T> current = gson.getDelegateAdapter(this, type);
+            TypeAdapter<JsonElement> tree = gson.getAdapter(JsonElement.class);
+            return new TypeAdapter<>() {
+                @Override
+                public void write(JsonWriter out, T value) throws IOException {
+                    current.write(out, value);
+                }
+
+                @Override
+                public T read(JsonReader in) throws IOException {
+                    JsonElement json = tree.read(in);
+                    if (json != null && json.isJsonObject()) {
+                        JsonObject t = json.getAsJsonObject();
+                        if (t.has("learningRate") && !t.has("optimizer")) {
+                            t.add("optimizer", gson.toJsonTree(
+                                    AdamW.defaults().withLearningRate(t.remove("learningRate").getAsDouble())));
+                        }
+                        if (!t.has("gradAccumulation")) {
+                            t.addProperty("gradAccumulation", 1);
+                        }
+                    }
+                    return current.fromJsonTree(json);
+                }
+            };
+        }
+    }
 
     public RunSpec {
         String fn = "RunSpec";
@@ -123,52 +173,12 @@ public record RunSpec(String name, GptConfig model, Data data, Train train) {
     }
 
     /**
-     * Training settings.
-     *
-     * @param warmupFraction linear warmup as a fraction of the steps
-     * @param evalEvery      evaluate every this many steps (0: only at the end)
-     * @param checkpointEvery checkpoint every this many steps (0: only at the end)
-     * @param keepCheckpoints the newest checkpoints to keep besides the best (0, or absent from the JSON: all)
+     * A spec's usual training: {@code steps} steps to a peak learning rate, cosine with 5% warmup to a tenth of it, one
+     * evaluation (8 batches) and one checkpoint at the end, AdamW's defaults otherwise.
      */
-    public record Train(long steps, double learningRate, LrSchedule.Kind schedule, double warmupFraction, double minLrRatio,
-                        int evalEvery, int evalBatches, int checkpointEvery, int keepCheckpoints, long seed) {
-        public Train {
-            if (steps < 1) {
-                throw new IllegalArgumentException("RunSpec.Train: steps must be >= 1, got " + steps);
-            }
-            if (schedule == null) {
-                throw new IllegalArgumentException("RunSpec.Train: schedule must be cosine, wsd or constant, got "
-                        + "null (a missing or misspelt \"schedule\")");
-            }
-            if (!(learningRate > 0)) {
-                throw new IllegalArgumentException("RunSpec.Train: learningRate must be > 0, got " + learningRate);
-            }
-            if (!(warmupFraction >= 0 && warmupFraction <= 1)) {
-                throw new IllegalArgumentException("RunSpec.Train: warmupFraction must be in [0, 1], got "
-                        + warmupFraction);
-            }
-            if (keepCheckpoints < 0) {
-                throw new IllegalArgumentException("RunSpec.Train: keepCheckpoints must be >= 0 (0 keeps all), got "
-                        + keepCheckpoints);
-            }
-        }
-
-        public static Train of(long steps, double learningRate, long seed) {
-            return new Train(steps, learningRate, LrSchedule.Kind.COSINE, 0.05, 0.1, 0, 8, 0, Pretrain.Config.KEEP_CHECKPOINTS, seed);
-        }
-
-        public Train withSteps(long n) {
-            return new Train(n, learningRate, schedule, warmupFraction, minLrRatio, evalEvery, evalBatches,
-                    checkpointEvery, keepCheckpoints, seed);
-        }
-    }
-
-    /** The {@link Pretrain} configuration this spec describes. */
-    public Pretrain.Config pretrain() {
-        long warmup = Math.min(train.steps(), Math.round(train.warmupFraction() * train.steps()));
-        return new Pretrain.Config(model, train.steps(), 1, AdamW.defaults().withLearningRate(train.learningRate()),
-                train.schedule(), warmup, train.minLrRatio(), train.evalEvery(), train.evalBatches(),
-                train.checkpointEvery(), train.keepCheckpoints(), train.seed());
+    public static Pretrain.Config training(long steps, double learningRate, long seed) {
+        return new Pretrain.Config(steps, 1, AdamW.defaults().withLearningRate(learningRate), LrSchedule.Kind.COSINE,
+                0.05, 0.1, 0, 8, 0, Pretrain.Config.KEEP_CHECKPOINTS, seed);
     }
 
     /** Training tokens: steps × rows × contextLength. */
@@ -189,7 +199,7 @@ public record RunSpec(String name, GptConfig model, Data data, Train train) {
         return new RunSpec(name, m, data, train);
     }
 
-    public RunSpec withTrain(Train t) {
+    public RunSpec withTrain(Pretrain.Config t) {
         return new RunSpec(name, model, data, t);
     }
 

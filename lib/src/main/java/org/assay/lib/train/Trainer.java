@@ -58,7 +58,7 @@ public final class Trainer {
                 if (extending) {
                     updateConfig(spec, dir);
                 }
-                Pretrain.Result r = Pretrain.resume(dir, spec.pretrain(), data);
+                Pretrain.Result r = Pretrain.resume(dir, spec.model(), spec.train(), data);
                 return r.interrupted() ? Outcome.INTERRUPTED : Outcome.RESUMED;
             }
             if (!isEmpty(dir)) {
@@ -71,7 +71,7 @@ public final class Trainer {
                 clearRun(dir); // a run that crashed before its first checkpoint: nothing to keep
             }
             writeSpec(spec, dir);
-            Pretrain.Result r = Pretrain.run(spec.pretrain(), data, out, spec.name());
+            Pretrain.Result r = Pretrain.run(spec.model(), spec.train(), data, out, spec.name());
             return r.interrupted() ? Outcome.INTERRUPTED : Outcome.TRAINED;
         }
     }
@@ -86,7 +86,11 @@ public final class Trainer {
             return false;
         }
         boolean legacy = !stored.containsKey("name");
-        Map<String, String> now = flatten(legacy ? pretrainJson(spec) : spec.toJsonTree());
+        Map<String, String> now = flatten(spec.toJsonTree());
+        if (stored.containsKey(OLD_WARMUP)) { // config.json before 2026-12-02 counted warmup in steps
+            now.remove("train.warmupFraction");
+            now.put(OLD_WARMUP, String.valueOf(spec.train().warmupSteps()));
+        }
         List<String> differ = new ArrayList<>();
         // a run written before run.json existed is compared on the settings its config.json has
         for (String key : legacy ? new java.util.TreeSet<>(stored.keySet()) : union(stored, now)) {
@@ -97,7 +101,7 @@ public final class Trainer {
         if (differ.isEmpty()) {
             return false;
         }
-        String stepsKey = stored.containsKey("name") ? "train.steps" : "steps";
+        String stepsKey = "train.steps";
         boolean onlySteps = differ.size() == 1 && differ.get(0).startsWith(stepsKey + ":");
         if (extend && onlySteps) {
             long before = Long.parseLong(stored.get(stepsKey));
@@ -124,15 +128,12 @@ public final class Trainer {
         try {
             Path spec = dir.resolve(SPEC_FILE);
             if (Files.isRegularFile(spec)) {
-                return flatten(JsonParser.parseString(Files.readString(spec)));
+                return flatten(RunSpec.fromJson(JsonParser.parseString(Files.readString(spec)), spec.toString())
+                        .toJsonTree());
             }
             Path config = dir.resolve("config.json");
-            if (Files.isRegularFile(config)) {
-                JsonElement pretrain = JsonParser.parseString(Files.readString(config)).getAsJsonObject()
-                        .get("pretrain");
-                return pretrain == null ? null : flatten(pretrain);
-            }
-            return null;
+            return Files.isRegularFile(config)
+                    ? fromConfigJson(JsonParser.parseString(Files.readString(config)).getAsJsonObject()) : null;
         } catch (IOException e) {
             throw new UncheckedIOException("Trainer.run: cannot read the spec of " + dir + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
@@ -141,20 +142,32 @@ public final class Trainer {
         }
     }
 
-    private static JsonElement pretrainJson(RunSpec spec) {
-        return RunSpec.GSON.toJsonTree(spec.pretrain());
+    /** How config.json before 2026-12-02 kept the warmup, as a spec's key. */
+    private static final String OLD_WARMUP = "train.warmupSteps";
+
+    /**
+     * The model and training settings of a run without run.json (one written before run.json existed, or by
+     * {@link Pretrain#run} itself), keyed as in a spec; null if its config.json has none. Before 2026-12-02 the model
+     * was inside {@code "pretrain"}.
+     */
+    private static Map<String, String> fromConfigJson(JsonObject config) {
+        if (!config.has("pretrain") || !config.get("pretrain").isJsonObject()) {
+            return null;
+        }
+        JsonObject train = config.getAsJsonObject("pretrain").deepCopy();
+        JsonElement model = config.has("model") ? config.get("model") : train.remove("model");
+        Map<String, String> out = new TreeMap<>();
+        if (model != null) {
+            flatten("model", model, out);
+        }
+        flatten("train", train, out);
+        return out;
     }
 
     /** An extended run's config.json says the new step count. */
     private static void updateConfig(RunSpec spec, Path dir) {
-        Path config = dir.resolve("config.json");
-        try {
-            JsonObject c = JsonParser.parseString(Files.readString(config)).getAsJsonObject();
-            c.add("pretrain", pretrainJson(spec));
-            AtomicFiles.writeString(config, RunSpec.GSON.toJson(c));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Trainer.run: cannot update " + config + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.writeString("Trainer.run", dir.resolve("config.json"), RunSpec.GSON.toJson(
+                Pretrain.configJson(spec.model(), spec.train(), spec.data().rows())));
     }
 
     /** {@code {"train": {"steps": 3}}} as {@code train.steps -> 3}. */

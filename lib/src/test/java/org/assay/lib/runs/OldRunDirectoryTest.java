@@ -43,6 +43,15 @@ class OldRunDirectoryTest {
     }
 
     @Test
+    void itsSpecInTheOlderFormReadsAsTheOneTrainingConfig() {
+        var train = spec().train(); // {"learningRate": 0.01, "warmupFraction": 0.1, ...}, no optimizer, no accumulation
+        assertEquals(org.assay.lib.train.AdamW.defaults().withLearningRate(0.01), train.optimizer());
+        assertEquals(1, train.gradAccumulation());
+        assertEquals(1, train.warmupSteps(), "the config.json of c0c36b7 says warmupSteps 1");
+        assertEquals(spec(), RunSpec.fromJson(spec().toJsonTree(), "the current form"));
+    }
+
+    @Test
     void itLoadsAndReadsBackThroughTheRecords() throws Exception {
         Path run = copy();
         Table metrics = Runs.metrics(run);
@@ -66,8 +75,8 @@ class OldRunDirectoryTest {
     void itIsDoneForItsOwnSpecAndRefusesAChangedOne() throws Exception {
         copy();
         assertEquals(Trainer.Outcome.ALREADY_DONE, Trainer.run(spec(), out));
-        RunSpec faster = spec().withTrain(new RunSpec.Train(12, 0.05, spec().train().schedule(), 0.1, 0.1, 6, 2, 6, 0,
-                3));
+        RunSpec faster = spec().withTrain(spec().train().withOptimizer(
+                spec().train().optimizer().withLearningRate(0.05)));
         var e = assertThrows(IllegalArgumentException.class, () -> Trainer.run(faster, out));
         assertTrue(e.getMessage().contains("optimizer.learningRate: 0.01 -> 0.05"), e.getMessage());
     }

@@ -24,7 +24,7 @@ class SweepTest {
 
     static RunSpec base(long steps) {
         return new RunSpec("base", GptConfig.tiny(LANG.alphabetSize()).withContextLength(16).withWidth(16, 2)
-                .withLayers(1), RunSpec.Data.synthetic(LANG, 20_000, 7, 4, 16), RunSpec.Train.of(steps, 1e-2, 42));
+                .withLayers(1), RunSpec.Data.synthetic(LANG, 20_000, 7, 4, 16), RunSpec.training(steps, 1e-2, 42));
     }
 
     @Test
@@ -58,7 +58,7 @@ class SweepTest {
         assertEquals("s-learningRate=0.003-layers=2-dModel=32", runs.get(3).name());
         assertEquals(2, runs.get(3).model().layers());
         assertEquals(32, runs.get(3).model().dModel());
-        assertEquals(0.003, runs.get(3).train().learningRate());
+        assertEquals(0.003, runs.get(3).train().optimizer().learningRate());
         Path file = dir.resolve("spec.json");
         Files.writeString(file, spec.toJson());
         assertEquals(runs, SweepSpec.read(file).expand());
@@ -127,7 +127,8 @@ class SweepTest {
 
     @Test
     void anInterruptedRunResumesToTheSameResultAsAnUninterruptedOne(@TempDir Path out) throws Exception {
-        RunSpec spec = base(30).withTrain(new RunSpec.Train(30, 1e-2, org.assay.lib.train.LrSchedule.Kind.COSINE, 0.05, 0.1, 0, 4, 5, 0, 42));
+        RunSpec spec = base(30).withTrain(RunSpec.training(30, 1e-2, 42).withEvaluation(0, 4)
+                .withCheckpointEvery(5).withKeepCheckpoints(0));
         assertEquals(Trainer.Outcome.TRAINED, Trainer.run(spec.withName("straight"), out));
 
         RunSpec broken = spec.withName("broken");
@@ -153,7 +154,7 @@ class SweepTest {
     void aFailedRunIsReportedWithItsReasonAndCanBeRetriedAlone(@TempDir Path out) throws Exception {
         Path corpus = out.resolve("corpus.txt");
         RunSpec.Data text = new RunSpec.Data(RunSpec.Data.Kind.TEXT, 0, 0, 0, 0, 0, 0, corpus.toString(), 4, 16, 0.1, 0);
-        RunSpec needsFile = new RunSpec("needs-file", base(4).model(), text, RunSpec.Train.of(4, 1e-2, 1));
+        RunSpec needsFile = new RunSpec("needs-file", base(4).model(), text, RunSpec.training(4, 1e-2, 1));
         SweepSpec spec = SweepSpec.of("f", base(4)).withGrid("train.seed", 1, 2);
         Sweep sweep = Sweep.of(spec, out);
         List<Executor.RunStatus> s = sweep.run(LocalExecutor.inProcess());

@@ -64,13 +64,13 @@ class PretrainTest {
     }
 
     private static Pretrain.Config config() {
-        return Pretrain.Config.of(MODEL, 6).withCheckpointEvery(3).withEvaluation(3, 2).withSeed(5)
+        return Pretrain.Config.of(6).withCheckpointEvery(3).withEvaluation(3, 2).withSeed(5)
                 .withGradAccumulation(2);
     }
 
     @Test
     void writesARunDirectoryThatLoadsAsATable(@TempDir Path root) throws Exception {
-        Pretrain.Result r = Pretrain.run(config(), new RandomBatches(), root, "tiny");
+        Pretrain.Result r = Pretrain.run(MODEL, config(), new RandomBatches(), root, "tiny");
         assertEquals(6, r.steps());
         assertEquals(6 * 2 * 16, r.tokens());
         assertFalse(r.interrupted());
@@ -92,21 +92,21 @@ class PretrainTest {
         }
         assertTrue(Runs.open(dir).toMimeBundle().get("text/html").contains("<img"));
         var e = assertThrows(IllegalArgumentException.class,
-                () -> Pretrain.run(config(), new RandomBatches(), root, "tiny"));
+                () -> Pretrain.run(MODEL, config(), new RandomBatches(), root, "tiny"));
         assertTrue(e.getMessage().contains("already exists"), e.getMessage());
     }
 
     @Test
     void anInterruptLeavesACheckpointAndResumingContinuesIdentically(@TempDir Path root) throws Exception {
-        Pretrain.run(config(), new RandomBatches(), root, "straight");
+        Pretrain.run(MODEL, config(), new RandomBatches(), root, "straight");
         RandomBatches interrupting = new RandomBatches();
         interrupting.interruptAt = 2 * 3 + 1; // during step 4's second micro-batch
-        Pretrain.Result stopped = Pretrain.run(config(), interrupting, root, "resumed");
+        Pretrain.Result stopped = Pretrain.run(MODEL, config(), interrupting, root, "resumed");
         assertTrue(Thread.interrupted(), "the interrupt is passed on to the caller");
         assertTrue(stopped.interrupted());
         assertEquals(4, stopped.steps());
         assertTrue(Files.exists(root.resolve("resumed/checkpoints/step-00000004/state.json")));
-        Pretrain.Result done = Pretrain.resume(root.resolve("resumed"), config(), new RandomBatches());
+        Pretrain.Result done = Pretrain.resume(root.resolve("resumed"), MODEL, config(), new RandomBatches());
         assertEquals(6, done.steps());
         Table a = Runs.metrics(root.resolve("straight"));
         Table b = Runs.metrics(root.resolve("resumed"));
