@@ -14,7 +14,11 @@ def texts(path):
         parts = []
         for o in c.get('outputs', []):
             if o['output_type'] == 'stream':
-                parts.append(o['name'] + ': ' + ''.join(o['text']))
+                text = ''.join(o['text'])
+                if parts and parts[-1].startswith(o['name'] + ': '):  # one stream, flushed in other chunks
+                    parts[-1] += text
+                else:
+                    parts.append(o['name'] + ': ' + text)
             elif o['output_type'] in ('execute_result', 'display_data') and 'text/plain' in o.get('data', {}):
                 parts.append(''.join(o['data']['text/plain']))
             elif o['output_type'] == 'error':
