@@ -101,10 +101,9 @@ public final class Trainer {
         if (differ.isEmpty()) {
             return false;
         }
-        String stepsKey = "train.steps";
-        boolean onlySteps = differ.size() == 1 && differ.get(0).startsWith(stepsKey + ":");
+        boolean onlySteps = differ.size() == 1 && differ.get(0).startsWith(STEPS + ":");
         if (extend && onlySteps) {
-            long before = Long.parseLong(stored.get(stepsKey));
+            long before = Long.parseLong(stored.get(STEPS));
             if (spec.train().steps() < before) {
                 throw new IllegalArgumentException("Trainer.run: --extend takes a run to more steps, not fewer: "
                         + dir + " has " + before + ", the spec " + spec.train().steps());
@@ -141,6 +140,9 @@ public final class Trainer {
                     + e.getMessage() + "); move the run away or restore its " + SPEC_FILE, e);
         }
     }
+
+    /** The steps, as a spec's key (the one field {@code --extend} may change). */
+    private static final String STEPS = "train.steps";
 
     /** How config.json before 2026-12-02 kept the warmup, as a spec's key. */
     private static final String OLD_WARMUP = "train.warmupSteps";
