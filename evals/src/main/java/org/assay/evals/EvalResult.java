@@ -1,28 +1,17 @@
 package org.assay.evals;
 
-import com.google.gson.GsonBuilder;
 import org.assay.display.MimeBundle;
 import org.assay.display.Renderable;
 import org.assay.evals.tasks.AnswerFormat;
 import org.assay.evals.tasks.Task;
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.IntColumn;
-import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.TreeSet;
-import org.assay.base.AtomicFiles;
-import org.assay.base.HtmlText;
 
 /**
  * What {@link Eval#run} returns: every completion with its extracted answer, correctness and score, and the metrics
@@ -169,34 +158,26 @@ public final class EvalResult implements Renderable {
     }
 
     public long generatedTokens() {
-        long t = 0;
-        for (List<Sampler.Completion> item : completions) {
-            for (Sampler.Completion c : item) {
-                t += c.tokens();
-            }
-        }
-        return t;
+        return (long) sumOverCompletions(c -> c.tokens());
     }
 
     public long promptTokens() {
-        long t = 0;
-        for (List<Sampler.Completion> item : completions) {
-            for (Sampler.Completion c : item) {
-                t += c.promptTokens();
-            }
-        }
-        return t;
+        return (long) sumOverCompletions(c -> c.promptTokens());
     }
 
     /** Mean inference FLOPs of one completion (its prompt and its tokens, each processed once with a KV cache). */
     public double flopsPerSample(TokenCost cost) {
-        double f = 0;
+        return sumOverCompletions(c -> cost.flops(c.promptTokens(), c.tokens())) / ((long) tasks.size() * samples);
+    }
+
+    private double sumOverCompletions(java.util.function.ToDoubleFunction<Sampler.Completion> f) {
+        double sum = 0;
         for (List<Sampler.Completion> item : completions) {
             for (Sampler.Completion c : item) {
-                f += cost.flops(c.promptTokens(), c.tokens());
+                sum += f.applyAsDouble(c);
             }
         }
-        return f / ((long) tasks.size() * samples);
+        return sum;
     }
 
     /** 1, 2, 4, … up to n, and n. */
@@ -216,44 +197,41 @@ public final class EvalResult implements Renderable {
 
     /** {@link #summary(int...)} with a FLOPs column: the inference compute of k samples per item. */
     public Table summary(TokenCost cost, int... ks) {
-        int[] use = ks.length == 0 ? defaultKs() : ks;
-        StringColumn metric = StringColumn.create("metric");
-        IntColumn kCol = IntColumn.create("k");
-        DoubleColumn est = DoubleColumn.create("estimate");
-        DoubleColumn lo = DoubleColumn.create("lower");
-        DoubleColumn hi = DoubleColumn.create("upper");
-        DoubleColumn tokens = DoubleColumn.create("tokens_per_item");
-        DoubleColumn flops = DoubleColumn.create("flops_per_item");
+        Table t = RecordRows.table(name + " (" + tasks.size() + " items × " + samples + " samples, "
+                + Math.round(confidence * 100) + "% intervals)", MetricRow.class, metricRows(cost, ks));
+        return cost == null ? t.removeColumns(MetricRow.FLOPS_COLUMN) : t;
+    }
+
+    /**
+     * The rows of {@link #summary(TokenCost, int...)}: pass@k, maj@k and best-of-k at each k (1, 2, 4, …, n when none
+     * is given); the FLOPs NaN when {@code cost} is null.
+     */
+    public List<MetricRow> metricRows(TokenCost cost, int... ks) {
         double perSampleFlops = cost == null ? Double.NaN : flopsPerSample(cost);
+        List<MetricRow> rows = new ArrayList<>();
         for (String m : List.of("pass@k", "maj@k", "best-of-k")) {
-            for (int k : use) {
+            for (int k : ks.length == 0 ? defaultKs() : ks) {
                 Proportion.Interval iv = switch (m) {
                     case "pass@k" -> passAtK(k);
                     case "maj@k" -> majAtK(k);
                     default -> bestOfN(k);
                 };
-                metric.append(m);
-                kCol.append(k);
-                est.append(iv.estimate());
-                lo.append(iv.lower());
-                hi.append(iv.upper());
-                tokens.append(k * tokensPerSample());
-                flops.append(k * perSampleFlops);
+                rows.add(new MetricRow(m, k, iv, k * tokensPerSample(), k * perSampleFlops));
             }
         }
-        Table t = Table.create(name + " (" + tasks.size() + " items × " + samples + " samples, "
-                + Math.round(confidence * 100) + "% intervals)", metric, kCol, est, lo, hi, tokens);
-        return cost == null ? t : t.addColumns(flops);
+        return rows;
     }
 
-    /**
-     * One completion as {@link #table()} shows it and {@code samples.jsonl} stores it: the columns are these
-     * components, in this order, named in snake case ({@link RecordRows}).
-     *
-     * @param answer the answer the format extracted; null (an empty cell in the table) when there was none
-     */
-    public record SampleRow(String item, String template, int difficulty, int sample, int promptTokens, int tokens,
-                            String expected, String answer, boolean correct, double score, String completion) {
+    double confidence() {
+        return confidence;
+    }
+
+    int resamples() {
+        return resamples;
+    }
+
+    long seed() {
+        return seed;
     }
 
     /** Every completion, item by item. */
@@ -280,68 +258,12 @@ public final class EvalResult implements Renderable {
      * temporary file first and then renamed, so a crash leaves either the old file or the new one.
      */
     public void save(Path dir) {
-        try {
-            Files.createDirectories(dir);
-            var gson = new GsonBuilder().serializeSpecialFloatingPointValues().create();
-            StringBuilder lines = new StringBuilder();
-            for (SampleRow row : rows()) {
-                lines.append(gson.toJson(RecordRows.map(row))).append('\n');
-            }
-            AtomicFiles.writeString(dir.resolve("samples.jsonl"), lines.toString());
-            Map<String, Object> summary = new LinkedHashMap<>();
-            summary.put("name", name);
-            summary.put("format", format.name());
-            summary.put("items", tasks.size());
-            summary.put("samples_per_item", samples);
-            summary.put("confidence", confidence);
-            summary.put("bootstrap_resamples", resamples);
-            summary.put("seed", seed);
-            summary.put("generated_tokens", generatedTokens());
-            summary.put("prompt_tokens", promptTokens());
-            List<Map<String, Object>> metrics = new ArrayList<>();
-            Table s = summary();
-            for (int r = 0; r < s.rowCount(); r++) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("metric", s.stringColumn("metric").get(r));
-                m.put("k", s.intColumn("k").get(r));
-                m.put("estimate", s.doubleColumn("estimate").get(r));
-                m.put("lower", s.doubleColumn("lower").get(r));
-                m.put("upper", s.doubleColumn("upper").get(r));
-                metrics.add(m);
-            }
-            summary.put("metrics", metrics);
-            AtomicFiles.writeString(dir.resolve("summary.json"), new GsonBuilder().setPrettyPrinting()
-                    .serializeSpecialFloatingPointValues().create().toJson(summary) + "\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException("EvalResult.save: could not write to " + dir + ": " + e.getMessage(), e);
-        }
+        EvalFiles.save(this, dir);
     }
-
 
     @Override
     public MimeBundle toMimeBundle() {
-        Proportion.Interval acc = accuracy();
-        StringBuilder html = new StringBuilder("<div><b>").append(HtmlText.escape(name)).append("</b>: ")
-                .append(tasks.size()).append(" items × ").append(samples).append(" samples, format ")
-                .append(format.name()).append(String.format(Locale.ROOT,
-                        "; accuracy %.3f [%.3f, %.3f]; %.1f tokens per sample</div>", acc.estimate(), acc.lower(),
-                        acc.upper(), tokensPerSample()))
-                .append("<table><tr><th>metric</th><th>k</th><th>estimate</th><th>")
-                .append(Math.round(confidence * 100)).append("% interval</th></tr>");
-        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%s: %d items x %d samples, accuracy %.3f"
-                + " [%.3f, %.3f]%n", name, tasks.size(), samples, acc.estimate(), acc.lower(), acc.upper()));
-        Table s = summary();
-        for (int r = 0; r < s.rowCount(); r++) {
-            String row = String.format(Locale.ROOT, "%s|%d|%.3f|[%.3f, %.3f]", s.stringColumn("metric").get(r),
-                    s.intColumn("k").get(r), s.doubleColumn("estimate").get(r), s.doubleColumn("lower").get(r),
-                    s.doubleColumn("upper").get(r));
-            String[] f = row.split("\\|");
-            html.append("<tr><td>").append(f[0]).append("</td><td>").append(f[1]).append("</td><td>").append(f[2])
-                    .append("</td><td>").append(f[3]).append("</td></tr>");
-            text.append(String.join("  ", f)).append('\n');
-        }
-        html.append("</table>");
-        return MimeBundle.html(html.toString(), text.toString());
+        return EvalView.bundle(this);
     }
 
     @Override

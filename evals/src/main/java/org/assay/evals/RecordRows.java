@@ -1,7 +1,6 @@
 package org.assay.evals;
 
 import java.lang.reflect.RecordComponent;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tech.tablesaw.api.BooleanColumn;
@@ -11,6 +10,7 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 import org.assay.base.Names;
+import org.assay.base.Records;
 
 /**
  * Rows as records, so a table's columns and a file's keys are defined once, by the record's components: the name in
@@ -23,11 +23,7 @@ final class RecordRows {
 
     /** The record's components by snake-case key, in declaration order (nulls kept). */
     static Map<String, Object> map(Record r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (RecordComponent c : r.getClass().getRecordComponents()) {
-            m.put(Names.snake(c.getName()), value(r, c));
-        }
-        return m;
+        return Records.toMap(r, true);
     }
 
     /** A table with one column per component of {@code type} and one row per record. */
@@ -42,7 +38,7 @@ final class RecordRows {
         }
         for (R r : rows) {
             for (int i = 0; i < cs.length; i++) {
-                Object v = value(r, cs[i]);
+                Object v = Records.value(r, cs[i]);
                 if (columns[i] instanceof IntColumn c) {
                     c.append((int) v);
                 } else if (columns[i] instanceof DoubleColumn c) {
@@ -55,13 +51,5 @@ final class RecordRows {
             }
         }
         return Table.create(name, columns);
-    }
-
-    private static Object value(Record r, RecordComponent c) {
-        try {
-            return c.getAccessor().invoke(r);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("RecordRows: cannot read " + c.getName() + " of " + r, e);
-        }
     }
 }

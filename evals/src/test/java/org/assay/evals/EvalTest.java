@@ -156,6 +156,30 @@ class EvalTest {
         Table s = r.summary(cost, 1, 3);
         assertEquals(6, s.rowCount());
         assertEquals(3 * r.flopsPerSample(cost), s.doubleColumn("flops_per_item").get(1), 1e-6);
+        // the same rows without a cost: no FLOPs column; the columns are MetricRow's components
+        assertEquals(List.of("metric", "k", "estimate", "lower", "upper", "tokens_per_item"),
+                r.summary(1, 3).columnNames());
+        MetricRow majAt3 = r.metricRows(null, 1, 3).get(3);
+        assertEquals("maj@k", majAt3.metric());
+        assertEquals(r.majAtK(3).estimate(), majAt3.estimate(), 1e-12);
+        assertEquals(3 * r.tokensPerSample(), majAt3.tokensPerItem(), 1e-12);
+        assertTrue(Double.isNaN(majAt3.flopsPerItem()));
+    }
+
+    @Test
+    void drawsItsHeadlineAndEveryMetricAsHtmlAndText() {
+        EvalResult r = Eval.of(SUITE).withName("arith").withSamples(4).withProgress(false).run(new FakeSampler(0.5));
+        var bundle = r.toMimeBundle();
+        String[] text = bundle.get("text/plain").split("\n");
+        List<MetricRow> rows = r.metricRows(null);
+        assertEquals(1 + rows.size(), text.length);
+        assertTrue(text[0].startsWith("arith: " + SUITE.size() + " items x 4 samples, accuracy "), text[0]);
+        MetricRow last = rows.get(rows.size() - 1);
+        assertEquals(String.format(java.util.Locale.ROOT, "best-of-k  4  %.3f  [%.3f, %.3f]", last.estimate(),
+                last.lower(), last.upper()), text[text.length - 1]);
+        String html = bundle.get("text/html");
+        assertTrue(html.startsWith("<div><b>arith</b>: " + SUITE.size() + " items × 4 samples"), html);
+        assertEquals(rows.size() + 1, html.split("<tr>").length - 1, html);
     }
 
     @Test
@@ -209,8 +233,12 @@ class EvalTest {
         assertEquals(SUITE.get(0).id(), first.get("item").getAsString());
         var summary = JsonParser.parseString(Files.readString(out.resolve("summary.json"))).getAsJsonObject();
         assertEquals(SUITE.size(), summary.get("items").getAsInt());
-        assertEquals(r.passAtK(1).estimate(), summary.getAsJsonArray("metrics").get(0).getAsJsonObject()
-                .get("estimate").getAsDouble(), 1e-12);
+        var metrics = summary.getAsJsonArray("metrics");
+        assertEquals(r.metricRows(null).size(), metrics.size());
+        var passAt1 = metrics.get(0).getAsJsonObject();
+        assertEquals(r.passAtK(1).estimate(), passAt1.get("estimate").getAsDouble(), 1e-12);
+        assertEquals(List.of("metric", "k", "estimate", "lower", "upper", "tokens_per_item"),
+                List.copyOf(passAt1.keySet()), "FLOPs are not measured without a TokenCost");
         try (Stream<Path> files = Files.list(out)) {
             assertEquals(List.of("samples.jsonl", "summary.json"), files.map(p -> p.getFileName().toString()).sorted()
                     .toList(), "no temporary files left");

@@ -1,9 +1,9 @@
 package org.assay.lib.runs;
 
 import java.lang.reflect.RecordComponent;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.assay.base.Names;
+import org.assay.base.Records;
 
 /**
  * The one rule for metric keys: a record's component name in snake case ({@code gradNorm} is {@code grad_norm},
@@ -17,25 +17,12 @@ public final class Metrics {
 
     /** The key of {@code type}'s component {@code component}; fails at once if there is no such component. */
     public static String key(Class<? extends Record> type, String component) {
-        for (RecordComponent c : type.getRecordComponents()) {
-            if (c.getName().equals(component)) {
-                return Names.snake(component);
-            }
-        }
-        throw new IllegalArgumentException("Metrics.key: " + type.getSimpleName() + " has no component '" + component
-                + "'");
+        return Records.key(type, component);
     }
 
     /** The record's components by key, in declaration order; a {@code null} component (not measured) is left out. */
     public static Map<String, Object> toMap(Record r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (RecordComponent c : r.getClass().getRecordComponents()) {
-            Object v = value(r, c);
-            if (v != null) {
-                m.put(Names.snake(c.getName()), v instanceof java.nio.file.Path p ? p.toString() : v);
-            }
-        }
-        return m;
+        return Records.toMap(r, false);
     }
 
     /**
@@ -95,13 +82,5 @@ public final class Metrics {
         }
         throw new IllegalArgumentException("Metrics.fromMap: " + owner.getSimpleName() + "." + c.getName() + " ('"
                 + Names.snake(c.getName()) + "') must be a " + t.getSimpleName() + ", got " + v);
-    }
-
-    private static Object value(Record r, RecordComponent c) {
-        try {
-            return c.getAccessor().invoke(r);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("Metrics.toMap: cannot read " + c.getName() + " of " + r, e);
-        }
     }
 }
