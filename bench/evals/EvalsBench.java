@@ -18,7 +18,7 @@ import org.assay.lib.data.CharTokenizer;
 import org.assay.lib.engine.Torch;
 import org.assay.lib.model.GptConfig;
 import org.assay.lib.train.ModelSampler;
-import org.assay.lib.train.SamplingParams;
+import org.assay.lib.sample.SamplingParams;
 import org.assay.lib.train.TrainingClient;
 
 /**

@@ -10,7 +10,7 @@ import org.assay.lib.engine.Torch;
 import org.assay.lib.model.GptConfig;
 import org.assay.lib.rl.Env;
 import org.assay.lib.rl.Grpo;
-import org.assay.lib.train.SamplingParams;
+import org.assay.lib.sample.SamplingParams;
 import org.assay.lib.train.TrainingClient;
 
 /**

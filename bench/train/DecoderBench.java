@@ -3,7 +3,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.assay.lib.model.GptConfig;
-import org.assay.lib.train.SamplingParams;
+import org.assay.lib.sample.SamplingParams;
 import org.assay.lib.train.TrainingClient;
 
 /**

@@ -6,7 +6,7 @@ import java.util.SplittableRandom;
 import org.assay.lib.engine.Torch;
 import org.assay.lib.model.GptConfig;
 import org.assay.lib.train.AdamW;
-import org.assay.lib.train.SamplingParams;
+import org.assay.lib.sample.SamplingParams;
 import org.assay.lib.train.TrainingClient;
 
 /**
@@ -150,7 +150,7 @@ public class TrainBench {
                 c.contextLength(), PROMPT_TOKENS, NEW_TOKENS, WARMUP_SECONDS, TIMED_SECONDS, String.join(", ", parts));
     }
 
-    static int produced(List<org.assay.lib.train.Results.Sample> samples) {
+    static int produced(List<org.assay.lib.sample.Sample> samples) {
         return samples.stream().mapToInt(s -> s.tokens().length).sum();
     }
 }

@@ -13,6 +13,7 @@ import org.assay.lib.viz.LiveChart;
 import org.assay.lib.engine.Torch;
 import org.assay.lib.data.*;
 import org.assay.lib.model.*;
+import org.assay.lib.sample.*;
 import org.assay.lib.train.*;
 import org.assay.lib.runs.*;
 import org.assay.lib.sweep.*;

@@ -23,7 +23,7 @@ import org.assay.lib.train.RunSpec;
 import org.assay.lib.train.AdamW;
 import org.assay.lib.train.LrSchedule;
 import org.assay.lib.train.Pretrain;
-import org.assay.lib.train.SamplingParams;
+import org.assay.lib.sample.SamplingParams;
 import org.junit.jupiter.api.Test;
 
 /**

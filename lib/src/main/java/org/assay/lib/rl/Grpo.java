@@ -8,7 +8,7 @@ import org.assay.lib.runs.RunDir;
 import org.assay.lib.train.AdamW;
 import org.assay.lib.train.LossFn;
 import org.assay.lib.train.Results;
-import org.assay.lib.train.SamplingParams;
+import org.assay.lib.sample.SamplingParams;
 import org.assay.lib.train.TokenBatch;
 import org.assay.lib.train.TrainingClient;
 import org.assay.lib.viz.LiveChart;
@@ -336,11 +336,11 @@ public final class Grpo implements AutoCloseable {
     }
 
     private float[][] processAdvantages(Rollouts.Batch batch) {
-        List<Rollouts.Sample> samples = batch.samples();
+        List<Rollouts.Rollout> samples = batch.samples();
         double[][] stepRewards = new double[samples.size()][];
         int[][] ends = new int[samples.size()][];
         for (int i = 0; i < samples.size(); i++) {
-            Rollouts.Sample s = samples.get(i);
+            Rollouts.Rollout s = samples.get(i);
             stepRewards[i] = s.reward().stepRewards();
             ends[i] = stepEnds(s.completion(), stepDelimiter);
             if (ends[i].length != stepRewards[i].length) {

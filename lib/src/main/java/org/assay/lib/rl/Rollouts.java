@@ -2,8 +2,7 @@ package org.assay.lib.rl;
 
 import org.assay.evals.tasks.Task;
 import org.assay.lib.data.Tokenizer;
-import org.assay.lib.train.Results;
-import org.assay.lib.train.SamplingParams;
+import org.assay.lib.sample.SamplingParams;
 import org.assay.lib.train.TrainingClient;
 import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.DoubleColumn;
@@ -29,7 +28,7 @@ public final class Rollouts {
      * @param group      index of its group (its prompt) in the batch
      * @param logprobs   log-probability of each completion token under the sampling policy
      */
-    public record Sample(Task task, int group, int[] prompt, int[] completion, float[] logprobs, String text,
+    public record Rollout(Task task, int group, int[] prompt, int[] completion, float[] logprobs, String text,
                          Env.Reward reward) {
     }
 
@@ -39,7 +38,7 @@ public final class Rollouts {
      * @param samplingSeconds time spent sampling (prompt prefill and decoding)
      * @param scoringSeconds  time spent in the verifier
      */
-    public record Batch(List<Sample> samples, int groupSize, double samplingSeconds, double scoringSeconds) {
+    public record Batch(List<Rollout> samples, int groupSize, double samplingSeconds, double scoringSeconds) {
 
         public double[] rewards() {
             return samples.stream().mapToDouble(s -> s.reward().reward()).toArray();
@@ -70,7 +69,7 @@ public final class Rollouts {
             IntColumn tokens = IntColumn.create("tokens");
             DoubleColumn reward = DoubleColumn.create("reward");
             BooleanColumn correct = BooleanColumn.create("correct");
-            for (Sample s : samples) {
+            for (Rollout s : samples) {
                 item.append(s.task().id());
                 group.append(s.group());
                 prompt.append(s.task().prompt());
@@ -128,7 +127,7 @@ public final class Rollouts {
             float[] adv = new float[n * width];
             float[] sampling = new float[n * width];
             for (int r = 0; r < n; r++) {
-                Sample s = samples.get(rows.get(r));
+                Rollout s = samples.get(rows.get(r));
                 int p = s.prompt().length;
                 for (int t = p - 1; t < p + s.completion().length - 1; t++) { // targets that are completion tokens
                     adv[r * width + t] = advantages[rows.get(r)][t + 1 - p];
@@ -170,23 +169,23 @@ public final class Rollouts {
         for (int g = 0; g < prompts; g++) {
             byLength.computeIfAbsent(encoded[g].length, k -> new ArrayList<>()).add(g);
         }
-        List<List<Results.Sample>> got = new ArrayList<>(java.util.Collections.nCopies(prompts, null));
+        List<List<org.assay.lib.sample.Sample>> got = new ArrayList<>(java.util.Collections.nCopies(prompts, null));
         long t0 = System.nanoTime();
         for (List<Integer> groups : byLength.values()) {
             List<int[]> same = groups.stream().map(g -> encoded[g]).toList();
             long[] seeds = groups.stream().mapToLong(g -> seed * 1_000_003L + g).toArray();
-            List<List<Results.Sample>> part = policy.sample(same, seeds, params, groupSize);
+            List<List<org.assay.lib.sample.Sample>> part = policy.sample(same, seeds, params, groupSize);
             for (int k = 0; k < groups.size(); k++) {
                 got.set(groups.get(k), part.get(k));
             }
         }
         long sampling = System.nanoTime() - t0;
         long t1 = System.nanoTime();
-        List<Sample> samples = new ArrayList<>(prompts * groupSize);
+        List<Rollout> samples = new ArrayList<>(prompts * groupSize);
         for (int g = 0; g < prompts; g++) {
-            for (Results.Sample s : got.get(g)) {
+            for (org.assay.lib.sample.Sample s : got.get(g)) {
                 String text = tokenizer.decode(s.tokens());
-                samples.add(new Sample(tasks[g], g, encoded[g], s.tokens(), s.logprobs(), text,
+                samples.add(new Rollout(tasks[g], g, encoded[g], s.tokens(), s.logprobs(), text,
                         env.verifier().score(tasks[g], text)));
             }
         }

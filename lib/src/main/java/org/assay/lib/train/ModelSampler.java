@@ -8,6 +8,8 @@ import org.assay.lib.model.GptConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.assay.lib.sample.Sample;
+import org.assay.lib.sample.SamplingParams;
 
 /**
  * A trained model as an evaluation {@link Sampler}: prompts are encoded with the tokenizer, sampled through
@@ -71,9 +73,9 @@ public final class ModelSampler implements Sampler {
     @Override
     public List<Completion> sample(String prompt, int n, long seed) {
         int[] tokens = tokenizer.encode(prompt);
-        List<Results.Sample> samples = client.sample(tokens, params.withSeed(seed), n);
+        List<Sample> samples = client.sample(tokens, params.withSeed(seed), n);
         List<Completion> out = new ArrayList<>(n);
-        for (Results.Sample s : samples) {
+        for (Sample s : samples) {
             double logprob = 0;
             for (float lp : s.logprobs()) {
                 logprob += lp;

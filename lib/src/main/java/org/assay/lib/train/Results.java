@@ -24,28 +24,10 @@ public final class Results {
     }
 
     /**
-     * @param tokens     the sampled tokens (not the prompt)
-     * @param logprobs   log-probability of each sampled token under the model at temperature 1
-     * @param stopReason STOP (a stop sequence ended it) or LENGTH (maxTokens reached)
-     */
-    public record Sample(int[] tokens, float[] logprobs, StopReason stopReason) {
-    }
-
-    /**
      * @param loss        mean cross-entropy per token, nats
      * @param bitsPerByte loss / ln 2 / bytes per token
      * @param tokens      tokens evaluated
      */
     public record Evaluation(double loss, double bitsPerByte, long tokens) {
-    }
-
-    /** Why sampling ended, in the words of the OpenAI and vLLM APIs ({@code "stop"}, {@code "length"}). */
-    public enum StopReason {
-        STOP, LENGTH;
-
-        @Override
-        public String toString() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
     }
 }

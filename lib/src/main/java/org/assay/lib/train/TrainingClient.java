@@ -21,6 +21,10 @@ import org.assay.lib.model.CpuDecoder;
 import org.assay.lib.model.Dropout;
 import org.assay.lib.model.Gpt;
 import org.assay.lib.model.GptConfig;
+import org.assay.lib.sample.Decoder;
+import org.assay.lib.sample.Generator;
+import org.assay.lib.sample.Sample;
+import org.assay.lib.sample.SamplingParams;
 
 /**
  * The training primitives, in the spirit of Tinker: {@link #forwardBackward} computes a loss and accumulates its
@@ -251,15 +255,14 @@ public final class TrainingClient implements AutoCloseable {
      * the {@link CpuDecoder} or libtorch; see {@code ASSAY_DECODER} in lib/README.md.
      */
     public Decoder decoderFor(int rows, int maxTokens) {
-        return Decoding.java(config(), model.device(), rows, maxTokens - 1) ? Decoder.JAVA
-                : Decoder.LIBTORCH;
+        return Generator.decoderFor(model, rows, maxTokens);
     }
 
     /**
      * {@code n} continuations of {@code prompt}, sampled together as one batch. With {@code params.kvCache()} each
      * step feeds only the new token; without it the whole sequence is recomputed (the slow reference).
      */
-    public List<Results.Sample> sample(int[] prompt, SamplingParams params, int n) {
+    public List<Sample> sample(int[] prompt, SamplingParams params, int n) {
         return sample(List.of(prompt), new long[] {params.seed()}, params, n).get(0);
     }
 
@@ -268,90 +271,8 @@ public final class TrainingClient implements AutoCloseable {
      * of many prompts at once); the samples of prompt g are drawn as {@code sample(prompts[g],
      * params.withSeed(seeds[g]), n)} draws them.
      */
-    public List<List<Results.Sample>> sample(List<int[]> prompts, long[] seeds, SamplingParams params, int n) {
-        String fn = "sample";
-        if (prompts.isEmpty() || seeds.length != prompts.size()) {
-            throw new IllegalArgumentException(fn + ": give at least one prompt and one seed per prompt, got "
-                    + prompts.size() + " prompts and " + seeds.length + " seeds");
-        }
-        int[] prompt = prompts.get(0);
-        for (int g = 0; g < prompts.size(); g++) {
-            if (prompts.get(g).length == 0) {
-                throw new IllegalArgumentException(fn + ": the prompt must have at least 1 token");
-            }
-            if (prompts.get(g).length != prompt.length) {
-                throw new IllegalArgumentException(fn + ": prompts sampled together must have one length, got "
-                        + prompt.length + " and " + prompts.get(g).length + " (prompt " + g + ")");
-            }
-        }
-        if (n < 1) {
-            throw new IllegalArgumentException(fn + ": n must be >= 1, got " + n);
-        }
-        int context = config().contextLength();
-        if (prompt.length + params.maxTokens() > context) {
-            throw new IllegalArgumentException(fn + ": the prompt (" + prompt.length + " tokens) + maxTokens ("
-                    + params.maxTokens() + ") exceeds contextLength " + context);
-        }
-        int perPrompt = n;
-        int rows = perPrompt * prompts.size(); // n samples of each prompt, one row each
-        SplittableRandom[] rngs = new SplittableRandom[rows];
-        for (int i = 0; i < rows; i++) {
-            rngs[i] = new SplittableRandom(seeds[i / perPrompt] * 0x9E3779B97F4A7C15L + i % perPrompt);
-        }
-        int v = config().vocabSize();
-        int[][] out = new int[rows][params.maxTokens()];
-        float[][] lps = new float[rows][params.maxTokens()];
-        int[] lengths = new int[rows];
-        boolean[] stopped = new boolean[rows];
-        int[] sequence = new int[rows * (prompt.length + params.maxTokens())];
-        int width = prompt.length + params.maxTokens();
-        for (int i = 0; i < rows; i++) {
-            System.arraycopy(prompts.get(i / perPrompt), 0, sequence, i * width, prompt.length);
-        }
-        try (StepDecoder decoder = Decoding.open(model, params, rows, prompt.length)) {
-            int len = prompt.length;
-            for (int s = 0; s < params.maxTokens(); s++) {
-                float[] logits = decoder.next(sequence, width, len); // (rows, V)
-                for (int i = 0; i < rows; i++) {
-                    if (stopped[i]) {
-                        sequence[i * width + len] = sequence[i * width + len - 1]; // padding, never read back
-                        continue;
-                    }
-                    float[] row = Arrays.copyOfRange(logits, i * v, (i + 1) * v);
-                    int token = Sampling.draw(row, params, rngs[i]);
-                    sequence[i * width + len] = token;
-                    out[i][lengths[i]] = token;
-                    lps[i][lengths[i]] = (float) Sampling.logSoftmaxAt(row, token);
-                    lengths[i]++;
-                    if (Sampling.endsWithStop(out[i], lengths[i], params.stop())) {
-                        stopped[i] = true;
-                    }
-                }
-                len++;
-                if (allTrue(stopped)) {
-                    break;
-                }
-            }
-        }
-        List<List<Results.Sample>> byPrompt = new ArrayList<>(prompts.size());
-        for (int g = 0; g < prompts.size(); g++) {
-            List<Results.Sample> samples = new ArrayList<>(perPrompt);
-            for (int i = g * perPrompt; i < (g + 1) * perPrompt; i++) {
-                samples.add(new Results.Sample(Arrays.copyOf(out[i], lengths[i]), Arrays.copyOf(lps[i], lengths[i]),
-                        stopped[i] ? Results.StopReason.STOP : Results.StopReason.LENGTH));
-            }
-            byPrompt.add(samples);
-        }
-        return byPrompt;
-    }
-
-    private static boolean allTrue(boolean[] b) {
-        for (boolean x : b) {
-            if (!x) {
-                return false;
-            }
-        }
-        return true;
+    public List<List<Sample>> sample(List<int[]> prompts, long[] seeds, SamplingParams params, int n) {
+        return Generator.sample(model, prompts, seeds, params, n);
     }
 
     /** Weights, optimizer moments, step, seed and the caller's extra state (e.g. the data position), atomically. */

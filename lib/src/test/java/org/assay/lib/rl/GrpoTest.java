@@ -16,7 +16,7 @@ import org.assay.lib.data.CharTokenizer;
 import org.assay.lib.model.GptConfig;
 import org.assay.lib.runs.Runs;
 import org.assay.lib.train.AdamW;
-import org.assay.lib.train.SamplingParams;
+import org.assay.lib.sample.SamplingParams;
 import org.assay.lib.train.TrainingClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

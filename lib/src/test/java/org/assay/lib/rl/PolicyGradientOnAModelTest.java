@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 import org.assay.evals.tasks.Task;
 import org.assay.lib.model.GptConfig;
 import org.assay.lib.train.LossFn;
-import org.assay.lib.train.SamplingParams;
+import org.assay.lib.sample.SamplingParams;
 import org.assay.lib.train.TokenBatch;
 import org.assay.lib.train.TrainingClient;
 import org.junit.jupiter.api.Test;

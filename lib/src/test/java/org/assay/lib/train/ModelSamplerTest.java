@@ -14,6 +14,7 @@ import org.assay.evals.tasks.TaskSuites;
 import org.assay.lib.data.CharTokenizer;
 import org.assay.lib.model.GptConfig;
 import org.junit.jupiter.api.Test;
+import org.assay.lib.sample.SamplingParams;
 
 class ModelSamplerTest {
 

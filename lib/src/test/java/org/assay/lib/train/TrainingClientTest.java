@@ -17,6 +17,9 @@ import java.util.SplittableRandom;
 import org.assay.lib.model.GptConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.assay.lib.sample.Sample;
+import org.assay.lib.sample.SamplingParams;
+import org.assay.lib.sample.StopReason;
 
 class TrainingClientTest {
 
@@ -41,9 +44,9 @@ class TrainingClientTest {
             SamplingParams p = SamplingParams.defaults().withMaxTokens(4);
             List<int[]> prompts = List.of(new int[] {1, 2, 3}, new int[] {4, 5, 6}, new int[] {7, 8, 9});
             long[] seeds = {11, 12, 13};
-            List<List<Results.Sample>> together = client.sample(prompts, seeds, p, 3);
+            List<List<Sample>> together = client.sample(prompts, seeds, p, 3);
             for (int g = 0; g < 3; g++) {
-                List<Results.Sample> alone = client.sample(prompts.get(g), p.withSeed(seeds[g]), 3);
+                List<Sample> alone = client.sample(prompts.get(g), p.withSeed(seeds[g]), 3);
                 for (int j = 0; j < 3; j++) {
                     assertArrayEquals(alone.get(j).tokens(), together.get(g).get(j).tokens(), "prompt " + g);
                     assertArrayEquals(alone.get(j).logprobs(), together.get(g).get(j).logprobs(), 1e-4f);
@@ -283,10 +286,10 @@ class TrainingClientTest {
     void samplingStopsAtStopSequencesAndRefusesContextOverflow() {
         try (TrainingClient client = TrainingClient.create(TINY, 2)) {
             var greedy = client.sample(new int[] {1}, SamplingParams.greedy(6), 1).get(0);
-            assertEquals(Results.StopReason.LENGTH, greedy.stopReason());
+            assertEquals(StopReason.LENGTH, greedy.stopReason());
             int[] stop = {greedy.tokens()[0]};
             var stopped = client.sample(new int[] {1}, SamplingParams.greedy(6).withStop(List.of(stop)), 1).get(0);
-            assertEquals(Results.StopReason.STOP, stopped.stopReason());
+            assertEquals(StopReason.STOP, stopped.stopReason());
             assertArrayEquals(stop, stopped.tokens());
             var e = assertThrows(IllegalArgumentException.class,
                     () -> client.sample(new int[] {1, 2, 3}, SamplingParams.greedy(6), 1));

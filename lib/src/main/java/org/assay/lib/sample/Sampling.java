@@ -1,4 +1,4 @@
-package org.assay.lib.train;
+package org.assay.lib.sample;
 
 import java.util.Arrays;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.assay.lib.train;
+package org.assay.lib.sample;
 
 import ai.djl.Device;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package org.assay.lib.train;
+package org.assay.lib.sample;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,0 +1,140 @@
+package org.assay.lib.sample;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.assay.lib.model.Gpt;
+
+/**
+ * The sampling loop that {@code TrainingClient.sample} runs: validate → open a decoder (the prompt is its first step)
+ * → one step per new token, each row drawn with its own generator and stopped when it ends in a stop sequence → the
+ * samples, grouped by prompt. Row i of prompt g draws from {@code SplittableRandom(seeds[g]·φ + i)}, so a prompt's
+ * samples do not depend on what else is in the batch.
+ */
+public final class Generator {
+    private Generator() {
+    }
+
+    /** Which code runs the cached steps of sampling {@code rows} rows of {@code maxTokens} new tokens. */
+    public static Decoder decoderFor(Gpt model, int rows, int maxTokens) {
+        return Decoding.java(model.config(), model.device(), rows, maxTokens - 1) ? Decoder.JAVA : Decoder.LIBTORCH;
+    }
+
+    /** {@code n} continuations of each prompt (all of one length), sampled together as one batch. */
+    public static List<List<Sample>> sample(Gpt model, List<int[]> prompts, long[] seeds, SamplingParams params,
+                                            int n) {
+        validate(model, prompts, seeds, params, n);
+        Rows rows = new Rows(prompts, seeds, params, n);
+        try (StepDecoder decoder = Decoding.open(model, params, rows.count, rows.promptLength)) {
+            int v = model.config().vocabSize();
+            for (int s = 0; s < params.maxTokens() && !rows.allStopped(); s++) {
+                float[] logits = decoder.next(rows.sequence, rows.width, rows.length()); // (rows, V)
+                rows.append(logits, v, params);
+            }
+        }
+        return rows.samples(prompts.size(), n);
+    }
+
+    private static void validate(Gpt model, List<int[]> prompts, long[] seeds, SamplingParams params, int n) {
+        String fn = "sample";
+        if (prompts.isEmpty() || seeds.length != prompts.size()) {
+            throw new IllegalArgumentException(fn + ": give at least one prompt and one seed per prompt, got "
+                    + prompts.size() + " prompts and " + seeds.length + " seeds");
+        }
+        int[] prompt = prompts.get(0);
+        for (int g = 0; g < prompts.size(); g++) {
+            if (prompts.get(g).length == 0) {
+                throw new IllegalArgumentException(fn + ": the prompt must have at least 1 token");
+            }
+            if (prompts.get(g).length != prompt.length) {
+                throw new IllegalArgumentException(fn + ": prompts sampled together must have one length, got "
+                        + prompt.length + " and " + prompts.get(g).length + " (prompt " + g + ")");
+            }
+        }
+        if (n < 1) {
+            throw new IllegalArgumentException(fn + ": n must be >= 1, got " + n);
+        }
+        int context = model.config().contextLength();
+        if (prompt.length + params.maxTokens() > context) {
+            throw new IllegalArgumentException(fn + ": the prompt (" + prompt.length + " tokens) + maxTokens ("
+                    + params.maxTokens() + ") exceeds contextLength " + context);
+        }
+    }
+
+    /** The batch being sampled: n rows per prompt, each its prompt then its tokens so far, row-major. */
+    private static final class Rows {
+        final int count;
+        final int promptLength;
+        final int width;
+        final int[] sequence;
+        private final SplittableRandom[] rngs;
+        private final int[][] tokens;
+        private final float[][] logprobs;
+        private final int[] lengths;
+        private final boolean[] stopped;
+        private int steps;
+
+        Rows(List<int[]> prompts, long[] seeds, SamplingParams params, int n) {
+            count = n * prompts.size();
+            promptLength = prompts.get(0).length;
+            width = promptLength + params.maxTokens();
+            sequence = new int[count * width];
+            rngs = new SplittableRandom[count];
+            tokens = new int[count][params.maxTokens()];
+            logprobs = new float[count][params.maxTokens()];
+            lengths = new int[count];
+            stopped = new boolean[count];
+            for (int i = 0; i < count; i++) {
+                rngs[i] = new SplittableRandom(seeds[i / n] * 0x9E3779B97F4A7C15L + i % n);
+                System.arraycopy(prompts.get(i / n), 0, sequence, i * width, promptLength);
+            }
+        }
+
+        /** Positions filled in every row. */
+        int length() {
+            return promptLength + steps;
+        }
+
+        /** One step: a token drawn for each row still going from its logits, (rows, V). */
+        void append(float[] logits, int v, SamplingParams params) {
+            int len = length();
+            for (int i = 0; i < count; i++) {
+                if (stopped[i]) {
+                    sequence[i * width + len] = sequence[i * width + len - 1]; // padding, never read back
+                    continue;
+                }
+                float[] row = Arrays.copyOfRange(logits, i * v, (i + 1) * v);
+                int token = Sampling.draw(row, params, rngs[i]);
+                sequence[i * width + len] = token;
+                tokens[i][lengths[i]] = token;
+                logprobs[i][lengths[i]] = (float) Sampling.logSoftmaxAt(row, token);
+                lengths[i]++;
+                stopped[i] = Sampling.endsWithStop(tokens[i], lengths[i], params.stop());
+            }
+            steps++;
+        }
+
+        boolean allStopped() {
+            for (boolean s : stopped) {
+                if (!s) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        List<List<Sample>> samples(int prompts, int n) {
+            List<List<Sample>> byPrompt = new ArrayList<>(prompts);
+            for (int g = 0; g < prompts; g++) {
+                List<Sample> samples = new ArrayList<>(n);
+                for (int i = g * n; i < (g + 1) * n; i++) {
+                    samples.add(new Sample(Arrays.copyOf(tokens[i], lengths[i]), Arrays.copyOf(logprobs[i], lengths[i]),
+                            stopped[i] ? StopReason.STOP : StopReason.LENGTH));
+                }
+                byPrompt.add(samples);
+            }
+            return byPrompt;
+        }
+    }
+}
