@@ -173,12 +173,13 @@ public record RunSpec(String name, GptConfig model, Data data, Pretrain.Config t
     }
 
     /**
-     * A spec's usual training: {@code steps} steps to a peak learning rate, cosine with 5% warmup to a tenth of it, one
-     * evaluation (8 batches) and one checkpoint at the end, AdamW's defaults otherwise.
+     * A spec's usual training: {@link Pretrain.Config#of} (cosine with 5% warmup to a tenth of the peak, AdamW's
+     * defaults) at a peak learning rate, with one evaluation (8 batches) and one checkpoint at the end instead of every
+     * 10% of the run: a sweep's runs are compared by their final loss.
      */
     public static Pretrain.Config training(long steps, double learningRate, long seed) {
-        return new Pretrain.Config(steps, 1, AdamW.defaults().withLearningRate(learningRate), LrSchedule.Kind.COSINE,
-                0.05, 0.1, 0, 8, 0, Pretrain.Config.KEEP_CHECKPOINTS, seed);
+        return Pretrain.Config.of(steps).withOptimizer(AdamW.defaults().withLearningRate(learningRate))
+                .withEvaluation(0, 8).withCheckpointEvery(0).withSeed(seed);
     }
 
     /** Training tokens: steps × rows × contextLength. */

@@ -69,6 +69,17 @@ class PretrainTest {
     }
 
     @Test
+    void theTwoFactoriesDifferOnlyInWhenTheyEvaluateAndCheckpoint() {
+        Pretrain.Config of = Pretrain.Config.of(500);
+        assertEquals(new Pretrain.Config(500, 1, AdamW.defaults(), LrSchedule.Kind.COSINE, 0.05, 0.1, 50, 4, 50,
+                Pretrain.Config.KEEP_CHECKPOINTS, 0), of);
+        assertEquals(25, of.warmupSteps());
+        // a spec's training: the same schedule at a peak rate, one evaluation of 8 batches and one checkpoint at the end
+        assertEquals(new Pretrain.Config(500, 1, AdamW.defaults().withLearningRate(3e-3), LrSchedule.Kind.COSINE, 0.05,
+                0.1, 0, 8, 0, Pretrain.Config.KEEP_CHECKPOINTS, 7), RunSpec.training(500, 3e-3, 7));
+    }
+
+    @Test
     void writesARunDirectoryThatLoadsAsATable(@TempDir Path root) throws Exception {
         Pretrain.Result r = Pretrain.run(MODEL, config(), new RandomBatches(), root, "tiny");
         assertEquals(6, r.steps());
