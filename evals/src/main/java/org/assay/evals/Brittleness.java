@@ -2,8 +2,6 @@ package org.assay.evals;
 
 import org.assay.display.MimeBundle;
 import org.assay.display.Renderable;
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 import java.util.ArrayList;
@@ -70,20 +68,9 @@ public record Brittleness(List<Row> rows, double spread, String best, String wor
         return new Brittleness(List.copyOf(rows), bestAcc - worstAcc, best, worst, paired);
     }
 
+    /** One row per format: the columns are {@link Row}'s components. */
     public Table table() {
-        StringColumn format = StringColumn.create("format");
-        DoubleColumn acc = DoubleColumn.create("accuracy");
-        DoubleColumn lo = DoubleColumn.create("lower");
-        DoubleColumn hi = DoubleColumn.create("upper");
-        DoubleColumn tokens = DoubleColumn.create("tokens_per_sample");
-        for (Row r : rows) {
-            format.append(r.format());
-            acc.append(r.accuracy());
-            lo.append(r.lower());
-            hi.append(r.upper());
-            tokens.append(r.tokensPerSample());
-        }
-        return Table.create("format brittleness", format, acc, lo, hi, tokens);
+        return RecordRows.table("format brittleness", Row.class, rows);
     }
 
     @Override

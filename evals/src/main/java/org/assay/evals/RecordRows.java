@@ -17,17 +17,17 @@ import org.assay.base.Records;
  * snake case ({@code promptTokens} is {@code prompt_tokens}), a column of the component's type (String, int, double,
  * boolean; a null String is an empty cell).
  */
-final class RecordRows {
+public final class RecordRows {
     private RecordRows() {
     }
 
     /** The record's components by snake-case key, in declaration order (nulls kept). */
-    static Map<String, Object> map(Record r) {
+    public static Map<String, Object> map(Record r) {
         return Records.toMap(r, true);
     }
 
     /** A table with one column per component of {@code type} and one row per record. */
-    static <R extends Record> Table table(String name, Class<R> type, List<R> rows) {
+    public static <R extends Record> Table table(String name, Class<R> type, List<R> rows) {
         RecordComponent[] cs = type.getRecordComponents();
         Column<?>[] columns = new Column<?>[cs.length];
         for (int i = 0; i < cs.length; i++) {

@@ -4,11 +4,8 @@ import org.assay.evals.tasks.Task;
 import org.assay.lib.data.Tokenizer;
 import org.assay.lib.sample.SamplingParams;
 import org.assay.lib.train.TrainingClient;
-import tech.tablesaw.api.BooleanColumn;
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.IntColumn;
-import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
+import org.assay.evals.RecordRows;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +27,11 @@ public final class Rollouts {
      */
     public record Rollout(Task task, int group, int[] prompt, int[] completion, float[] logprobs, String text,
                          Env.Reward reward) {
+    }
+
+    /** A row of {@link Batch#table()}: its columns are these components, in snake case. */
+    public record RolloutRow(String item, int group, String prompt, String completion, int tokens, double reward,
+                             boolean correct) {
     }
 
     /**
@@ -62,23 +64,9 @@ public final class Rollouts {
 
         /** Prompt, completion, reward and correctness of every sample: what researchers read when a run stalls. */
         public Table table() {
-            StringColumn item = StringColumn.create("item");
-            IntColumn group = IntColumn.create("group");
-            StringColumn prompt = StringColumn.create("prompt");
-            StringColumn completion = StringColumn.create("completion");
-            IntColumn tokens = IntColumn.create("tokens");
-            DoubleColumn reward = DoubleColumn.create("reward");
-            BooleanColumn correct = BooleanColumn.create("correct");
-            for (Rollout s : samples) {
-                item.append(s.task().id());
-                group.append(s.group());
-                prompt.append(s.task().prompt());
-                completion.append(s.text());
-                tokens.append(s.completion().length);
-                reward.append(s.reward().reward());
-                correct.append(s.reward().correct());
-            }
-            return Table.create("rollouts", item, group, prompt, completion, tokens, reward, correct);
+            return RecordRows.table("rollouts", RolloutRow.class, samples.stream().map(s -> new RolloutRow(
+                    s.task().id(), s.group(), s.task().prompt(), s.text(), s.completion().length, s.reward().reward(),
+                    s.reward().correct())).toList());
         }
 
         /**
