@@ -2,6 +2,7 @@ package org.assay.evals;
 
 import org.assay.display.Progress;
 import org.assay.evals.tasks.AnswerFormat;
+import org.assay.evals.tasks.ResponseFormat;
 import org.assay.evals.tasks.Task;
 
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ public final class Eval {
 
     private final String name;
     private final List<Task> suite;
-    private final AnswerFormat format;
+    private final ResponseFormat format;
     private final Function<Task, String> prompt;
     private final int samples;
     private final int batch;
@@ -49,7 +50,7 @@ public final class Eval {
     private final Path output;
     private final boolean progress;
 
-    private Eval(String name, List<Task> suite, AnswerFormat format, Function<Task, String> prompt, int samples,
+    private Eval(String name, List<Task> suite, ResponseFormat format, Function<Task, String> prompt, int samples,
                  int batch, long seed, Scorer scorer, double confidence, int resamples, Path output,
                  boolean progress) {
         this.name = name;
@@ -99,7 +100,7 @@ public final class Eval {
     }
 
     /** How the prompt asks for the answer and how it is read back. */
-    public Eval withFormat(AnswerFormat f) {
+    public Eval withFormat(ResponseFormat f) {
         Objects.requireNonNull(f, "Eval.withFormat: format must not be null");
         return new Eval(name, suite, f, prompt, samples, batch, seed, scorer, confidence, resamples, output, progress);
     }
@@ -170,7 +171,7 @@ public final class Eval {
         return suite;
     }
 
-    public AnswerFormat format() {
+    public ResponseFormat format() {
         return format;
     }
 
@@ -244,13 +245,13 @@ public final class Eval {
      * with {@link #withPrompt} is kept, so then only the reading differs), with the spread of accuracy across
      * formats. {@link EvalResult#rescore} measures the reading alone without sampling again.
      */
-    public Brittleness brittleness(Sampler sampler, AnswerFormat... formats) {
+    public Brittleness brittleness(Sampler sampler, ResponseFormat... formats) {
         if (formats.length < 2) {
             throw new IllegalArgumentException("Eval.brittleness: formats must name at least 2 formats, got "
                     + formats.length);
         }
         Map<String, EvalResult> byFormat = new LinkedHashMap<>();
-        for (AnswerFormat f : formats) {
+        for (ResponseFormat f : formats) {
             if (byFormat.containsKey(f.name())) {
                 throw new IllegalArgumentException("Eval.brittleness: formats must be distinct, got " + f + " twice");
             }

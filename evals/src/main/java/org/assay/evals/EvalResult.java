@@ -3,6 +3,7 @@ package org.assay.evals;
 import org.assay.display.MimeBundle;
 import org.assay.display.Renderable;
 import org.assay.evals.tasks.AnswerFormat;
+import org.assay.evals.tasks.ResponseFormat;
 import org.assay.evals.tasks.Task;
 import tech.tablesaw.api.Table;
 
@@ -23,7 +24,7 @@ public final class EvalResult implements Renderable {
 
     private final String name;
     private final List<Task> tasks;
-    private final AnswerFormat format;
+    private final ResponseFormat format;
     private final List<List<Sampler.Completion>> completions;
     private final List<double[]> scores;
     private final double confidence;
@@ -33,7 +34,7 @@ public final class EvalResult implements Renderable {
     private final boolean[][] correct;
     private final int samples;
 
-    EvalResult(String name, List<Task> tasks, AnswerFormat format, List<List<Sampler.Completion>> completions,
+    EvalResult(String name, List<Task> tasks, ResponseFormat format, List<List<Sampler.Completion>> completions,
                List<double[]> scores, double confidence, int resamples, long seed) {
         this.name = name;
         this.tasks = tasks;
@@ -56,7 +57,7 @@ public final class EvalResult implements Renderable {
     }
 
     /** The same completions read with another format's extraction: answer-extraction brittleness, no resampling. */
-    public EvalResult rescore(AnswerFormat other) {
+    public EvalResult rescore(ResponseFormat other) {
         return new EvalResult(name + "-read-" + other.name().toLowerCase(), tasks, other, completions, scores,
                 confidence, resamples, seed);
     }
@@ -65,7 +66,7 @@ public final class EvalResult implements Renderable {
         return name;
     }
 
-    public AnswerFormat format() {
+    public ResponseFormat format() {
         return format;
     }
 

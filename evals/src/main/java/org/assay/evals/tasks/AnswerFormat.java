@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
  * How a prompt asks for the answer and how the answer is read back from a completion. Several formats let an
  * evaluation measure format brittleness: the spread of accuracy across formats for the same items.
  */
-public enum AnswerFormat {
+public enum AnswerFormat implements ResponseFormat {
     /** {@code Answer: 42} */
     ANSWER_LINE("\nGive the final answer on a line of its own as 'Answer: <answer>'.", "(?im)^\\s*answer\\s*:\\s*(.+?)\\s*$"),
     /** GSM8K's {@code #### 42} */
@@ -25,11 +25,13 @@ public enum AnswerFormat {
         this.pattern = regex == null ? null : Pattern.compile(regex);
     }
 
+    @Override
     public String prompt(Task task) {
         return task.prompt() + instruction;
     }
 
     /** The extracted answer, normalised (trimmed, single spaces, no trailing period), or null when there is none. */
+    @Override
     public String extract(String completion) {
         if (completion == null) {
             return null;
@@ -51,12 +53,6 @@ public enum AnswerFormat {
             }
         }
         return found == null ? null : normalise(found);
-    }
-
-    /** Exact match after normalisation. */
-    public boolean isCorrect(Task task, String completion) {
-        String got = extract(completion);
-        return got != null && got.equals(normalise(task.answer()));
     }
 
     /** Trimmed, single spaces, no trailing period, no thousands commas: how answers are compared. */

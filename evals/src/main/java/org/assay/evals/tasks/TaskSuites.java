@@ -140,7 +140,7 @@ public final class TaskSuites {
         return tasks;
     }
 
-    private static long number(SplittableRandom rng, int digits) {
+    static long number(SplittableRandom rng, int digits) {
         long lo = digits == 1 ? 0 : (long) Math.pow(10, digits - 1);
         long hi = (long) Math.pow(10, digits);
         return lo + rng.nextLong(hi - lo);
@@ -150,7 +150,7 @@ public final class TaskSuites {
         return Arrays.stream(v).mapToObj(Integer::toString).collect(Collectors.joining(" "));
     }
 
-    private static void check(String fn, int count, int knob, int min, int max) {
+    static void check(String fn, int count, int knob, int min, int max) {
         if (count < 1) {
             throw new IllegalArgumentException(fn + ": count must be >= 1, got " + count);
         }

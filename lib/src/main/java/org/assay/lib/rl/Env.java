@@ -1,6 +1,6 @@
 package org.assay.lib.rl;
 
-import org.assay.evals.tasks.AnswerFormat;
+import org.assay.evals.tasks.ResponseFormat;
 import org.assay.evals.tasks.Task;
 
 import java.util.List;
@@ -63,7 +63,7 @@ public record Env(String name, List<Task> problems, Function<Task, String> promp
     }
 
     /** 1 for the exact answer read in {@code format}, plus {@code formatReward} when an answer could be read at all. */
-    public static Verifier exactAnswer(AnswerFormat format, double formatReward) {
+    public static Verifier exactAnswer(ResponseFormat format, double formatReward) {
         return (task, completion) -> {
             boolean right = format.isCorrect(task, completion);
             boolean readable = format.extract(completion) != null;

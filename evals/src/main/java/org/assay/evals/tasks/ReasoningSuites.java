@@ -1,0 +1,297 @@
+package org.assay.evals.tasks;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Seeded task suites whose solutions are traces of controllable length, with exact answers and a per-step checker
+ * ({@link ReasoningTask}). The difficulty knob (digits, steps, length) takes a trace from a few tokens to several
+ * hundred (characters, for a character tokenizer: addition ~9 per digit, so 40 digits is ~360):
+ * <ul>
+ *   <li>{@link #addition}: column addition with the carries written out, right to left, one column per step
+ *   ({@code 7+5+1=13}: digit, digit, carry in, column sum), the scratchpad of Nye et al. 2021;</li>
+ *   <li>{@link #multiplication}: one partial product per digit of the multiplier ({@code 4567*90=411030}), then a
+ *   running sum ({@code 4567+411030=415597});</li>
+ *   <li>{@link #chained}: a word problem of k operations, one line per operation ({@code 25-3=22});</li>
+ *   <li>{@link #selectionSort}: sorting by selection, one line per pick ({@code 1|5 3 9}: the smallest, then what
+ *   is left).</li>
+ * </ul>
+ */
+public final class ReasoningSuites {
+    private static final Pattern COLUMN = Pattern.compile("(\\d)\\+(\\d)\\+(\\d)=(\\d+)");
+    private static final Pattern BINARY = Pattern.compile("(-?\\d+)([-+*/])(\\d+)=(-?\\d+)");
+    private static final Pattern PICK = Pattern.compile("(\\d+)\\|([\\d ]*)");
+
+    private ReasoningSuites() {
+    }
+
+    /** {@code a + b}, both of {@code digits} digits (1 to 60), the carries written out column by column. */
+    public static List<ReasoningTask> addition(int count, int digits, long seed) {
+        TaskSuites.check("addition", count, digits, 1, 60);
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<ReasoningTask> tasks = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String a = digitsOf(rng, digits);
+            String b = digitsOf(rng, digits);
+            List<String> trace = new ArrayList<>(digits);
+            int carry = 0;
+            for (int c = 0; c < digits; c++) {
+                int x = digitFromRight(a, c);
+                int y = digitFromRight(b, c);
+                int sum = x + y + carry;
+                trace.add(x + "+" + y + "+" + carry + "=" + sum);
+                carry = sum / 10;
+            }
+            String answer = new BigInteger(a).add(new BigInteger(b)).toString();
+            Task task = new Task("addition-" + i, "What is " + a + " + " + b + "?", answer, "addition", digits);
+            tasks.add(new ReasoningTask(task, trace, (step, previous, line) -> {
+                Matcher m = COLUMN.matcher(line);
+                if (!m.matches()) {
+                    return false;
+                }
+                int carryIn = step == 0 ? 0 : carryOut(previous);
+                int x = Integer.parseInt(m.group(1));
+                int y = Integer.parseInt(m.group(2));
+                return step < digits && x == digitFromRight(a, step) && y == digitFromRight(b, step)
+                        && Integer.parseInt(m.group(3)) == carryIn && Integer.parseInt(m.group(4)) == x + y + carryIn;
+            }));
+        }
+        return tasks;
+    }
+
+    /**
+     * {@code a * b}, both of {@code digits} digits (1 to 9): a partial product per digit of b, right to left, then
+     * the running sum of the partial products.
+     */
+    public static List<ReasoningTask> multiplication(int count, int digits, long seed) {
+        TaskSuites.check("multiplication", count, digits, 1, 9);
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<ReasoningTask> tasks = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            long a = TaskSuites.number(rng, digits);
+            long b = TaskSuites.number(rng, digits);
+            long[] partial = new long[digits];
+            List<String> trace = new ArrayList<>(2 * digits - 1);
+            for (int c = 0; c < digits; c++) {
+                long multiplier = digitFromRight(Long.toString(b), c) * pow10(c);
+                partial[c] = a * multiplier;
+                trace.add(a + "*" + multiplier + "=" + partial[c]);
+            }
+            long sum = partial[0];
+            for (int c = 1; c < digits; c++) {
+                trace.add(sum + "+" + partial[c] + "=" + (sum + partial[c]));
+                sum += partial[c];
+            }
+            Task task = new Task("multiplication-" + i, "What is " + a + " * " + b + "?", Long.toString(a * b),
+                    "multiplication", digits);
+            tasks.add(new ReasoningTask(task, trace, (step, previous, line) -> {
+                Matcher m = BINARY.matcher(line);
+                if (!m.matches() || step >= 2 * digits - 1) {
+                    return false;
+                }
+                long left = Long.parseLong(m.group(1));
+                long right = Long.parseLong(m.group(3));
+                long result = Long.parseLong(m.group(4));
+                if (step < digits) {
+                    return m.group(2).equals("*") && left == a && right == digitFromRight(Long.toString(b), step)
+                            * pow10(step) && result == left * right;
+                }
+                // the first sum starts from the first partial product; each later one from the sum before it
+                long start = step == digits ? partial[0] : resultOf(previous);
+                return m.group(2).equals("+") && left == start && right == partial[step - digits + 1]
+                        && result == left + right;
+            }));
+        }
+        return tasks;
+    }
+
+    private static final String[] NAMES = {"Ada", "Ben", "Chen", "Dana", "Eli", "Fatima", "Goran", "Hana"};
+    private static final String[] ITEMS = {"apples", "marbles", "stickers", "books", "coins", "shells"};
+
+    /**
+     * A word problem of {@code steps} operations (1 to 60) on a count of items (gain, lose, double, share evenly
+     * keeping one share), one trace line per operation; the count stays between 0 and 999.
+     */
+    public static List<ReasoningTask> chained(int count, int steps, long seed) {
+        TaskSuites.check("chained", count, steps, 1, 60);
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<ReasoningTask> tasks = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String name = NAMES[rng.nextInt(NAMES.length)];
+            String item = ITEMS[rng.nextInt(ITEMS.length)];
+            long start = 2 + rng.nextInt(19);
+            long value = start;
+            StringBuilder story = new StringBuilder(name + " has " + start + " " + item + ".");
+            char[] ops = new char[steps];
+            long[] operands = new long[steps];
+            List<String> trace = new ArrayList<>(steps);
+            for (int s = 0; s < steps; s++) {
+                long before = value;
+                int kind = rng.nextInt(4);
+                long share = 2 + rng.nextInt(3);
+                if (kind == 3 && value % share != 0) {
+                    kind = rng.nextInt(3);     // shares only where they come out even
+                }
+                if (kind == 2 && value > 499 || kind == 0 && value > 980) {
+                    kind = 1;                  // the count stays below 1000
+                }
+                if (kind == 1 && value < 2) {
+                    kind = 0;                  // and above 0
+                }
+                switch (kind) {
+                    case 0 -> {
+                        operands[s] = 1 + rng.nextInt((int) Math.min(15, 999 - value));
+                        ops[s] = '+';
+                        story.append(" Then ").append(name).append(" finds ").append(operands[s]).append(" more.");
+                    }
+                    case 1 -> {
+                        operands[s] = 1 + rng.nextInt((int) Math.min(value - 1, 15));
+                        ops[s] = '-';
+                        story.append(" Then ").append(name).append(" gives away ").append(operands[s]).append('.');
+                    }
+                    case 2 -> {
+                        operands[s] = 2;
+                        ops[s] = '*';
+                        story.append(" Then the number of ").append(item).append(" doubles.");
+                    }
+                    default -> {
+                        operands[s] = share;
+                        ops[s] = '/';
+                        story.append(" Then ").append(name).append(" shares them equally among ").append(share)
+                                .append(" friends, keeping one share.");
+                    }
+                }
+                value = apply(ops[s], value, operands[s]);
+                trace.add(before + String.valueOf(ops[s]) + operands[s] + "=" + value);
+            }
+            Task task = new Task("chained-" + i, story + " How many " + item + " does " + name + " have now?",
+                    Long.toString(value), "chained", steps);
+            tasks.add(new ReasoningTask(task, trace, (step, previous, line) -> {
+                Matcher m = BINARY.matcher(line);
+                if (!m.matches() || step >= steps) {
+                    return false;
+                }
+                long left = Long.parseLong(m.group(1));
+                long right = Long.parseLong(m.group(3));
+                char op = m.group(2).charAt(0);
+                return left == (step == 0 ? start : resultOf(previous)) && op == ops[step] && right == operands[step]
+                        && Long.parseLong(m.group(4)) == apply(op, left, right);
+            }));
+        }
+        return tasks;
+    }
+
+    /**
+     * Sorting {@code length} numbers (2 to 30, each 0–99) ascending by selection: each step takes out the smallest of
+     * what is left ({@code 1|5 3 9}); the answer is the sorted list.
+     */
+    public static List<ReasoningTask> selectionSort(int count, int length, long seed) {
+        TaskSuites.check("selectionSort", count, length, 2, 30);
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<ReasoningTask> tasks = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            List<Integer> input = new ArrayList<>(length);
+            for (int k = 0; k < length; k++) {
+                input.add(rng.nextInt(100));
+            }
+            List<String> trace = new ArrayList<>(length);
+            List<Integer> rest = new ArrayList<>(input);
+            while (!rest.isEmpty()) {
+                Integer min = rest.stream().min(Integer::compare).orElseThrow();
+                rest.remove(min);
+                trace.add(min + "|" + join(rest));
+            }
+            Integer[] sorted = input.toArray(new Integer[0]);
+            Arrays.sort(sorted);
+            Task task = new Task("selectionSort-" + i, "Sort ascending: " + join(input), join(Arrays.asList(sorted)),
+                    "selectionSort", length);
+            tasks.add(new ReasoningTask(task, trace, (step, previous, line) -> {
+                Matcher m = PICK.matcher(line);
+                if (!m.matches() || step >= length) {
+                    return false;
+                }
+                List<Integer> before = step == 0 ? input : numbers(PICK.matcher(previous), 2);
+                if (before == null || before.isEmpty()) {
+                    return false;
+                }
+                List<Integer> after = new ArrayList<>(before);
+                Integer min = before.stream().min(Integer::compare).orElseThrow();
+                after.remove(min);
+                return Integer.parseInt(m.group(1)) == min && after.equals(numbers(m, 2));
+            }));
+        }
+        return tasks;
+    }
+
+    /** The tasks alone, for the evaluation runner. */
+    public static List<Task> tasks(List<ReasoningTask> suite) {
+        return suite.stream().map(ReasoningTask::task).toList();
+    }
+
+    private static long apply(char op, long a, long b) {
+        return switch (op) {
+            case '+' -> a + b;
+            case '-' -> a - b;
+            case '*' -> a * b;
+            default -> b == 0 || a % b != 0 ? Long.MIN_VALUE : a / b; // an uneven share is never right
+        };
+    }
+
+    private static String digitsOf(SplittableRandom rng, int digits) {
+        StringBuilder s = new StringBuilder(digits);
+        s.append(digits == 1 ? rng.nextInt(10) : 1 + rng.nextInt(9));
+        for (int k = 1; k < digits; k++) {
+            s.append(rng.nextInt(10));
+        }
+        return s.toString();
+    }
+
+    private static int digitFromRight(String number, int column) {
+        int at = number.length() - 1 - column;
+        return at < 0 ? 0 : number.charAt(at) - '0';
+    }
+
+    private static long pow10(int k) {
+        long p = 1;
+        for (int i = 0; i < k; i++) {
+            p *= 10;
+        }
+        return p;
+    }
+
+    /** The carry a written column step passes on (its sum / 10); -1, never a carry, when the step does not parse. */
+    private static int carryOut(String step) {
+        Matcher m = COLUMN.matcher(step);
+        return m.matches() ? Integer.parseInt(m.group(4)) / 10 : -1;
+    }
+
+    /** The result of a written {@code a op b=c} step; a value no step starts from when it does not parse. */
+    private static long resultOf(String step) {
+        Matcher m = BINARY.matcher(step);
+        return m.matches() ? Long.parseLong(m.group(4)) : Long.MIN_VALUE;
+    }
+
+    private static List<Integer> numbers(Matcher m, int group) {
+        if (!m.matches()) {
+            return null;
+        }
+        String s = m.group(group).strip();
+        return s.isEmpty() ? List.of() : Arrays.stream(s.split(" +")).map(Integer::valueOf).toList();
+    }
+
+    private static String join(List<Integer> v) {
+        StringBuilder s = new StringBuilder();
+        for (Integer x : v) {
+            if (s.length() > 0) {
+                s.append(' ');
+            }
+            s.append(x);
+        }
+        return s.toString();
+    }
+}

@@ -1,0 +1,23 @@
+package org.assay.evals.tasks;
+
+/**
+ * How a prompt asks for the answer and how the answer is read back from a completion: an {@link AnswerFormat}
+ * ({@code Answer: 42}, {@code #### 42}, …) or a {@link ThinkingFormat} (a thinking segment, then the answer).
+ * {@code Eval}, {@code EvalResult} and the RL verifiers read answers through this.
+ */
+public interface ResponseFormat {
+    /** The name results carry, e.g. {@code ANSWER_LINE}. */
+    String name();
+
+    /** The task's prompt as this format asks it. */
+    String prompt(Task task);
+
+    /** The extracted answer, normalised ({@link AnswerFormat#normalise}), or null when there is none. */
+    String extract(String completion);
+
+    /** Exact match after normalisation. */
+    default boolean isCorrect(Task task, String completion) {
+        String got = extract(completion);
+        return got != null && got.equals(AnswerFormat.normalise(task.answer()));
+    }
+}

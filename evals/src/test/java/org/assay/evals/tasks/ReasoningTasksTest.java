@@ -1,0 +1,183 @@
+package org.assay.evals.tasks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.IntFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ReasoningTasksTest {
+    private static final ThinkingFormat THINK = ThinkingFormat.defaults();
+
+    /** Each suite with its easiest and hardest difficulty. */
+    static Stream<Arguments> suites() {
+        return Stream.of(
+                Arguments.of("addition", (IntFunction<List<ReasoningTask>>) d -> ReasoningSuites.addition(30, d, d), 1, 40),
+                Arguments.of("multiplication", (IntFunction<List<ReasoningTask>>) d -> ReasoningSuites.multiplication(30, d, d), 1, 9),
+                Arguments.of("chained", (IntFunction<List<ReasoningTask>>) d -> ReasoningSuites.chained(30, d, d), 1, 60),
+                Arguments.of("selectionSort", (IntFunction<List<ReasoningTask>>) d -> ReasoningSuites.selectionSort(30, d, d), 2, 30));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("suites")
+    void everyReferenceTraceIsRightStepByStepAndReadsAsWellFormed(String name, IntFunction<List<ReasoningTask>> suite,
+                                                                  int easy, int hard) {
+        for (int d = easy; d <= hard; d += Math.max(1, (hard - easy) / 5)) {
+            for (ReasoningTask t : suite.apply(d)) {
+                assertEquals(-1, t.firstWrongStep(t.trace()), t.task().id() + " " + t.trace());
+                assertTrue(t.isRightTrace(t.traceText()), t.task().id());
+                String completion = THINK.completion(t);
+                ThinkingFormat.Verdict v = THINK.verdict(t, completion);
+                assertEquals(new ThinkingFormat.Verdict(true, true, t.steps(), -1, true), v, completion);
+                assertEquals(d, t.task().difficulty());
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("suites")
+    void aWrongResultIsCaughtAtItsStep(String name, IntFunction<List<ReasoningTask>> suite, int easy, int hard) {
+        for (ReasoningTask t : suite.apply(Math.min(hard, easy + 3))) {
+            for (int i = 0; i < t.steps(); i++) {
+                List<String> written = new ArrayList<>(t.trace());
+                written.set(i, corrupt(written.get(i)));
+                assertEquals(i, t.firstWrongStep(written), t.task().id() + " " + written);
+                assertFalse(t.isRightTrace(String.join("\n", written)));
+            }
+            List<String> short1 = t.trace().subList(0, t.steps() - 1);
+            assertEquals(-1, t.firstWrongStep(short1), "a trace cut short has no wrong step");
+            assertFalse(t.isRightTrace(String.join("\n", short1)), "but it is not a whole solution");
+            assertFalse(t.check().isRight(0, null, "not a step"));
+        }
+    }
+
+    /** The result of an {@code a op b=c} step plus one; a selection step's pick plus one. */
+    private static String corrupt(String step) {
+        int eq = step.lastIndexOf('=');
+        if (eq >= 0) {
+            return step.substring(0, eq + 1) + new BigInteger(step.substring(eq + 1)).add(BigInteger.ONE);
+        }
+        int bar = step.indexOf('|');
+        return (Integer.parseInt(step.substring(0, bar)) + 1) + step.substring(bar);
+    }
+
+    @Test
+    void aStepIsJudgedGivenTheStepBeforeItAsWritten() {
+        ReasoningTask t = ReasoningSuites.addition(1, 3, 5).get(0);
+        // 128 + 395: the ones column is 8+5+0=13, carry 1
+        Matcher m = Pattern.compile("What is (\\d+) \\+ (\\d+)\\?").matcher(t.task().prompt());
+        assertTrue(m.matches());
+        String a = m.group(1);
+        String b = m.group(2);
+        int x0 = a.charAt(2) - '0';
+        int y0 = b.charAt(2) - '0';
+        int x1 = a.charAt(1) - '0';
+        int y1 = b.charAt(1) - '0';
+        int wrongSum = x0 + y0 + 10; // a wrong column sum whose carry is one more than the truth's
+        String wrong0 = x0 + "+" + y0 + "+0=" + wrongSum;
+        int carry = wrongSum / 10;
+        String consistent1 = x1 + "+" + y1 + "+" + carry + "=" + (x1 + y1 + carry);
+        assertFalse(t.check().isRight(0, null, wrong0));
+        assertTrue(t.check().isRight(1, wrong0, consistent1), "right given the step as written");
+        assertEquals(0, t.firstWrongStep(List.of(wrong0, consistent1)));
+    }
+
+    @Test
+    void theDifficultyKnobTakesATraceFromAFewTokensToSeveralHundred() {
+        // characters, which are the tokens of a character tokenizer
+        assertTrue(THINK.completion(ReasoningSuites.addition(1, 1, 1).get(0)).length() <= 30);
+        assertTrue(ReasoningSuites.addition(1, 1, 1).get(0).traceText().length() >= 5);
+        assertTrue(ReasoningSuites.selectionSort(1, 2, 1).get(0).traceText().length() <= 12);
+        for (ReasoningTask t : List.of(ReasoningSuites.addition(1, 40, 1).get(0),
+                ReasoningSuites.multiplication(1, 9, 1).get(0), ReasoningSuites.chained(1, 60, 1).get(0),
+                ReasoningSuites.selectionSort(1, 30, 1).get(0))) {
+            assertTrue(t.traceText().length() >= 300, t.task().id() + ": " + t.traceText().length());
+        }
+    }
+
+    @Test
+    void answersAreExact() {
+        Pattern add = Pattern.compile("What is (\\d+) \\+ (\\d+)\\?");
+        for (ReasoningTask t : ReasoningSuites.addition(50, 25, 3)) {
+            Matcher m = add.matcher(t.task().prompt());
+            assertTrue(m.matches());
+            assertEquals(25, m.group(1).length());
+            assertEquals(new BigInteger(m.group(1)).add(new BigInteger(m.group(2))).toString(), t.task().answer());
+        }
+        Pattern mul = Pattern.compile("What is (\\d+) \\* (\\d+)\\?");
+        for (ReasoningTask t : ReasoningSuites.multiplication(50, 6, 3)) {
+            Matcher m = mul.matcher(t.task().prompt());
+            assertTrue(m.matches());
+            assertEquals(Long.parseLong(m.group(1)) * Long.parseLong(m.group(2)), Long.parseLong(t.task().answer()));
+            assertEquals(2 * 6 - 1, t.steps());
+            assertTrue(t.trace().get(t.steps() - 1).endsWith("=" + t.task().answer()));
+        }
+        for (ReasoningTask t : ReasoningSuites.chained(50, 20, 3)) {
+            assertTrue(t.trace().get(t.steps() - 1).endsWith("=" + t.task().answer()), t.trace().toString());
+            long v = Long.parseLong(t.task().answer());
+            assertTrue(v >= 1 && v < 1000, t.task().answer());
+        }
+        for (ReasoningTask t : ReasoningSuites.selectionSort(50, 12, 3)) {
+            int[] in = Arrays.stream(t.task().prompt().substring("Sort ascending: ".length()).split(" "))
+                    .mapToInt(Integer::parseInt).sorted().toArray();
+            assertEquals(Arrays.stream(in).mapToObj(Integer::toString).reduce((x, y) -> x + " " + y).orElseThrow(),
+                    t.task().answer());
+        }
+    }
+
+    @Test
+    void suitesAreReproducibleFromTheirSeed() {
+        assertEquals(ReasoningSuites.tasks(ReasoningSuites.chained(20, 5, 7)),
+                ReasoningSuites.tasks(ReasoningSuites.chained(20, 5, 7)));
+        assertEquals(ReasoningSuites.addition(5, 9, 7).get(3).trace(), ReasoningSuites.addition(5, 9, 7).get(3).trace());
+        assertFalse(ReasoningSuites.tasks(ReasoningSuites.addition(20, 5, 7))
+                .equals(ReasoningSuites.tasks(ReasoningSuites.addition(20, 5, 8))));
+    }
+
+    @Test
+    void theAnswerIsReadOnlyAfterTheThinking() {
+        ReasoningTask t = ReasoningSuites.chained(1, 3, 2).get(0);
+        String answer = t.task().answer();
+        assertEquals(answer, THINK.extract("x\nAnswer: 0\n</think>\nAnswer: " + answer));
+        assertNull(THINK.extract("Answer: " + answer), "never closed: no answer");
+        assertFalse(THINK.parse("Answer: " + answer).wellFormed());
+        assertTrue(THINK.verdict(t, THINK.answerOnly(t.task())).correct());
+        assertEquals(0, THINK.verdict(t, THINK.answerOnly(t.task())).steps());
+        assertFalse(THINK.verdict(t, THINK.answerOnly(t.task())).rightTrace());
+        assertFalse(THINK.parse("a\n</think>\n<think>\nAnswer: 1").wellFormed(), "reopened");
+        assertFalse(THINK.parse("a\n</think>\nno answer").wellFormed());
+        assertTrue(THINK.parse("<think>\na\n</think>\nAnswer: 1").wellFormed(), "an opening delimiter at the start");
+        assertEquals(t.task().prompt() + "\n<think>\n", THINK.prompt(t.task()));
+        ThinkingFormat boxed = THINK.withDelimiters("[[", "]]").withAnswer(AnswerFormat.BOXED);
+        assertEquals(answer, boxed.extract(boxed.completion(t)));
+        assertEquals("THINK_BOXED", boxed.name());
+    }
+
+    @Test
+    void badInputGetsClearErrors() {
+        var e = assertThrows(IllegalArgumentException.class, () -> ReasoningSuites.addition(3, 61, 1));
+        assertTrue(e.getMessage().contains("addition: difficulty must be in [1, 60], got 61"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ReasoningSuites.selectionSort(0, 5, 1));
+        assertTrue(e.getMessage().contains("selectionSort: count must be >= 1, got 0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> THINK.withDelimiters("<t>", " "));
+        assertTrue(e.getMessage().contains("open and close must be non-blank"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> THINK.withDelimiters("<t>", "<t>end"));
+        assertTrue(e.getMessage().contains("close must not start with open"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new ReasoningTask(
+                new Task("x", "p", "1", "t", 1), List.of("a\nb"), (i, p, s) -> true));
+        assertTrue(e.getMessage().contains("a step must be one line"), e.getMessage());
+    }
+}
