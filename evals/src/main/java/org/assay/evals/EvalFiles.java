@@ -47,6 +47,7 @@ final class EvalFiles {
         summary.put("seed", r.seed());
         summary.put("generated_tokens", r.generatedTokens());
         summary.put("prompt_tokens", r.promptTokens());
+        summary.put("thinking_tokens", r.thinkingTokens());
         List<Map<String, Object>> metrics = new ArrayList<>();
         for (MetricRow row : r.metricRows(null)) {
             Map<String, Object> m = RecordRows.map(row);

@@ -162,6 +162,16 @@ public final class EvalResult implements Renderable {
         return (long) sumOverCompletions(c -> c.tokens());
     }
 
+    /** Tokens of thinking segments, all completions together (a part of {@link #generatedTokens}). */
+    public long thinkingTokens() {
+        return (long) sumOverCompletions(c -> c.thinkingTokens());
+    }
+
+    /** Mean thinking tokens per completion. */
+    public double thinkingTokensPerSample() {
+        return (double) thinkingTokens() / ((long) tasks.size() * samples);
+    }
+
     public long promptTokens() {
         return (long) sumOverCompletions(c -> c.promptTokens());
     }
@@ -243,7 +253,7 @@ public final class EvalResult implements Renderable {
             for (int j = 0; j < samples; j++) {
                 Sampler.Completion c = completions.get(i).get(j);
                 rows.add(new SampleRow(task.id(), task.template(), task.difficulty(), j, c.promptTokens(), c.tokens(),
-                        task.answer(), answers[i][j], correct[i][j], scores.get(i)[j], c.text()));
+                        c.thinkingTokens(), task.answer(), answers[i][j], correct[i][j], scores.get(i)[j], c.text()));
             }
         }
         return rows;

@@ -18,21 +18,34 @@ public interface Sampler {
     /**
      * One completion.
      *
-     * @param text         the generated text only (not the prompt)
-     * @param promptTokens tokens the prompt took (the input side of the cost)
-     * @param tokens       tokens generated
-     * @param logprob      sum of the sampled tokens' log-probabilities under the sampling policy (NaN if unknown);
-     *                     a default score for best-of-n
+     * @param text           the generated text only (not the prompt)
+     * @param promptTokens   tokens the prompt took (the input side of the cost)
+     * @param tokens         tokens generated, the thinking included
+     * @param logprob        sum of the sampled tokens' log-probabilities under the sampling policy (NaN if unknown);
+     *                       a default score for best-of-n
+     * @param thinkingTokens tokens of the thinking segment, its end delimiter included (0 when there is none); the
+     *                       answer is the rest
      */
-    record Completion(String text, int promptTokens, int tokens, double logprob) {
+    record Completion(String text, int promptTokens, int tokens, double logprob, int thinkingTokens) {
         public Completion {
             if (text == null) {
                 throw new IllegalArgumentException("Completion: text must not be null");
             }
-            if (promptTokens < 0 || tokens < 0) {
-                throw new IllegalArgumentException("Completion: token counts must be >= 0, got promptTokens="
-                        + promptTokens + ", tokens=" + tokens);
+            if (promptTokens < 0 || tokens < 0 || thinkingTokens < 0 || thinkingTokens > tokens) {
+                throw new IllegalArgumentException("Completion: token counts must be >= 0 and thinkingTokens <= tokens,"
+                        + " got promptTokens=" + promptTokens + ", tokens=" + tokens + ", thinkingTokens="
+                        + thinkingTokens);
             }
+        }
+
+        /** A completion without a thinking segment. */
+        public Completion(String text, int promptTokens, int tokens, double logprob) {
+            this(text, promptTokens, tokens, logprob, 0);
+        }
+
+        /** Tokens after the thinking. */
+        public int answerTokens() {
+            return tokens - thinkingTokens;
         }
 
         /** A completion whose cost is counted in characters (for samplers without a tokenizer). */

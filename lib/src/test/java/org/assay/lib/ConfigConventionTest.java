@@ -24,6 +24,7 @@ import org.assay.lib.train.AdamW;
 import org.assay.lib.train.LrSchedule;
 import org.assay.lib.train.Pretrain;
 import org.assay.lib.sample.SamplingParams;
+import org.assay.lib.sample.ThinkingBudget;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,6 +46,7 @@ class ConfigConventionTest {
     private static final GptConfig GQA = GPT.withKvHeads(2);
     private static final Pretrain.Config PRETRAIN = Pretrain.Config.of(100);
     private static final Grpo.Config GRPO = Grpo.Config.defaults();
+    private static final ThinkingBudget BUDGET = ThinkingBudget.atMost(new int[] {1}, 8);
     private static final RunSpec SPEC = new RunSpec("r", GptConfig.tiny(8), RunSpec.Data.synthetic(
             SyntheticLanguage.small(1).config(), 2000, 1, 4, 16), RunSpec.training(10, 1e-2, 1));
 
@@ -75,6 +77,11 @@ class ConfigConventionTest {
                 call(SamplingParams.defaults(), "withStop", Set.of("stop"), List.of(new int[] {3})),
                 call(SamplingParams.defaults(), "withSeed", Set.of("seed"), 99L),
                 call(SamplingParams.defaults(), "withKvCache", Set.of("kvCache"), false),
+                call(SamplingParams.defaults(), "withThinking", Set.of("thinking"),
+                        ThinkingBudget.atMost(new int[] {1}, 8)),
+                call(BUDGET, "withMaxThinkingTokens", Set.of("maxThinkingTokens"), 9),
+                call(BUDGET, "withMinimum", Set.of("minThinkingTokens", "continuation", "maxContinuations"), 3,
+                        new int[] {2}, 2),
                 call(PRETRAIN, "withSteps", Set.of("steps"), 200L),
                 call(PRETRAIN, "withOptimizer", Set.of("optimizer"), AdamW.defaults().withLearningRate(0.5)),
                 call(PRETRAIN, "withSchedule", Set.of("schedule", "warmupFraction", "minLrRatio"),
@@ -130,7 +137,7 @@ class ConfigConventionTest {
 
     @Test
     void everyWithOfEveryConfigRecordIsCovered() {
-        List<Class<?>> configs = List.of(GptConfig.class, AdamW.class, SamplingParams.class, Pretrain.Config.class,
+        List<Class<?>> configs = List.of(GptConfig.class, AdamW.class, SamplingParams.class, ThinkingBudget.class, Pretrain.Config.class,
                 Grpo.Config.class, Advantages.Config.class, RunSpec.class);
         Set<String> covered = new TreeSet<>();
         for (Call c : calls()) {

@@ -58,11 +58,16 @@ public final class Generator {
         int context = model.config().contextLength();
         if (prompt.length + params.maxTokens() > context) {
             throw new IllegalArgumentException(fn + ": the prompt (" + prompt.length + " tokens) + maxTokens ("
-                    + params.maxTokens() + ") exceeds contextLength " + context);
+                    + params.maxTokens() + (params.thinking() == null ? "" : ": a thinking budget of "
+                    + params.thinking().maxThinkingTokens() + " tokens and the answer") + ") exceeds contextLength "
+                    + context);
         }
     }
 
-    /** The batch being sampled: n rows per prompt, each its prompt then its tokens so far, row-major. */
+    /**
+     * The batch being sampled: n rows per prompt, each its prompt then its tokens so far, row-major; with a thinking
+     * budget, each row's place in its thinking and the tokens it is made to write next.
+     */
     private static final class Rows {
         final int count;
         final int promptLength;
@@ -73,6 +78,15 @@ public final class Generator {
         private final float[][] logprobs;
         private final int[] lengths;
         private final boolean[] stopped;
+        private final ThinkingBudget budget;
+        private final int[] end;
+        private final int[] continuation;
+        private final boolean[] thinking;
+        private final int[] thought;          // tokens written while thinking, the end delimiter not yet complete
+        private final int[] thinkingTokens;   // where the answer starts
+        private final int[] continuations;
+        private final int[][] forced;         // tokens a row must write next (the end, or the continuation), or null
+        private final int[] forcedAt;
         private int steps;
 
         Rows(List<int[]> prompts, long[] seeds, SamplingParams params, int n) {
@@ -89,6 +103,16 @@ public final class Generator {
                 rngs[i] = new SplittableRandom(seeds[i / n] * 0x9E3779B97F4A7C15L + i % n);
                 System.arraycopy(prompts.get(i / n), 0, sequence, i * width, promptLength);
             }
+            budget = params.thinking();
+            end = budget == null ? null : budget.end();
+            continuation = budget == null ? null : budget.continuation();
+            thinking = new boolean[count];
+            Arrays.fill(thinking, budget != null);
+            thought = new int[count];
+            thinkingTokens = new int[count];
+            continuations = new int[count];
+            forced = new int[count][];
+            forcedAt = new int[count];
         }
 
         /** Positions filled in every row. */
@@ -96,7 +120,7 @@ public final class Generator {
             return promptLength + steps;
         }
 
-        /** One step: a token drawn for each row still going from its logits, (rows, V). */
+        /** One step: a token for each row still going, drawn from its logits (rows, V) or forced by the budget. */
         void append(float[] logits, int v, SamplingParams params) {
             int len = length();
             for (int i = 0; i < count; i++) {
@@ -105,14 +129,48 @@ public final class Generator {
                     continue;
                 }
                 float[] row = Arrays.copyOfRange(logits, i * v, (i + 1) * v);
-                int token = Sampling.draw(row, params, rngs[i]);
+                int token = next(i, row, params);
                 sequence[i * width + len] = token;
                 tokens[i][lengths[i]] = token;
                 logprobs[i][lengths[i]] = (float) Sampling.logSoftmaxAt(row, token);
                 lengths[i]++;
-                stopped[i] = Sampling.endsWithStop(tokens[i], lengths[i], params.stop());
+                if (!thinking[i]) {
+                    stopped[i] = Sampling.endsWithStop(tokens[i], lengths[i], params.stop());
+                } else if (Sampling.endsWithStop(tokens[i], lengths[i], List.of(end))) {
+                    thinking[i] = false;
+                    thinkingTokens[i] = lengths[i];
+                    forced[i] = null;
+                } else {
+                    thought[i]++;
+                }
             }
             steps++;
+        }
+
+        /** Row i's next token: a forced one, else a draw, an early end of thinking replaced by the continuation. */
+        private int next(int i, float[] row, SamplingParams params) {
+            if (thinking[i] && thought[i] >= budget.maxThinkingTokens() && forced[i] != end) {
+                forced[i] = end;    // the budget is spent: end the thinking now, even inside a continuation
+                forcedAt[i] = 0;
+            }
+            if (forced[i] != null) {
+                int token = forced[i][forcedAt[i]++];
+                if (forcedAt[i] == forced[i].length) {
+                    forced[i] = null;
+                }
+                return token;
+            }
+            int token = Sampling.draw(row, params, rngs[i]);
+            if (thinking[i] && token == end[0] && thought[i] < budget.minThinkingTokens()
+                    && continuations[i] < budget.maxContinuations()) {
+                continuations[i]++;
+                if (continuation.length > 1) {
+                    forced[i] = continuation;
+                    forcedAt[i] = 1;
+                }
+                return continuation[0];
+            }
+            return token;
         }
 
         boolean allStopped() {
@@ -130,7 +188,8 @@ public final class Generator {
                 List<Sample> samples = new ArrayList<>(n);
                 for (int i = g * n; i < (g + 1) * n; i++) {
                     samples.add(new Sample(Arrays.copyOf(tokens[i], lengths[i]), Arrays.copyOf(logprobs[i], lengths[i]),
-                            stopped[i] ? StopReason.STOP : StopReason.LENGTH));
+                            stopped[i] ? StopReason.STOP : StopReason.LENGTH, thinking[i] ? lengths[i]
+                            : thinkingTokens[i]));
                 }
                 byPrompt.add(samples);
             }

@@ -13,9 +13,10 @@ import org.assay.base.Checks;
  * @param stop        token sequences that end a sample (kept in its output)
  * @param seed        sample i draws from a stream made from (seed, i): the same seed gives the same samples
  * @param kvCache     reuse keys and values of earlier positions (true), or recompute the whole sequence each step
+ * @param thinking    a thinking budget ({@link ThinkingBudget}), or null: no thinking segment
  */
 public record SamplingParams(double temperature, double topP, int topK, int maxTokens, List<int[]> stop, long seed,
-                             boolean kvCache) {
+                             boolean kvCache, ThinkingBudget thinking) {
 
     public SamplingParams {
         require(temperature >= 0 && Double.isFinite(temperature), "temperature must be >= 0", temperature);
@@ -26,6 +27,12 @@ public record SamplingParams(double temperature, double topP, int topK, int maxT
         for (int[] s : stop) {
             require(s.length > 0, "stop sequences must not be empty", 0);
         }
+        if (thinking != null && thinking.maxThinkingTokens() + thinking.end().length >= maxTokens) {
+            throw new IllegalArgumentException("SamplingParams: maxTokens must leave room for an answer after the"
+                    + " thinking: thinking.maxThinkingTokens (" + thinking.maxThinkingTokens() + ") + the end"
+                    + " delimiter (" + thinking.end().length + " tokens) must be < maxTokens, got maxTokens="
+                    + maxTokens);
+        }
     }
 
     private static void require(boolean ok, String constraint, double value) {
@@ -34,38 +41,43 @@ public record SamplingParams(double temperature, double topP, int topK, int maxT
 
     /** Temperature 1, no truncation, 64 tokens, seed 0, with the KV cache. */
     public static SamplingParams defaults() {
-        return new SamplingParams(1.0, 1.0, 0, 64, List.of(), 0, true);
+        return new SamplingParams(1.0, 1.0, 0, 64, List.of(), 0, true, null);
     }
 
     public static SamplingParams greedy(int maxTokens) {
-        return new SamplingParams(0, 1.0, 0, maxTokens, List.of(), 0, true);
+        return new SamplingParams(0, 1.0, 0, maxTokens, List.of(), 0, true, null);
     }
 
     public SamplingParams withTemperature(double t) {
-        return new SamplingParams(t, topP, topK, maxTokens, stop, seed, kvCache);
+        return new SamplingParams(t, topP, topK, maxTokens, stop, seed, kvCache, thinking);
     }
 
     public SamplingParams withTopP(double p) {
-        return new SamplingParams(temperature, p, topK, maxTokens, stop, seed, kvCache);
+        return new SamplingParams(temperature, p, topK, maxTokens, stop, seed, kvCache, thinking);
     }
 
     public SamplingParams withTopK(int k) {
-        return new SamplingParams(temperature, topP, k, maxTokens, stop, seed, kvCache);
+        return new SamplingParams(temperature, topP, k, maxTokens, stop, seed, kvCache, thinking);
     }
 
     public SamplingParams withMaxTokens(int n) {
-        return new SamplingParams(temperature, topP, topK, n, stop, seed, kvCache);
+        return new SamplingParams(temperature, topP, topK, n, stop, seed, kvCache, thinking);
     }
 
     public SamplingParams withStop(List<int[]> sequences) {
-        return new SamplingParams(temperature, topP, topK, maxTokens, sequences, seed, kvCache);
+        return new SamplingParams(temperature, topP, topK, maxTokens, sequences, seed, kvCache, thinking);
     }
 
     public SamplingParams withSeed(long s) {
-        return new SamplingParams(temperature, topP, topK, maxTokens, stop, s, kvCache);
+        return new SamplingParams(temperature, topP, topK, maxTokens, stop, s, kvCache, thinking);
     }
 
     public SamplingParams withKvCache(boolean on) {
-        return new SamplingParams(temperature, topP, topK, maxTokens, stop, seed, on);
+        return new SamplingParams(temperature, topP, topK, maxTokens, stop, seed, on, thinking);
+    }
+
+    /** Sampling with a thinking budget (null: none); {@code maxTokens} caps the thinking and the answer together. */
+    public SamplingParams withThinking(ThinkingBudget budget) {
+        return new SamplingParams(temperature, topP, topK, maxTokens, stop, seed, kvCache, budget);
     }
 }

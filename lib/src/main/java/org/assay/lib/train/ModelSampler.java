@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import org.assay.lib.sample.Sample;
 import org.assay.lib.sample.SamplingParams;
+import org.assay.lib.sample.ThinkingBudget;
 
 /**
  * A trained model as an evaluation {@link Sampler}: prompts are encoded with the tokenizer, sampled through
@@ -56,6 +57,45 @@ public final class ModelSampler implements Sampler {
         return new ModelSampler(client, tokenizer, params.withStop(stop));
     }
 
+    /**
+     * A thinking budget ({@link ThinkingBudget}): at most {@code maxThinkingTokens} before {@code end} (e.g. {@code
+     * </think>}, encoded with the tokenizer) is forced. {@code maxTokens} must leave room for the answer.
+     */
+    public ModelSampler withThinking(String end, int maxThinkingTokens) {
+        return withParams(params.withThinking(ThinkingBudget.atMost(encodeExactly("withThinking", "end", end),
+                maxThinkingTokens)));
+    }
+
+    /**
+     * With {@link #withThinking}: an end before {@code minThinkingTokens} is replaced by {@code continuation} (s1's
+     * {@code "Wait"}), up to {@code times} times.
+     */
+    public ModelSampler withMinimumThinking(int minThinkingTokens, String continuation, int times) {
+        if (params.thinking() == null) {
+            throw new IllegalStateException("ModelSampler.withMinimumThinking: set a budget first with withThinking(end,"
+                    + " maxThinkingTokens)");
+        }
+        return withParams(params.withThinking(params.thinking().withMinimum(minThinkingTokens,
+                encodeExactly("withMinimumThinking", "continuation", continuation), times)));
+    }
+
+    /** The text's tokens, when it encodes to at least one and decodes back to itself. */
+    private int[] encodeExactly(String fn, String parameter, String text) {
+        int[] tokens;
+        try {
+            tokens = text == null ? new int[0] : tokenizer.encode(text);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("ModelSampler." + fn + ": " + parameter + " '" + text + "' does not"
+                    + " encode with " + tokenizer.name() + ": " + e.getMessage(), e);
+        }
+        if (tokens.length == 0 || !tokenizer.decode(tokens).equals(text)) {
+            throw new IllegalArgumentException("ModelSampler." + fn + ": " + parameter + " must encode to tokens that"
+                    + " decode back to it with " + tokenizer.name() + ", got '" + text + "' -> " + tokens.length
+                    + " tokens" + (tokens.length == 0 ? "" : " decoding to '" + tokenizer.decode(tokens) + "'"));
+        }
+        return tokens;
+    }
+
     public ModelSampler withParams(SamplingParams p) {
         return of(client, tokenizer, p);
     }
@@ -80,7 +120,8 @@ public final class ModelSampler implements Sampler {
             for (float lp : s.logprobs()) {
                 logprob += lp;
             }
-            out.add(new Completion(tokenizer.decode(s.tokens()), tokens.length, s.tokens().length, logprob));
+            out.add(new Completion(tokenizer.decode(s.tokens()), tokens.length, s.tokens().length, logprob,
+                    s.thinkingTokens()));
         }
         return out;
     }
