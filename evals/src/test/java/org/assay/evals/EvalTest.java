@@ -96,8 +96,8 @@ class EvalTest {
         EvalResult r = Eval.of(SUITE).withSamples(4).withProgress(false).run(new FakeSampler(0.5));
         Table t = r.table();
         assertEquals(SUITE.size() * 4, t.rowCount());
-        assertEquals(List.of("item", "template", "difficulty", "sample", "prompt_tokens", "tokens", "expected",
-                "answer", "correct", "score", "completion"), t.columnNames());
+        assertEquals(List.of("item", "template", "difficulty", "sample", "prompt_tokens", "tokens", "thinking_tokens",
+                "expected", "answer", "correct", "score", "completion"), t.columnNames());
         for (int row = 0; row < t.rowCount(); row++) {
             boolean same = t.stringColumn("answer").get(row).equals(t.stringColumn("expected").get(row));
             assertEquals(same, t.booleanColumn("correct").get(row), "row " + row);
