@@ -11,10 +11,11 @@ import java.util.regex.Pattern;
 /**
  * Seeded task suites whose solutions are traces of controllable length, with exact answers and a per-step checker
  * ({@link ReasoningTask}). The difficulty knob (digits, steps, length) takes a trace from a few tokens to several
- * hundred (characters, for a character tokenizer: addition ~9 per digit, so 40 digits is ~360):
+ * hundred (characters, for a character tokenizer: addition at 12 digits is ~200, at 16 ~340):
  * <ul>
- *   <li>{@link #addition}: column addition with the carries written out, right to left, one column per step
- *   ({@code 7+5+1=13}: digit, digit, carry in, column sum), the scratchpad of Nye et al. 2021;</li>
+ *   <li>{@link #addition}: column addition with the carries written out, right to left, one column per step, the
+ *   scratchpad of Nye et al. 2021 ({@code 71+48:8 c0}: what is left of each operand, the result so far, the
+ *   carry);</li>
  *   <li>{@link #multiplication}: one partial product per digit of the multiplier ({@code 4567*90=411030}), then a
  *   running sum ({@code 4567+411030=415597});</li>
  *   <li>{@link #chained}: a word problem of k operations, one line per operation ({@code 25-3=22});</li>
@@ -23,45 +24,64 @@ import java.util.regex.Pattern;
  * </ul>
  */
 public final class ReasoningSuites {
-    private static final Pattern COLUMN = Pattern.compile("(\\d)\\+(\\d)\\+(\\d)=(\\d+)");
     private static final Pattern BINARY = Pattern.compile("(-?\\d+)([-+*/])(\\d+)=(-?\\d+)");
     private static final Pattern PICK = Pattern.compile("(\\d+)\\|([\\d ]*)");
 
     private ReasoningSuites() {
     }
 
-    /** {@code a + b}, both of {@code digits} digits (1 to 60), the carries written out column by column. */
+    /**
+     * {@code a + b}, both of {@code digits} digits (1 to 30), in the scratchpad of Nye et al. 2021: each step takes the
+     * last digit of each operand left, writes what is left of both, the result so far with the new digit in front, and
+     * the carry ({@code 712 + 486}: {@code 71+48:8 c0}, {@code 7+4:98 c0}, {@code +:198 c1}; answer 1198). A step
+     * is computed from the line before it alone, which a small model can learn.
+     */
     public static List<ReasoningTask> addition(int count, int digits, long seed) {
-        TaskSuites.check("addition", count, digits, 1, 60);
+        TaskSuites.check("addition", count, digits, 1, 30);
         SplittableRandom rng = new SplittableRandom(seed);
         List<ReasoningTask> tasks = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             String a = digitsOf(rng, digits);
             String b = digitsOf(rng, digits);
             List<String> trace = new ArrayList<>(digits);
-            int carry = 0;
+            Column state = new Column(a, b, "", 0);
             for (int c = 0; c < digits; c++) {
-                int x = digitFromRight(a, c);
-                int y = digitFromRight(b, c);
-                int sum = x + y + carry;
-                trace.add(x + "+" + y + "+" + carry + "=" + sum);
-                carry = sum / 10;
+                state = state.next();
+                trace.add(state.toString());
             }
             String answer = new BigInteger(a).add(new BigInteger(b)).toString();
             Task task = new Task("addition-" + i, "What is " + a + " + " + b + "?", answer, "addition", digits);
+            Column start = new Column(a, b, "", 0);
             tasks.add(new ReasoningTask(task, trace, (step, previous, line) -> {
-                Matcher m = COLUMN.matcher(line);
-                if (!m.matches()) {
-                    return false;
-                }
-                int carryIn = step == 0 ? 0 : carryOut(previous);
-                int x = Integer.parseInt(m.group(1));
-                int y = Integer.parseInt(m.group(2));
-                return step < digits && x == digitFromRight(a, step) && y == digitFromRight(b, step)
-                        && Integer.parseInt(m.group(3)) == carryIn && Integer.parseInt(m.group(4)) == x + y + carryIn;
+                Column before = step == 0 ? start : Column.parse(previous);
+                return before != null && !before.a().isEmpty() && before.next().toString().equals(line);
             }));
         }
         return tasks;
+    }
+
+    /** One line of the addition scratchpad: what is left of each operand, the result so far, the carry. */
+    private record Column(String a, String b, String result, int carry) {
+        private static final Pattern LINE = Pattern.compile("(\\d*)\\+(\\d*):(\\d+) c([01])");
+
+        /** The next column: the last digits of a and b and the carry added. */
+        Column next() {
+            int sum = digitFromRight(a, 0) + digitFromRight(b, 0) + carry;
+            return new Column(a.substring(0, a.length() - 1), b.isEmpty() ? "" : b.substring(0, b.length() - 1),
+                    sum % 10 + result, sum / 10);
+        }
+
+        /** A written line; null when it does not parse. */
+        static Column parse(String line) {
+            Matcher m = line == null ? null : LINE.matcher(line);
+            return m != null && m.matches() ? new Column(m.group(1), m.group(2), m.group(3),
+                    Integer.parseInt(m.group(4))) : null;
+        }
+
+        @Override
+        public String toString() {
+            return a + "+" + b + ":" + result + " c" + carry;
+        }
     }
 
     /**
@@ -262,12 +282,6 @@ public final class ReasoningSuites {
             p *= 10;
         }
         return p;
-    }
-
-    /** The carry a written column step passes on (its sum / 10); -1, never a carry, when the step does not parse. */
-    private static int carryOut(String step) {
-        Matcher m = COLUMN.matcher(step);
-        return m.matches() ? Integer.parseInt(m.group(4)) / 10 : -1;
     }
 
     /** The result of a written {@code a op b=c} step; a value no step starts from when it does not parse. */

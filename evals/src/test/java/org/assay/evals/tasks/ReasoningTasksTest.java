@@ -25,7 +25,7 @@ class ReasoningTasksTest {
     /** Each suite with its easiest and hardest difficulty. */
     static Stream<Arguments> suites() {
         return Stream.of(
-                Arguments.of("addition", (IntFunction<List<ReasoningTask>>) d -> ReasoningSuites.addition(30, d, d), 1, 40),
+                Arguments.of("addition", (IntFunction<List<ReasoningTask>>) d -> ReasoningSuites.addition(30, d, d), 1, 30),
                 Arguments.of("multiplication", (IntFunction<List<ReasoningTask>>) d -> ReasoningSuites.multiplication(30, d, d), 1, 9),
                 Arguments.of("chained", (IntFunction<List<ReasoningTask>>) d -> ReasoningSuites.chained(30, d, d), 1, 60),
                 Arguments.of("selectionSort", (IntFunction<List<ReasoningTask>>) d -> ReasoningSuites.selectionSort(30, d, d), 2, 30));
@@ -64,8 +64,13 @@ class ReasoningTasksTest {
         }
     }
 
-    /** The result of an {@code a op b=c} step plus one; a selection step's pick plus one. */
+    /** An addition step's newest digit plus one; the result of an {@code a op b=c} step plus one; a pick plus one. */
     private static String corrupt(String step) {
+        int colon = step.indexOf(':');
+        if (colon >= 0) {
+            char d = step.charAt(colon + 1);
+            return step.substring(0, colon + 1) + (char) ('0' + (d - '0' + 1) % 10) + step.substring(colon + 2);
+        }
         int eq = step.lastIndexOf('=');
         if (eq >= 0) {
             return step.substring(0, eq + 1) + new BigInteger(step.substring(eq + 1)).add(BigInteger.ONE);
@@ -77,22 +82,21 @@ class ReasoningTasksTest {
     @Test
     void aStepIsJudgedGivenTheStepBeforeItAsWritten() {
         ReasoningTask t = ReasoningSuites.addition(1, 3, 5).get(0);
-        // 128 + 395: the ones column is 8+5+0=13, carry 1
         Matcher m = Pattern.compile("What is (\\d+) \\+ (\\d+)\\?").matcher(t.task().prompt());
         assertTrue(m.matches());
         String a = m.group(1);
         String b = m.group(2);
-        int x0 = a.charAt(2) - '0';
-        int y0 = b.charAt(2) - '0';
-        int x1 = a.charAt(1) - '0';
-        int y1 = b.charAt(1) - '0';
-        int wrongSum = x0 + y0 + 10; // a wrong column sum whose carry is one more than the truth's
-        String wrong0 = x0 + "+" + y0 + "+0=" + wrongSum;
-        int carry = wrongSum / 10;
-        String consistent1 = x1 + "+" + y1 + "+" + carry + "=" + (x1 + y1 + carry);
+        int ones = (a.charAt(2) - '0') + (b.charAt(2) - '0');
+        assertEquals(a.substring(0, 2) + "+" + b.substring(0, 2) + ":" + ones % 10 + " c" + ones / 10, t.trace().get(0));
+        // a wrong first digit, and a second step that follows from it
+        int wrong = (ones % 10 + 1) % 10;
+        String wrong0 = a.substring(0, 2) + "+" + b.substring(0, 2) + ":" + wrong + " c" + ones / 10;
+        int tens = (a.charAt(1) - '0') + (b.charAt(1) - '0') + ones / 10;
+        String consistent1 = a.charAt(0) + "+" + b.charAt(0) + ":" + tens % 10 + wrong + " c" + tens / 10;
         assertFalse(t.check().isRight(0, null, wrong0));
         assertTrue(t.check().isRight(1, wrong0, consistent1), "right given the step as written");
         assertEquals(0, t.firstWrongStep(List.of(wrong0, consistent1)));
+        assertFalse(t.check().isRight(3, t.trace().get(2), "+:0 c0"), "no digits are left after the last step");
     }
 
     @Test
@@ -101,7 +105,7 @@ class ReasoningTasksTest {
         assertTrue(THINK.completion(ReasoningSuites.addition(1, 1, 1).get(0)).length() <= 30);
         assertTrue(ReasoningSuites.addition(1, 1, 1).get(0).traceText().length() >= 5);
         assertTrue(ReasoningSuites.selectionSort(1, 2, 1).get(0).traceText().length() <= 12);
-        for (ReasoningTask t : List.of(ReasoningSuites.addition(1, 40, 1).get(0),
+        for (ReasoningTask t : List.of(ReasoningSuites.addition(1, 16, 1).get(0),
                 ReasoningSuites.multiplication(1, 9, 1).get(0), ReasoningSuites.chained(1, 60, 1).get(0),
                 ReasoningSuites.selectionSort(1, 30, 1).get(0))) {
             assertTrue(t.traceText().length() >= 300, t.task().id() + ": " + t.traceText().length());
@@ -168,8 +172,8 @@ class ReasoningTasksTest {
 
     @Test
     void badInputGetsClearErrors() {
-        var e = assertThrows(IllegalArgumentException.class, () -> ReasoningSuites.addition(3, 61, 1));
-        assertTrue(e.getMessage().contains("addition: difficulty must be in [1, 60], got 61"), e.getMessage());
+        var e = assertThrows(IllegalArgumentException.class, () -> ReasoningSuites.addition(3, 31, 1));
+        assertTrue(e.getMessage().contains("addition: difficulty must be in [1, 30], got 31"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> ReasoningSuites.selectionSort(0, 5, 1));
         assertTrue(e.getMessage().contains("selectionSort: count must be >= 1, got 0"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> THINK.withDelimiters("<t>", " "));
