@@ -20,12 +20,15 @@ import java.util.regex.Pattern;
  *   running sum ({@code 4567+411030=415597});</li>
  *   <li>{@link #chained}: a word problem of k operations, one line per operation ({@code 25-3=22});</li>
  *   <li>{@link #selectionSort}: sorting by selection, one line per pick ({@code 1|5 3 9}: the smallest, then what
- *   is left).</li>
+ *   is left);</li>
+ *   <li>{@link #runningParity}: the parity of a string of bits as a running state ({@code 0 1|1}: the bits left,
+ *   the parity so far).</li>
  * </ul>
  */
 public final class ReasoningSuites {
     private static final Pattern BINARY = Pattern.compile("(-?\\d+)([-+*/])(\\d+)=(-?\\d+)");
     private static final Pattern PICK = Pattern.compile("(\\d+)\\|([\\d ]*)");
+    private static final Pattern STATE = Pattern.compile("([01 ]*)\\|([01])");
 
     private ReasoningSuites() {
     }
@@ -243,6 +246,50 @@ public final class ReasoningSuites {
                 Integer min = before.stream().min(Integer::compare).orElseThrow();
                 after.remove(min);
                 return Integer.parseInt(m.group(1)) == min && after.equals(numbers(m, 2));
+            }));
+        }
+        return tasks;
+    }
+
+    /**
+     * The parity of {@code length} bits (1 to 40), as a running state: each step takes the first bit left, writes the
+     * bits still left and the parity so far ({@code Parity of 1 0 1?}: {@code 0 1|1}, {@code 1|1}, {@code |0}). The
+     * task transformers fail without a scratchpad; with one, each step reads only the line before it.
+     */
+    public static List<ReasoningTask> runningParity(int count, int length, long seed) {
+        TaskSuites.check("runningParity", count, length, 1, 40);
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<ReasoningTask> tasks = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            List<Integer> bits = new ArrayList<>(length);
+            for (int k = 0; k < length; k++) {
+                bits.add(rng.nextInt(2));
+            }
+            List<String> trace = new ArrayList<>(length);
+            List<Integer> rest = bits;
+            int parity = 0;
+            while (!rest.isEmpty()) {
+                parity ^= rest.get(0);
+                rest = rest.subList(1, rest.size());
+                trace.add(join(rest) + "|" + parity);
+            }
+            Task task = new Task("runningParity-" + i, "Parity of " + join(bits) + "?", Integer.toString(parity),
+                    "runningParity", length);
+            tasks.add(new ReasoningTask(task, trace, (step, previous, line) -> {
+                List<Integer> left;
+                int before;
+                if (step == 0) {
+                    left = bits;
+                    before = 0;
+                } else {
+                    Matcher m = previous == null ? null : STATE.matcher(previous);
+                    if (m == null || !m.matches()) {
+                        return false;
+                    }
+                    left = numbers(m, 1);
+                    before = Integer.parseInt(m.group(2));
+                }
+                return !left.isEmpty() && line.equals(join(left.subList(1, left.size())) + "|" + (before ^ left.get(0)));
             }));
         }
         return tasks;

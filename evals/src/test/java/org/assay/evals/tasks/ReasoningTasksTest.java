@@ -28,7 +28,8 @@ class ReasoningTasksTest {
                 Arguments.of("addition", (IntFunction<List<ReasoningTask>>) d -> ReasoningSuites.addition(30, d, d), 1, 30),
                 Arguments.of("multiplication", (IntFunction<List<ReasoningTask>>) d -> ReasoningSuites.multiplication(30, d, d), 1, 9),
                 Arguments.of("chained", (IntFunction<List<ReasoningTask>>) d -> ReasoningSuites.chained(30, d, d), 1, 60),
-                Arguments.of("selectionSort", (IntFunction<List<ReasoningTask>>) d -> ReasoningSuites.selectionSort(30, d, d), 2, 30));
+                Arguments.of("selectionSort", (IntFunction<List<ReasoningTask>>) d -> ReasoningSuites.selectionSort(30, d, d), 2, 30),
+                Arguments.of("runningParity", (IntFunction<List<ReasoningTask>>) d -> ReasoningSuites.runningParity(30, d, d), 1, 40));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -76,6 +77,9 @@ class ReasoningTasksTest {
             return step.substring(0, eq + 1) + new BigInteger(step.substring(eq + 1)).add(BigInteger.ONE);
         }
         int bar = step.indexOf('|');
+        if (step.matches("[01 ]*\\|[01]")) {
+            return step.substring(0, bar + 1) + (1 - (step.charAt(bar + 1) - '0'));   // the parity flipped
+        }
         return (Integer.parseInt(step.substring(0, bar)) + 1) + step.substring(bar);
     }
 
@@ -107,7 +111,7 @@ class ReasoningTasksTest {
         assertTrue(ReasoningSuites.selectionSort(1, 2, 1).get(0).traceText().length() <= 12);
         for (ReasoningTask t : List.of(ReasoningSuites.addition(1, 16, 1).get(0),
                 ReasoningSuites.multiplication(1, 9, 1).get(0), ReasoningSuites.chained(1, 60, 1).get(0),
-                ReasoningSuites.selectionSort(1, 30, 1).get(0))) {
+                ReasoningSuites.selectionSort(1, 30, 1).get(0), ReasoningSuites.runningParity(1, 17, 1).get(0))) {
             assertTrue(t.traceText().length() >= 300, t.task().id() + ": " + t.traceText().length());
         }
     }
@@ -133,6 +137,11 @@ class ReasoningTasksTest {
             assertTrue(t.trace().get(t.steps() - 1).endsWith("=" + t.task().answer()), t.trace().toString());
             long v = Long.parseLong(t.task().answer());
             assertTrue(v >= 1 && v < 1000, t.task().answer());
+        }
+        for (ReasoningTask t : ReasoningSuites.runningParity(50, 9, 3)) {
+            long ones = t.task().prompt().chars().filter(c -> c == '1').count();
+            assertEquals(Long.toString(ones % 2), t.task().answer(), t.task().prompt());
+            assertEquals("|" + t.task().answer(), t.trace().get(t.steps() - 1));
         }
         for (ReasoningTask t : ReasoningSuites.selectionSort(50, 12, 3)) {
             int[] in = Arrays.stream(t.task().prompt().substring("Sort ascending: ".length()).split(" "))
