@@ -4,7 +4,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.assay.lib.engine.Torch;
+import ai.djl.ndarray.NDScope;
 import org.assay.lib.model.GptConfig;
+import org.assay.lib.model.KvCache;
 import org.assay.lib.train.AdamW;
 import org.assay.lib.sample.SamplingParams;
 import org.assay.lib.train.TrainingClient;
@@ -43,7 +45,8 @@ public class TrainBench {
         json.append("\"reference\": ").append(train("small(256)", GptConfig.small(256), steps, warmup, peak));
         json.append(", \"larger\": ").append(train("small(256).withLayers(6).withWidth(256, 8)",
                 GptConfig.small(256).withLayers(6).withWidth(256, 8), steps, warmup, peak));
-        json.append(", \"sampling\": ").append(sampling()).append('}');
+        json.append(", \"sampling\": ").append(sampling());
+        json.append(", \"long_generation\": ").append(longGeneration()).append('}');
         System.out.println(json);
     }
 
@@ -148,6 +151,49 @@ public class TrainBench {
         return String.format(Locale.ROOT, "{\"config\": \"small(256).withContextLength(512)\", \"context\": %d, "
                 + "\"prompt_tokens\": %d, \"new_tokens\": %d, \"warmup_seconds\": %.1f, \"timed_seconds\": %.1f, %s}",
                 c.contextLength(), PROMPT_TOKENS, NEW_TOKENS, WARMUP_SECONDS, TIMED_SECONDS, String.join(", ", parts));
+    }
+
+    static final int LONG_NEW_TOKENS = 1024;
+
+    /**
+     * Long generations, as a model that thinks writes them: 1 and 16 samples of 1,024 new tokens after a 16-token
+     * prompt, with the KV cache, on the reference model with context 1,152. Untimed runs for WARMUP_SECONDS (at least
+     * one), then timed runs for TIMED_SECONDS (at least one); the peer does the same. And the KV cache's bytes per
+     * token, measured on a cache the model filled, beside GptConfig's formula.
+     */
+    static String longGeneration() {
+        GptConfig c = GptConfig.small(256).withContextLength(PROMPT_TOKENS + LONG_NEW_TOKENS + 112);
+        int[] prompt = new SplittableRandom(2).ints(PROMPT_TOKENS, 0, 256).toArray();
+        List<String> parts = new ArrayList<>();
+        try (TrainingClient client = TrainingClient.create(c, 0)) {
+            SamplingParams p = SamplingParams.defaults().withMaxTokens(LONG_NEW_TOKENS).withSeed(3);
+            for (int n : new int[] {1, 16}) {
+                long t0 = System.nanoTime();
+                do {
+                    client.sample(prompt, p, n);
+                } while (System.nanoTime() - t0 < WARMUP_SECONDS * 1e9);
+                long produced = 0;
+                t0 = System.nanoTime();
+                do {
+                    produced += produced(client.sample(prompt, p, n));
+                } while (System.nanoTime() - t0 < TIMED_SECONDS * 1e9);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                parts.add(String.format(Locale.ROOT, "\"n%d\": {\"decoder\": \"%s\", \"tokens_per_sec\": %.1f, "
+                        + "\"timed_tokens\": %d}", n, client.decoderFor(n, LONG_NEW_TOKENS), produced / seconds,
+                        produced));
+            }
+            long measured;
+            try (KvCache cache = new KvCache(client.model()); NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                client.model().forward(client.model().tokens(prompt, 1), cache, null);
+                measured = cache.bytes() / cache.length();
+            }
+            parts.add(String.format(Locale.ROOT, "\"kv_cache_bytes_per_token\": %d, "
+                    + "\"kv_cache_bytes_per_token_formula\": %d", measured, c.kvCacheBytesPerToken()));
+        }
+        return String.format(Locale.ROOT, "{\"config\": \"small(256).withContextLength(%d)\", \"prompt_tokens\": %d, "
+                + "\"new_tokens\": %d, \"warmup_seconds\": %.1f, \"timed_seconds\": %.1f, %s}", c.contextLength(),
+                PROMPT_TOKENS, LONG_NEW_TOKENS, WARMUP_SECONDS, TIMED_SECONDS, String.join(", ", parts));
     }
 
     static int produced(List<org.assay.lib.sample.Sample> samples) {

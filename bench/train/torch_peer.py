@@ -207,6 +207,32 @@ def sampling():
     return out
 
 
+LONG_NEW_TOKENS = 1024
+
+
+def long_generation():
+    """As TrainBench.longGeneration: 1 and 16 samples of 1,024 new tokens with the KV cache, context 1,152."""
+    torch.manual_seed(0)
+    context = PROMPT_TOKENS + LONG_NEW_TOKENS + 112
+    model = Gpt(256, context, 4, 128, 4).eval()  # GptConfig.small(256).withContextLength(1152)
+    prompt = torch.randint(0, 256, (1, PROMPT_TOKENS), generator=torch.Generator().manual_seed(2))
+    out = {"config": f"small(256).withContextLength({context})", "prompt_tokens": PROMPT_TOKENS,
+           "new_tokens": LONG_NEW_TOKENS, "warmup_seconds": WARMUP_SECONDS, "timed_seconds": TIMED_SECONDS}
+    for n in (1, 16):
+        t0 = time.perf_counter()
+        while True:  # untimed for WARMUP_SECONDS, at least one run
+            sample(model, prompt, LONG_NEW_TOKENS, n, True)
+            if time.perf_counter() - t0 >= WARMUP_SECONDS:
+                break
+        produced, t0 = 0, time.perf_counter()
+        while True:
+            produced += sample(model, prompt, LONG_NEW_TOKENS, n, True)
+            if time.perf_counter() - t0 >= TIMED_SECONDS:
+                break
+        out[f"n{n}"] = {"tokens_per_sec": round(produced / (time.perf_counter() - t0), 1), "timed_tokens": produced}
+    return out
+
+
 def matmul_peak():
     """As Torch.matmulPeakFlops: the best of 30 float32 1024x1024 by 1024x1024 products after 5 for warm-up."""
     a, b = torch.rand(1024, 1024) * 2 - 1, torch.rand(1024, 1024) * 2 - 1
@@ -280,6 +306,7 @@ def main():
         "reference": train("small(256)", 4, 128, 4, steps, warmup, peak),
         "larger": train("small(256).withLayers(6).withWidth(256, 8)", 6, 256, 8, steps, warmup, peak),
         "sampling": sampling(),
+        "long_generation": long_generation(),
     }))
 
 

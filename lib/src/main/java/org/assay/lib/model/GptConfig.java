@@ -141,6 +141,11 @@ public record GptConfig(int vocabSize, int contextLength, int layers, int dModel
         return dModel / heads;
     }
 
+    /** Bytes a KV cache holds per position of one sequence, in float32: 2 (keys, values) · layers · kvHeads · headDim · 4. */
+    public long kvCacheBytesPerToken() {
+        return 2L * layers * kvHeads * headDim() * Float.BYTES;
+    }
+
     /** Hidden width of one MLP: 4·dModel for GELU; for SwiGLU ⌈(8/3)·dModel⌉ rounded up to a multiple of 8. */
     public int mlpHidden() {
         if (mlp == Mlp.GELU) {

@@ -28,6 +28,17 @@ public final class KvCache implements AutoCloseable {
         return length;
     }
 
+    /** Bytes the cached keys and values take (their element counts × their element sizes), all layers. */
+    public long bytes() {
+        long bytes = 0;
+        for (int layer = 0; layer < keys.length; layer++) {
+            for (NDArray a : new NDArray[] {keys[layer], values[layer]}) {
+                bytes += a == null ? 0 : a.size() * a.getDataType().getNumOfBytes();
+            }
+        }
+        return bytes;
+    }
+
     /** Appends a layer's new keys and values (B, KV, T, hd); returns all of them, cached first. */
     NDArray[] append(int layer, NDArray k, NDArray v) {
         NDArray allK = keys[layer] == null ? k.duplicate() : NDArrays.concat(new NDList(keys[layer], k), 2);

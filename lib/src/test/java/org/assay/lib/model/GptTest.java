@@ -81,4 +81,21 @@ class GptTest {
             assertEquals("Gpt.tokens: token ids must be in [0, 20), got 20 at position 1", e.getMessage());
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("kvCacheConfigs")
+    void theKvCacheHoldsWhatTheFormulaSays(GptConfig c) {
+        try (Gpt model = Gpt.create(c, 1); KvCache cache = new KvCache(model); NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            model.forward(model.tokens(new int[] {1, 2, 3, 4, 5, 6}, 2), cache, null);  // 2 rows of 3
+            model.forward(model.tokens(new int[] {7, 8}, 2), cache, null);              // and one more each
+            assertEquals(4, cache.length());
+            assertEquals(2L * c.layers() * c.kvHeads() * c.headDim() * 4, c.kvCacheBytesPerToken());
+            assertEquals(c.kvCacheBytesPerToken() * 2 * 4, cache.bytes(), "rows × positions × bytes per token");
+        }
+    }
+
+    static Stream<GptConfig> kvCacheConfigs() {
+        return Stream.of(GptConfig.tiny(20), GptConfig.tiny(20).withWidth(64, 8).withKvHeads(2).withLayers(3));
+    }
 }
