@@ -25,11 +25,15 @@ class ReasoningTasksTest {
     /** Each suite with its easiest and hardest difficulty. */
     static Stream<Arguments> suites() {
         return Stream.of(
-                Arguments.of("addition", (IntFunction<List<ReasoningTask>>) d -> ReasoningSuites.addition(30, d, d), 1, 30),
-                Arguments.of("multiplication", (IntFunction<List<ReasoningTask>>) d -> ReasoningSuites.multiplication(30, d, d), 1, 9),
-                Arguments.of("chained", (IntFunction<List<ReasoningTask>>) d -> ReasoningSuites.chained(30, d, d), 1, 60),
-                Arguments.of("selectionSort", (IntFunction<List<ReasoningTask>>) d -> ReasoningSuites.selectionSort(30, d, d), 2, 30),
-                Arguments.of("runningParity", (IntFunction<List<ReasoningTask>>) d -> ReasoningSuites.runningParity(30, d, d), 1, 40));
+                suite("addition", d -> ReasoningSuites.addition(30, d, d), 1, 30),
+                suite("multiplication", d -> ReasoningSuites.multiplication(30, d, d), 1, 9),
+                suite("chained", d -> ReasoningSuites.chained(30, d, d), 1, 60),
+                suite("selectionSort", d -> ReasoningSuites.selectionSort(30, d, d), 2, 30),
+                suite("runningParity", d -> ReasoningSuites.runningParity(30, d, d), 1, 40));
+    }
+
+    private static Arguments suite(String name, IntFunction<List<ReasoningTask>> suite, int easy, int hard) {
+        return Arguments.of(name, suite, easy, hard);
     }
 
     @ParameterizedTest(name = "{0}")

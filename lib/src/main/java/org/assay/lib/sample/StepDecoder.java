@@ -9,7 +9,7 @@ import org.assay.lib.model.Gpt;
 import org.assay.lib.model.KvCache;
 
 /**
- * What {@link org.assay.lib.train.TrainingClient#sample} asks, once per decoding step: the next-token logits of every row, (rows, V),
+ * What {@link Generator#sample} asks, once per decoding step: the next-token logits of every row, (rows, V),
  * given the sequences so far ({@code rows × width} tokens, row-major, the first {@code len} of each row filled).
  * {@link Decoding#open} chooses the implementation: libtorch (with or without the KV cache) or, after the prompt, the
  * Java {@link CpuDecoder}.
