@@ -8,7 +8,7 @@ import org.assay.lib.train.TrainingClient;
 
 /**
  * Cached decoding time per step for several row counts of three models, with the decoder that ASSAY_DECODER selects
- * (bench.py --decoders runs this with java, libtorch and auto): the measurement behind the auto rule (train.Decoding).
+ * (bench.py --decoders runs this with java, libtorch and auto): the measurement behind the auto rule (sample.Decoding).
  * Per row count: 3 s untimed, then 2 s timed of 16-token prompts continued by {@code newTokens} tokens.
  */
 public class DecoderBench {

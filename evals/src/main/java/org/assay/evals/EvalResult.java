@@ -259,7 +259,7 @@ public final class EvalResult implements Renderable {
         return rows;
     }
 
-    /** Every completion: item, template, difficulty, sample, prompt tokens, tokens, answer, correct, score, text. */
+    /** Every completion, one {@link SampleRow} each: its columns are the record's components. */
     public Table table() {
         return RecordRows.table(name, SampleRow.class, rows());
     }

@@ -20,9 +20,10 @@ public interface Sampler {
      *
      * @param text           the generated text only (not the prompt)
      * @param promptTokens   tokens the prompt took (the input side of the cost)
-     * @param tokens         tokens generated, the thinking included
-     * @param logprob        sum of the sampled tokens' log-probabilities under the sampling policy (NaN if unknown);
-     *                       a default score for best-of-n
+     * @param tokens         tokens generated, the thinking included (so the cost of an answer, {@link TokenCost#flops},
+     *                       counts its thinking)
+     * @param logprob        sum of the completion's tokens' log-probabilities under the sampling policy (NaN if
+     *                       unknown; tokens a thinking budget forced included); a default score for best-of-n
      * @param thinkingTokens tokens of the thinking segment, its end delimiter included (0 when there is none); the
      *                       answer is the rest
      */

@@ -33,16 +33,4 @@ public record TokenCost(double parameters, int layers, int dModel) {
         // Σ over positions t of (2N + 2·layers·t·dModel) = 2N·T + layers·dModel·T·(T−1)
         return 2 * parameters * total + (double) layers * dModel * total * (total - 1);
     }
-
-    /**
-     * FLOPs of an answer that thinks first: the prompt, then {@code thinking} tokens, then {@code answer} tokens, one
-     * sequence ({@link #flops(long, long)} of the thinking and the answer together).
-     */
-    public double flops(long prompt, long thinking, long answer) {
-        if (thinking < 0 || answer < 0) {
-            throw new IllegalArgumentException("TokenCost.flops: token counts must be >= 0, got thinking=" + thinking
-                    + ", answer=" + answer);
-        }
-        return flops(prompt, thinking + answer);
-    }
 }

@@ -97,7 +97,7 @@ public final class Laws {
             throw new IllegalArgumentException("Laws.rlSigmoid: r0 must be finite, got " + r0);
         }
         return new Form("Laws.rlSigmoid", "RL compute sigmoid", "R(C) = R0 + (A − R0) / (1 + (C_mid/C)^B),  R0 = " + r0,
-                "Khatri et al. 2025 (ScaleRL), eq. 1", List.of("A", "B", "C_mid"), 3, false, "C", "y") {
+                "Khatri et al. 2025 (ScaleRL), eq. 1", List.of("A", "B", "C_mid"), 3, false, "C", null) {
             @Override
             public double predict(double[] t, double c, double[] g) {
                 requirePositiveX(c);
@@ -118,7 +118,6 @@ public final class Laws {
             public List<double[]> starts(double[] x, double[] y) {
                 return sigmoidStarts(x, y, r0, false);
             }
-
 
             @Override
             public void validate(String fn, String xName, double[] x, String yName, double[] y) {
@@ -141,7 +140,7 @@ public final class Laws {
         double range = ceiling - r0;
         return new Form("Laws.rlSigmoid", "RL compute sigmoid", "R(C) = R0 + (A − R0) / (1 + (C_mid/C)^B),  R0 = "
                 + r0 + " < A < " + ceiling, "Khatri et al. 2025 (ScaleRL), eq. 1", List.of("A", "B", "C_mid"), 3,
-                false, "C", "y") {
+                false, "C", null) {
             @Override
             public double predict(double[] t, double c, double[] g) {
                 requirePositiveX(c);
@@ -178,7 +177,6 @@ public final class Laws {
                 return starts;
             }
 
-
             @Override
             public void validate(String fn, String xName, double[] x, String yName, double[] y) {
                 Columns.requirePositiveFinite(fn, xName, x);
@@ -189,7 +187,7 @@ public final class Laws {
     /** The RL compute sigmoid with R0 fitted too. */
     public static CurveForm rlSigmoid() {
         return new Form("Laws.rlSigmoid", "RL compute sigmoid", "R(C) = R0 + (A − R0) / (1 + (C_mid/C)^B)",
-                "Khatri et al. 2025 (ScaleRL), eq. 1", List.of("A", "B", "C_mid", "R0"), 4, false, "C", "y") {
+                "Khatri et al. 2025 (ScaleRL), eq. 1", List.of("A", "B", "C_mid", "R0"), 4, false, "C", null) {
             @Override
             public double predict(double[] t, double c, double[] g) {
                 requirePositiveX(c);
@@ -212,7 +210,6 @@ public final class Laws {
             public List<double[]> starts(double[] x, double[] y) {
                 return sigmoidStarts(x, y, Arrays.stream(y).min().orElseThrow(), true);
             }
-
 
             @Override
             public void validate(String fn, String xName, double[] x, String yName, double[] y) {
@@ -263,7 +260,6 @@ public final class Laws {
     public static CurveForm coverage() {
         return new Form("Laws.coverage", "inference-time coverage", "coverage(k) = exp(a·k^b)",
                 "Brown et al. 2024, §3", List.of("a", "b"), 2, true, "k", "coverage") {
-
             @Override
             public double predict(double[] t, double k, double[] g) {
                 requirePositiveX(k);
@@ -316,7 +312,7 @@ public final class Laws {
     /** Best-of-n reward against {@code d = sqrt(KL)}: {@code R(d) = d(α − βd)} (Gao, Schulman &amp; Hilton 2022, eq. 1). */
     public static CurveForm bestOfNOveroptimization() {
         return new Form("Laws.bestOfNOveroptimization", "best-of-n over-optimization", "R(d) = d(α − β·d),  d = √KL",
-                "Gao, Schulman & Hilton 2022, eq. 1", List.of("alpha", "beta"), 2, false, "d", "y") {
+                "Gao, Schulman & Hilton 2022, eq. 1", List.of("alpha", "beta"), 2, false, "d", null) {
             @Override
             public double predict(double[] t, double d, double[] g) {
                 if (!(d >= 0) || Double.isInfinite(d)) {
@@ -343,7 +339,7 @@ public final class Laws {
     /** RL reward against {@code d = sqrt(KL)}: {@code R(d) = d(α − β·ln d)} (Gao, Schulman &amp; Hilton 2022, eq. 2). */
     public static CurveForm rlOveroptimization() {
         return new Form("Laws.rlOveroptimization", "RL over-optimization", "R(d) = d(α − β·ln d),  d = √KL",
-                "Gao, Schulman & Hilton 2022, eq. 2", List.of("alpha", "beta"), 2, false, "d", "y") {
+                "Gao, Schulman & Hilton 2022, eq. 2", List.of("alpha", "beta"), 2, false, "d", null) {
             @Override
             public double predict(double[] t, double d, double[] g) {
                 requirePositiveX(d);
@@ -408,10 +404,13 @@ public final class Laws {
         /** @param where the factory, e.g. {@code Laws.coverage}, that errors name as the class and method */
         Form(String where, String name, String formula, String citation, List<String> parameters, int size,
              boolean logResiduals) {
-            this(where, name, formula, citation, parameters, size, logResiduals, "x", "y");
+            this(where, name, formula, citation, parameters, size, logResiduals, null, null);
         }
 
-        /** @param xName what errors call x, e.g. {@code C} for RL compute; {@code yName} the same for y */
+        /**
+         * @param xName what errors call x, e.g. {@code C} for RL compute; {@code yName} the same for y; null for
+         *              {@link CurveForm}'s own names
+         */
         Form(String where, String name, String formula, String citation, List<String> parameters, int size,
              boolean logResiduals, String xName, String yName) {
             this.xName = xName;
@@ -457,12 +456,12 @@ public final class Laws {
 
         @Override
         public String xName() {
-            return xName;
+            return xName == null ? CurveForm.super.xName() : xName;
         }
 
         @Override
         public String yName() {
-            return yName;
+            return yName == null ? CurveForm.super.yName() : yName;
         }
 
         String where() {

@@ -47,12 +47,22 @@ public enum AnswerFormat implements ResponseFormat {
             while (numbers.find()) {
                 found = numbers.group();
             }
-            if (found == null) {
+            if (found == null && !completion.isBlank()) {
                 String[] lines = completion.strip().split("\n");
-                found = lines.length == 0 ? null : lines[lines.length - 1];
+                found = lines[lines.length - 1];
             }
         }
         return found == null ? null : normalise(found);
+    }
+
+    /** The answer {@code value} written in this format: {@code Answer: 42}, {@code #### 42}, {@code \\boxed{42}}, {@code 42}. */
+    public String write(String value) {
+        return switch (this) {
+            case ANSWER_LINE -> "Answer: " + value;
+            case HASHES -> "#### " + value;
+            case BOXED -> "\\boxed{" + value + "}";
+            case BARE -> value;
+        };
     }
 
     /** Trimmed, single spaces, no trailing period, no thousands commas: how answers are compared. */

@@ -56,21 +56,12 @@ public record ThinkingFormat(String open, String close, AnswerFormat answer) imp
 
     /** What a model should write after {@link #prompt}: the reference trace, the closing delimiter, the answer. */
     public String completion(ReasoningTask task) {
-        return task.traceText() + "\n" + close + "\n" + answerLine(task.task().answer());
+        return task.traceText() + "\n" + close + "\n" + answer.write(task.task().answer());
     }
 
     /** The completion of a model trained on answers alone: an empty thinking segment, then the answer. */
     public String answerOnly(Task task) {
-        return close + "\n" + answerLine(task.answer());
-    }
-
-    private String answerLine(String value) {
-        return switch (answer) {
-            case ANSWER_LINE -> "Answer: " + value;
-            case HASHES -> "#### " + value;
-            case BOXED -> "\\boxed{" + value + "}";
-            case BARE -> value;
-        };
+        return close + "\n" + answer.write(task.answer());
     }
 
     /**
@@ -84,6 +75,9 @@ public record ThinkingFormat(String open, String close, AnswerFormat answer) imp
     }
 
     public Parsed parse(String completion) {
+        if (completion == null) {
+            return new Parsed("", "", false, false);
+        }
         String text = completion.startsWith(open) ? completion.substring(open.length()) : completion;
         int at = text.indexOf(close);
         if (at < 0) {

@@ -108,6 +108,21 @@ class ReasoningTasksTest {
     }
 
     @Test
+    void aNumberTooLongToParseIsAWrongStepNotACrash() {
+        String huge = "4".repeat(25);
+        for (ReasoningTask t : List.of(ReasoningSuites.multiplication(1, 3, 1).get(0),
+                ReasoningSuites.chained(1, 3, 1).get(0), ReasoningSuites.selectionSort(1, 3, 1).get(0))) {
+            assertEquals(0, t.firstWrongStep(List.of(huge + "*9=" + huge)), t.task().id());
+            assertEquals(0, t.firstWrongStep(List.of(huge + "|1 2")), t.task().id());
+            List<String> written = new ArrayList<>(t.trace());
+            written.set(1, huge + "+" + huge + "=" + huge);
+            assertEquals(1, t.firstWrongStep(written), t.task().id());
+        }
+        assertFalse(THINK.verdict(ReasoningSuites.chained(1, 2, 1).get(0), huge + "+1=" + huge + "\n</think>\nAnswer: 1")
+                .rightTrace());
+    }
+
+    @Test
     void theDifficultyKnobTakesATraceFromAFewTokensToSeveralHundred() {
         // characters, which are the tokens of a character tokenizer
         assertTrue(THINK.completion(ReasoningSuites.addition(1, 1, 1).get(0)).length() <= 30);
@@ -177,6 +192,15 @@ class ReasoningTasksTest {
         assertFalse(THINK.parse("a\n</think>\n<think>\nAnswer: 1").wellFormed(), "reopened");
         assertFalse(THINK.parse("a\n</think>\nno answer").wellFormed());
         assertTrue(THINK.parse("<think>\na\n</think>\nAnswer: 1").wellFormed(), "an opening delimiter at the start");
+        ThinkingFormat bare = THINK.withAnswer(AnswerFormat.BARE);
+        assertFalse(bare.parse("a\n</think>\n  \n").wellFormed(), "nothing after the thinking is no answer");
+        assertNull(bare.extract("a\n</think>"));
+        assertNull(THINK.extract(null));
+        for (AnswerFormat f : AnswerFormat.values()) {
+            assertEquals("-42", f.extract("some work\n" + f.write("-42")), f.name());
+            assertEquals(answer, THINK.withAnswer(f).extract(THINK.withAnswer(f).answerOnly(t.task())), f.name());
+        }
+        assertNull(AnswerFormat.BARE.extract(" \n "), "a blank completion has no answer");
         assertEquals(t.task().prompt() + "\n<think>\n", THINK.prompt(t.task()));
         ThinkingFormat boxed = THINK.withDelimiters("[[", "]]").withAnswer(AnswerFormat.BOXED);
         assertEquals(answer, boxed.extract(boxed.completion(t)));

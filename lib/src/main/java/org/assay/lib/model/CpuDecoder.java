@@ -113,7 +113,7 @@ public final class CpuDecoder {
     /**
      * As above with the rows split into {@code groups} groups (at most one per row), each computed on its own thread
      * (the caller's and a pool's). A row's numbers do not depend on the split. Handing a step to another thread costs
-     * ~0.13 ms here, so a split pays only for steps longer than that ({@code sample} decides: train.Decoding).
+     * ~0.13 ms here, so a split pays only for steps longer than that ({@code sample} decides: sample.Decoding).
      */
     public static CpuDecoder continuing(Gpt model, KvCache cache, int rows, int capacity, int groups) {
         String fn = "CpuDecoder.continuing";

@@ -2,10 +2,7 @@ package org.assay.lib.sample;
 
 import java.util.Locale;
 
-/**
- * The code that runs {@link org.assay.lib.train.TrainingClient#sample}'s cached decoding steps
- * ({@link org.assay.lib.train.TrainingClient#decoderFor}).
- */
+/** The code that runs the sampling loop's cached decoding steps ({@link Generator#decoderFor}). */
 public enum Decoder {
     /** {@link org.assay.lib.model.CpuDecoder}: plain Java on the CPU, for few rows of a small model. */
     JAVA,

@@ -55,12 +55,29 @@ public final class Generator {
         if (n < 1) {
             throw new IllegalArgumentException(fn + ": n must be >= 1, got " + n);
         }
+        int vocab = model.config().vocabSize();
+        for (int[] stop : params.stop()) {
+            requireTokens(fn, "a stop sequence", stop, vocab);
+        }
+        if (params.thinking() != null) {
+            requireTokens(fn, "thinking.end", params.thinking().end(), vocab);
+            requireTokens(fn, "thinking.continuation", params.thinking().continuation(), vocab);
+        }
         int context = model.config().contextLength();
         if (prompt.length + params.maxTokens() > context) {
             throw new IllegalArgumentException(fn + ": the prompt (" + prompt.length + " tokens) + maxTokens ("
                     + params.maxTokens() + (params.thinking() == null ? "" : ": a thinking budget of "
                     + params.thinking().maxThinkingTokens() + " tokens and the answer") + ") exceeds contextLength "
                     + context);
+        }
+    }
+
+    private static void requireTokens(String fn, String what, int[] tokens, int vocab) {
+        for (int t : tokens) {
+            if (t < 0 || t >= vocab) {
+                throw new IllegalArgumentException(fn + ": " + what + " token " + t + " must be in [0, " + vocab
+                        + ") (the model's vocabSize), got " + Arrays.toString(tokens));
+            }
         }
     }
 
@@ -134,8 +151,8 @@ public final class Generator {
                 tokens[i][lengths[i]] = token;
                 logprobs[i][lengths[i]] = (float) Sampling.logSoftmaxAt(row, token);
                 lengths[i]++;
-                if (!thinking[i]) {
-                    stopped[i] = Sampling.endsWithStop(tokens[i], lengths[i], params.stop());
+                if (!thinking[i]) {   // a stop sequence ends the answer only, so it must lie inside the answer
+                    stopped[i] = Sampling.endsWithStop(tokens[i], thinkingTokens[i], lengths[i], params.stop());
                 } else if (Sampling.endsWithStop(tokens[i], lengths[i], List.of(end))) {
                     thinking[i] = false;
                     thinkingTokens[i] = lengths[i];

@@ -107,8 +107,13 @@ final class Sampling {
     }
 
     static boolean endsWithStop(int[] tokens, int length, List<int[]> stops) {
+        return endsWithStop(tokens, 0, length, stops);
+    }
+
+    /** Whether {@code tokens[from, length)} ends with one of the stop sequences (all of it inside that range). */
+    static boolean endsWithStop(int[] tokens, int from, int length, List<int[]> stops) {
         for (int[] s : stops) {
-            if (s.length <= length
+            if (s.length <= length - from
                     && Arrays.equals(tokens, length - s.length, length, s, 0, s.length)) {
                 return true;
             }

@@ -27,7 +27,7 @@ public record SamplingParams(double temperature, double topP, int topK, int maxT
         for (int[] s : stop) {
             require(s.length > 0, "stop sequences must not be empty", 0);
         }
-        if (thinking != null && thinking.maxThinkingTokens() + thinking.end().length >= maxTokens) {
+        if (thinking != null && (long) thinking.maxThinkingTokens() + thinking.end().length >= maxTokens) {
             throw new IllegalArgumentException("SamplingParams: maxTokens must leave room for an answer after the"
                     + " thinking: thinking.maxThinkingTokens (" + thinking.maxThinkingTokens() + ") + the end"
                     + " delimiter (" + thinking.end().length + " tokens) must be < maxTokens, got maxTokens="

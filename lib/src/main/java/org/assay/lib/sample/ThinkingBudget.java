@@ -15,11 +15,14 @@ import org.assay.base.Checks;
  *   stands. With a delimiter of one token (a tokenizer's special token, as in s1) this is exactly s1's suppression;
  *   with a longer one it acts on its first token, which should then not occur inside the thinking otherwise.</li>
  * </ul>
- * Forced tokens are fed to the model like drawn ones, and their log-probabilities are the model's. Stop sequences
- * end a sample only in its answer.
+ * Forced tokens are fed to the model like drawn ones, and their log-probabilities are the model's (so they are in a
+ * sample's log-probabilities, its score for best-of-n and an RL loss's ratios like any other token). Stop sequences
+ * end a sample only in its answer: the whole sequence must lie after the end delimiter.
  *
  * @param end               the end-of-thinking delimiter's tokens (at least one)
- * @param maxThinkingTokens thinking tokens at most before the end is forced (the delimiter not counted); ≥ 0
+ * @param maxThinkingTokens thinking tokens at most before the end is forced: tokens written in the thinking until the
+ *                          end delimiter is complete, so the first tokens of a longer delimiter the model writes
+ *                          itself count; ≥ 0
  * @param minThinkingTokens thinking tokens below which an early end is replaced by the continuation; ≤ the maximum
  * @param continuation      what replaces an early end (s1: "Wait"); at least one token when a minimum is set
  * @param maxContinuations  how many times per sample an early end is replaced; ≥ 0

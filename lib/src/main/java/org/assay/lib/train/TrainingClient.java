@@ -10,12 +10,12 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.nio.file.Path;
-import java.util.ArrayList;
+
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
+
 import org.assay.lib.engine.Torch;
 import org.assay.lib.model.CpuDecoder;
 import org.assay.lib.model.Dropout;

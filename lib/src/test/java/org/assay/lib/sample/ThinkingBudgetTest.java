@@ -110,6 +110,25 @@ class ThinkingBudgetTest {
     }
 
     @Test
+    void aStopSequenceMustLieWhollyInTheAnswer() {
+        try (TrainingClient client = TrainingClient.create(MODEL, 5)) {
+            int[] free = client.sample(PROMPT, GREEDY, 1).get(0).tokens();
+            int end = unused(free, 40, 0);
+            SamplingParams p = SamplingParams.defaults().withMaxTokens(40).withSeed(11)
+                    .withThinking(ThinkingBudget.atMost(new int[] {end}, 6));
+            Sample whole = client.sample(PROMPT, p, 1).get(0);
+            int[] u = whole.tokens();
+            int t = whole.thinkingTokens();
+            assertEquals(end, u[t - 1]);
+            // the end delimiter and the answer's first token: a stop sequence that straddles the boundary
+            Sample s = client.sample(PROMPT, p.withStop(List.of(new int[] {end, u[t]})), 1).get(0);
+            assertTrue(s.tokens().length > t + 1, "stopped by the delimiter and the answer's first token: "
+                    + Arrays.toString(s.tokens()));
+            assertArrayEquals(Arrays.copyOf(u, s.tokens().length), s.tokens());
+        }
+    }
+
+    @Test
     void forcedTokensReachTheCacheAsDrawnOnesDo() {
         try (TrainingClient client = TrainingClient.create(MODEL, 5)) {
             int[] free = client.sample(PROMPT, GREEDY, 1).get(0).tokens();
@@ -158,6 +177,15 @@ class ThinkingBudgetTest {
             e = assertThrows(IllegalArgumentException.class, () -> client.sample(PROMPT, p, 1));
             assertTrue(e.getMessage().contains("the prompt (5 tokens) + maxTokens (62: a thinking budget of 50 tokens"
                     + " and the answer) exceeds contextLength 64"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> client.sample(PROMPT, SamplingParams.greedy(20)
+                    .withThinking(ThinkingBudget.atMost(new int[] {999}, 5)), 1));
+            assertTrue(e.getMessage().contains("sample: thinking.end token 999 must be in [0, 32)"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> client.sample(PROMPT, SamplingParams.greedy(20)
+                    .withStop(List.of(new int[] {-1})), 1));
+            assertTrue(e.getMessage().contains("sample: a stop sequence token -1 must be in [0, 32)"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> SamplingParams.greedy(20)
+                    .withThinking(ThinkingBudget.atMost(new int[] {1}, Integer.MAX_VALUE)));
+            assertTrue(e.getMessage().contains("must be < maxTokens"), e.getMessage());
             CharTokenizer chars = CharTokenizer.fit("abc </think>");
             ModelSampler sampler = ModelSampler.of(client, chars, SamplingParams.greedy(20));
             e = assertThrows(IllegalArgumentException.class, () -> sampler.withThinking("<end>", 5));
