@@ -69,6 +69,22 @@ class RenderersTest {
     }
 
     @Test
+    void aMapWithoutAnOrderIsShownSortedAndAnOrderedOneAsItIs() {
+        // Map.of iterates in an order salted per JVM; shown sorted, a notebook prints the same on every run
+        var unordered = renderers.render(Map.of("learning rate", 3e-4, "batch size", 64, "steps", 10));
+        assertEquals("{batch size=64, learning rate=3.0E-4, steps=10}", unordered.get(MimeBundle.TEXT));
+        String html = unordered.get(MimeBundle.HTML);
+        assertTrue(html.indexOf("batch size") < html.indexOf("learning rate")
+                && html.indexOf("learning rate") < html.indexOf("steps"), html);
+        var ordered = new java.util.LinkedHashMap<String, Integer>();
+        ordered.put("z", 1);
+        ordered.put("a", 2);
+        assertEquals("{z=1, a=2}", renderers.render(ordered).get(MimeBundle.TEXT));
+        assertEquals("{1=b, 2=a, 10=c}", renderers.render(Map.of(10, "c", 2, "a", 1, "b")).get(MimeBundle.TEXT),
+                "numbers in numeric order");
+    }
+
+    @Test
     void plainValuesAndArraysAreText() {
         assertEquals("[1, 2, 3]", renderers.render(new int[] {1, 2, 3}).get(MimeBundle.TEXT));
         assertEquals("[[a], [b]]", renderers.render(new String[][] {{"a"}, {"b"}}).get(MimeBundle.TEXT));
