@@ -134,9 +134,6 @@ public final class ReasoningSuites {
         return tasks;
     }
 
-    private static final String[] NAMES = {"Ada", "Ben", "Chen", "Dana", "Eli", "Fatima", "Goran", "Hana"};
-    private static final String[] ITEMS = {"apples", "marbles", "stickers", "books", "coins", "shells"};
-
     /**
      * A word problem of {@code steps} operations (1 to 60) on a count of items (gain, lose, double, share evenly
      * keeping one share), one trace line per operation; the count stays between 0 and 999.
@@ -146,8 +143,8 @@ public final class ReasoningSuites {
         SplittableRandom rng = new SplittableRandom(seed);
         List<ReasoningTask> tasks = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            String name = NAMES[rng.nextInt(NAMES.length)];
-            String item = ITEMS[rng.nextInt(ITEMS.length)];
+            String name = TaskSuites.NAMES[rng.nextInt(TaskSuites.NAMES.length)];   // the word problems' cast
+            String item = TaskSuites.ITEMS[rng.nextInt(TaskSuites.ITEMS.length)];
             long start = 2 + rng.nextInt(19);
             long value = start;
             StringBuilder story = new StringBuilder(name + " has " + start + " " + item + ".");

@@ -32,8 +32,8 @@ public final class TaskSuites {
         return tasks;
     }
 
-    private static final String[] NAMES = {"Ada", "Ben", "Chen", "Dana", "Eli", "Fatima", "Goran", "Hana"};
-    private static final String[] ITEMS = {"apples", "marbles", "stickers", "books", "coins", "shells"};
+    static final String[] NAMES = {"Ada", "Ben", "Chen", "Dana", "Eli", "Fatima", "Goran", "Hana"};
+    static final String[] ITEMS = {"apples", "marbles", "stickers", "books", "coins", "shells"};
 
     /**
      * Word problems of {@code steps} operations (gain, lose, double, share), GSM8K-style: a person starts with some
