@@ -77,11 +77,20 @@ public final class Main {
     }
 
     /**
-     * Quiet by default: warnings only, on the kernel's own stderr (kept even after cells' stderr is redirected).
-     * {@code ASSAY_KERNEL_LOG=debug} (or info, trace) for diagnosis.
+     * Quiet by default: warnings only, on the kernel's own stderr (kept even after cells' stderr is redirected), and
+     * not DJL's "Failed to detect GPU count" that every start printed three times on a machine without a GPU driver
+     * (the device in use is in {@code Torch.info()}). {@code ASSAY_KERNEL_LOG=debug} (or info, trace, warn) for
+     * diagnosis, with DJL's GPU probe at that level too.
      */
     static void configureLogging() {
-        String level = System.getenv().getOrDefault("ASSAY_KERNEL_LOG", "warn").toLowerCase(java.util.Locale.ROOT);
+        configureLogging(System.getenv());
+    }
+
+    static void configureLogging(java.util.Map<String, String> env) {
+        String level = env.getOrDefault("ASSAY_KERNEL_LOG", "warn").toLowerCase(java.util.Locale.ROOT);
+        if (!env.containsKey("ASSAY_KERNEL_LOG")) {
+            setIfAbsent(GPU_PROBE_LOG, "error");
+        }
         setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", level);
         setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
         setIfAbsent("org.slf4j.simpleLogger.cacheOutputStream", "true");
@@ -89,6 +98,9 @@ public final class Main {
         setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
         setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
     }
+
+    /** The slf4j-simple level of DJL's GPU probe, which warns when it finds CUDA's runtime but no working driver. */
+    static final String GPU_PROBE_LOG = "org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils";
 
     private static void setIfAbsent(String key, String value) {
         if (System.getProperty(key) == null) {
