@@ -98,8 +98,7 @@ public final class Generator {
         private final ThinkingBudget budget;
         private final int[] end;
         private final int[] continuation;
-        private final boolean[] thinking;
-        private final int[] thought;          // tokens written while thinking, the end delimiter not yet complete
+        private final boolean[] thinking;     // while true, all of a row's tokens are its thinking so far
         private final int[] thinkingTokens;   // where the answer starts
         private final int[] continuations;
         private final int[][] forced;         // tokens a row must write next (the end, or the continuation), or null
@@ -125,7 +124,6 @@ public final class Generator {
             continuation = budget == null ? null : budget.continuation();
             thinking = new boolean[count];
             Arrays.fill(thinking, budget != null);
-            thought = new int[count];
             thinkingTokens = new int[count];
             continuations = new int[count];
             forced = new int[count][];
@@ -153,12 +151,10 @@ public final class Generator {
                 lengths[i]++;
                 if (!thinking[i]) {   // a stop sequence ends the answer only, so it must lie inside the answer
                     stopped[i] = Sampling.endsWithStop(tokens[i], thinkingTokens[i], lengths[i], params.stop());
-                } else if (Sampling.endsWithStop(tokens[i], lengths[i], List.of(end))) {
+                } else if (Sampling.endsWith(tokens[i], 0, lengths[i], end)) {
                     thinking[i] = false;
                     thinkingTokens[i] = lengths[i];
                     forced[i] = null;
-                } else {
-                    thought[i]++;
                 }
             }
             steps++;
@@ -166,7 +162,7 @@ public final class Generator {
 
         /** Row i's next token: a forced one, else a draw, an early end of thinking replaced by the continuation. */
         private int next(int i, float[] row, SamplingParams params) {
-            if (thinking[i] && thought[i] >= budget.maxThinkingTokens() && forced[i] != end) {
+            if (thinking[i] && lengths[i] >= budget.maxThinkingTokens() && forced[i] != end) {
                 forced[i] = end;    // the budget is spent: end the thinking now, even inside a continuation
                 forcedAt[i] = 0;
             }
@@ -178,7 +174,7 @@ public final class Generator {
                 return token;
             }
             int token = Sampling.draw(row, params, rngs[i]);
-            if (thinking[i] && token == end[0] && thought[i] < budget.minThinkingTokens()
+            if (thinking[i] && token == end[0] && lengths[i] < budget.minThinkingTokens()
                     && continuations[i] < budget.maxContinuations()) {
                 continuations[i]++;
                 if (continuation.length > 1) {

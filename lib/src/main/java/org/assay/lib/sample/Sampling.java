@@ -106,18 +106,18 @@ final class Sampling {
         return logits[token] - max - Math.log(sum);
     }
 
-    static boolean endsWithStop(int[] tokens, int length, List<int[]> stops) {
-        return endsWithStop(tokens, 0, length, stops);
-    }
-
     /** Whether {@code tokens[from, length)} ends with one of the stop sequences (all of it inside that range). */
     static boolean endsWithStop(int[] tokens, int from, int length, List<int[]> stops) {
         for (int[] s : stops) {
-            if (s.length <= length - from
-                    && Arrays.equals(tokens, length - s.length, length, s, 0, s.length)) {
+            if (endsWith(tokens, from, length, s)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Whether {@code tokens[from, length)} ends with {@code s} (all of it inside that range). */
+    static boolean endsWith(int[] tokens, int from, int length, int[] s) {
+        return s.length <= length - from && Arrays.equals(tokens, length - s.length, length, s, 0, s.length);
     }
 }
