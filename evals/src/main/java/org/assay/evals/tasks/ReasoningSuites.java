@@ -223,8 +223,7 @@ public final class ReasoningSuites {
             List<String> trace = new ArrayList<>(length);
             List<Integer> rest = new ArrayList<>(input);
             while (!rest.isEmpty()) {
-                Integer min = rest.stream().min(Integer::compare).orElseThrow();
-                rest.remove(min);
+                Integer min = takeSmallest(rest);
                 trace.add(min + "|" + join(rest));
             }
             Integer[] sorted = input.toArray(new Integer[0]);
@@ -241,8 +240,7 @@ public final class ReasoningSuites {
                     return false;
                 }
                 List<Integer> after = new ArrayList<>(before);
-                Integer min = before.stream().min(Integer::compare).orElseThrow();
-                after.remove(min);
+                Integer min = takeSmallest(after);
                 return Integer.parseInt(m.group(1)) == min && after.equals(numbers(m, 2));
             })));
         }
@@ -268,9 +266,9 @@ public final class ReasoningSuites {
             List<Integer> rest = bits;
             int parity = 0;
             while (!rest.isEmpty()) {
+                trace.add(parityStep(rest, parity));
                 parity ^= rest.get(0);
                 rest = rest.subList(1, rest.size());
-                trace.add(join(rest) + "|" + parity);
             }
             Task task = new Task("runningParity-" + i, "Parity of " + join(bits) + "?", Integer.toString(parity),
                     "runningParity", length);
@@ -288,10 +286,22 @@ public final class ReasoningSuites {
                     left = numbers(m, 1);
                     before = Integer.parseInt(m.group(2));
                 }
-                return !left.isEmpty() && line.equals(join(left.subList(1, left.size())) + "|" + (before ^ left.get(0)));
+                return !left.isEmpty() && line.equals(parityStep(left, before));
             })));
         }
         return tasks;
+    }
+
+    /** A selection step: the smallest of {@code rest} taken out of it (the first of equals), returned. */
+    private static Integer takeSmallest(List<Integer> rest) {
+        Integer min = rest.stream().min(Integer::compare).orElseThrow();
+        rest.remove(min);
+        return min;
+    }
+
+    /** A parity step from the bits left and the parity so far: the bits after the first, then the new parity. */
+    private static String parityStep(List<Integer> left, int before) {
+        return join(left.subList(1, left.size())) + "|" + (before ^ left.get(0));
     }
 
     /**

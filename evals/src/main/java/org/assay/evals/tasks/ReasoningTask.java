@@ -76,6 +76,11 @@ public record ReasoningTask(Task task, List<String> trace, StepCheck check) {
     /** Every step right and as many steps as the reference: the trace is a whole, correct solution. */
     public boolean isRightTrace(String thinking) {
         List<String> written = stepsOf(thinking);
-        return written.size() == steps() && firstWrongStep(written) == -1;
+        return isRightTrace(written, firstWrongStep(written));
+    }
+
+    /** {@link #isRightTrace(String)} of steps already written out, whose {@link #firstWrongStep} is known. */
+    boolean isRightTrace(List<String> written, int firstWrongStep) {
+        return written.size() == steps() && firstWrongStep == -1;
     }
 }

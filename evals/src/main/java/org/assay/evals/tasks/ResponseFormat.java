@@ -17,7 +17,11 @@ public interface ResponseFormat {
 
     /** Exact match after normalisation. */
     default boolean isCorrect(Task task, String completion) {
-        String got = extract(completion);
-        return got != null && got.equals(AnswerFormat.normalise(task.answer()));
+        return isAnswer(task, extract(completion));
+    }
+
+    /** Whether an extracted answer ({@code null}: none) is the task's, after normalisation. */
+    static boolean isAnswer(Task task, String extracted) {
+        return extracted != null && extracted.equals(AnswerFormat.normalise(task.answer()));
     }
 }

@@ -93,7 +93,10 @@ public record ThinkingFormat(String open, String close, AnswerFormat answer) imp
     /** The answer after the closing delimiter; null when the thinking was never closed or no answer follows. */
     @Override
     public String extract(String completion) {
-        Parsed p = parse(completion);
+        return answerOf(parse(completion));
+    }
+
+    private String answerOf(Parsed p) {
         return p.closed() ? answer.extract(p.after()) : null;
     }
 
@@ -109,10 +112,12 @@ public record ThinkingFormat(String open, String close, AnswerFormat answer) imp
     public record Verdict(boolean correct, boolean wellFormed, int steps, int firstWrongStep, boolean rightTrace) {
     }
 
+    /** The completion parsed once, and each written step checked once. */
     public Verdict verdict(ReasoningTask task, String completion) {
         Parsed p = parse(completion);
         var written = ReasoningTask.stepsOf(p.thinking());
-        return new Verdict(isCorrect(task.task(), completion), p.wellFormed(), written.size(),
-                task.firstWrongStep(written), task.isRightTrace(p.thinking()));
+        int firstWrong = task.firstWrongStep(written);
+        return new Verdict(ResponseFormat.isAnswer(task.task(), answerOf(p)), p.wellFormed(), written.size(),
+                firstWrong, task.isRightTrace(written, firstWrong));
     }
 }
