@@ -30,17 +30,15 @@ public final class MapRenderer implements Renderer<Map> {
         List<Map.Entry> entries = entries(map);
         List<List<String>> rows = new ArrayList<>();
         StringBuilder text = new StringBuilder("{");
-        int i = 0;
-        for (Map.Entry e : entries) {
-            if (i++ == MAX_ENTRIES) {
+        for (int i = 0; i < entries.size(); i++) {
+            Map.Entry e = entries.get(i);
+            text.append(i == 0 ? "" : ", ").append(Renderers.text(e.getKey())).append('=')
+                    .append(Renderers.text(e.getValue()));   // the text shows every entry, as toString() does
+            if (i < MAX_ENTRIES) {
+                rows.add(List.of("<b>" + HtmlTables.cell(e.getKey()) + "</b>", HtmlTables.cell(e.getValue())));
+            } else if (i == MAX_ENTRIES) {
                 rows.add(null);
-                break;
             }
-            rows.add(List.of("<b>" + HtmlTables.cell(e.getKey()) + "</b>", HtmlTables.cell(e.getValue())));
-        }
-        for (Map.Entry e : entries) {
-            text.append(text.length() == 1 ? "" : ", ").append(Renderers.text(e.getKey())).append('=')
-                    .append(Renderers.text(e.getValue()));
         }
         String caption = map.getClass().getSimpleName() + ", " + map.size() + (map.size() == 1 ? " entry" : " entries");
         return MimeBundle.html(HtmlTables.table(caption, List.of("key", "value"), rows), text.append('}').toString());
