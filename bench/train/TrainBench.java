@@ -128,12 +128,7 @@ public class TrainBench {
                     while (System.nanoTime() - t0 < WARMUP_SECONDS * 1e9) {
                         client.sample(prompt, p, n);
                     }
-                    long produced = 0;
-                    t0 = System.nanoTime();
-                    do {
-                        produced += produced(client.sample(prompt, p, n));
-                    } while (System.nanoTime() - t0 < TIMED_SECONDS * 1e9);
-                    double rate = produced / ((System.nanoTime() - t0) / 1e9); // new tokens/s
+                    double rate = timed(() -> produced(client.sample(prompt, p, n))).rate(); // new tokens/s
                     if (cache) {
                         cached = rate;
                         cold = coldRate;
@@ -172,15 +167,9 @@ public class TrainBench {
                 do {
                     client.sample(prompt, p, n);
                 } while (System.nanoTime() - t0 < WARMUP_SECONDS * 1e9);
-                long produced = 0;
-                t0 = System.nanoTime();
-                do {
-                    produced += produced(client.sample(prompt, p, n));
-                } while (System.nanoTime() - t0 < TIMED_SECONDS * 1e9);
-                double seconds = (System.nanoTime() - t0) / 1e9;
+                Timed t = timed(() -> produced(client.sample(prompt, p, n)));
                 parts.add(String.format(Locale.ROOT, "\"n%d\": {\"decoder\": \"%s\", \"tokens_per_sec\": %.1f, "
-                        + "\"timed_tokens\": %d}", n, client.decoderFor(n, LONG_NEW_TOKENS), produced / seconds,
-                        produced));
+                        + "\"timed_tokens\": %d}", n, client.decoderFor(n, LONG_NEW_TOKENS), t.rate(), t.tokens()));
             }
             long measured;
             try (KvCache cache = new KvCache(client.model()); NDScope scope = new NDScope()) {
@@ -194,6 +183,23 @@ public class TrainBench {
         return String.format(Locale.ROOT, "{\"config\": \"small(256).withContextLength(%d)\", \"prompt_tokens\": %d, "
                 + "\"new_tokens\": %d, \"warmup_seconds\": %.1f, \"timed_seconds\": %.1f, %s}", c.contextLength(),
                 PROMPT_TOKENS, LONG_NEW_TOKENS, WARMUP_SECONDS, TIMED_SECONDS, String.join(", ", parts));
+    }
+
+    /** Tokens produced in a timed stretch, and its seconds. */
+    record Timed(long tokens, double seconds) {
+        double rate() {
+            return tokens / seconds;
+        }
+    }
+
+    /** {@code run} (which returns the tokens it produced) again and again for TIMED_SECONDS, at least once. */
+    static Timed timed(java.util.function.IntSupplier run) {
+        long produced = 0;
+        long t0 = System.nanoTime();
+        do {
+            produced += run.getAsInt();
+        } while (System.nanoTime() - t0 < TIMED_SECONDS * 1e9);
+        return new Timed(produced, (System.nanoTime() - t0) / 1e9);
     }
 
     static int produced(List<org.assay.lib.sample.Sample> samples) {

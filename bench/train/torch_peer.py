@@ -178,6 +178,16 @@ def sample(model, prompt, new_tokens, n, cache):
     return n * new_tokens
 
 
+def timed(run):
+    """run() (which returns the tokens it produced) again and again for TIMED_SECONDS, at least once, as
+    TrainBench.timed: the tokens and the seconds."""
+    produced, t0 = 0, time.perf_counter()
+    while True:
+        produced += run()
+        if time.perf_counter() - t0 >= TIMED_SECONDS:
+            return produced, time.perf_counter() - t0
+
+
 def sampling():
     torch.manual_seed(0)
     model = Gpt(256, 512, 4, 128, 4).eval()  # GptConfig.small(256).withContextLength(512)
@@ -194,12 +204,8 @@ def sampling():
                 cold = first / (time.perf_counter() - t0)
             while time.perf_counter() - t0 < WARMUP_SECONDS:
                 sample(model, prompt, NEW_TOKENS, n, cache)
-            produced, t0 = 0, time.perf_counter()
-            while True:
-                produced += sample(model, prompt, NEW_TOKENS, n, cache)
-                if time.perf_counter() - t0 >= TIMED_SECONDS:
-                    break
-            rates[cache] = produced / (time.perf_counter() - t0)
+            produced, seconds = timed(lambda: sample(model, prompt, NEW_TOKENS, n, cache))
+            rates[cache] = produced / seconds
         out[f"n{n}"] = {"kv_cache_tokens_per_sec": round(rates[True], 1),
                         "full_recompute_tokens_per_sec": round(rates[False], 1),
                         "kv_cache_speedup": round(rates[True] / rates[False], 2),
@@ -224,12 +230,8 @@ def long_generation():
             sample(model, prompt, LONG_NEW_TOKENS, n, True)
             if time.perf_counter() - t0 >= WARMUP_SECONDS:
                 break
-        produced, t0 = 0, time.perf_counter()
-        while True:
-            produced += sample(model, prompt, LONG_NEW_TOKENS, n, True)
-            if time.perf_counter() - t0 >= TIMED_SECONDS:
-                break
-        out[f"n{n}"] = {"tokens_per_sec": round(produced / (time.perf_counter() - t0), 1), "timed_tokens": produced}
+        produced, seconds = timed(lambda: sample(model, prompt, LONG_NEW_TOKENS, n, True))
+        out[f"n{n}"] = {"tokens_per_sec": round(produced / seconds, 1), "timed_tokens": produced}
     return out
 
 
