@@ -101,11 +101,7 @@ public final class AtomicFiles {
      * is never left missing by an error; a crash in between leaves the old folder aside, found by its name.
      */
     public static void replaceDirectory(Path staging, Path target) throws IOException {
-        Path old = null;
-        if (Files.exists(target)) {
-            old = target.resolveSibling("." + target.getFileName() + ".old-" + UUID.randomUUID());
-            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-        }
+        Path old = Files.exists(target) ? moveAside(target) : null;
         try {
             try {
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
@@ -124,7 +120,22 @@ public final class AtomicFiles {
         }
     }
 
-    /** Whether {@code name} is a folder {@link #replaceDirectory} moved aside. */
+    /**
+     * Deletes the folder {@code target} so that a crash midway never leaves a part of it under its own name: it is
+     * renamed aside first (as {@link #replaceDirectory} does with the folder it replaces), then deleted; a crash leaves
+     * only a folder that {@link #isSetAside} finds.
+     */
+    public static void deleteDirectory(Path target) throws IOException {
+        FileTrees.delete(moveAside(target));
+    }
+
+    private static Path moveAside(Path target) throws IOException {
+        Path old = target.resolveSibling("." + target.getFileName() + ".old-" + UUID.randomUUID());
+        Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        return old;
+    }
+
+    /** Whether {@code name} is a folder {@link #replaceDirectory} or {@link #deleteDirectory} moved aside. */
     public static boolean isSetAside(String name) {
         return name.startsWith(".") && name.contains(".old-");
     }

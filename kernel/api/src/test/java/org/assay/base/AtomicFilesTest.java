@@ -126,4 +126,15 @@ class AtomicFilesTest {
         assertTrue(AtomicFiles.isTemporary(a.getFileName().toString()));
         assertTrue(!AtomicFiles.isTemporary("x.json"));
     }
+
+    @Test
+    void deletingAFolderLeavesNothingUnderItsNameOrAside(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path target = dir.resolve("step-00000005");
+        Files.createDirectories(target.resolve("sub"));
+        Files.writeString(target.resolve("state.json"), "{}");
+        AtomicFiles.deleteDirectory(target);
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of(), left.toList());
+        }
+    }
 }

@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.assay.base.Checks;
-import org.assay.base.FileTrees;
+import org.assay.base.AtomicFiles;
 import org.assay.display.Display;
 import org.assay.display.Progress;
 import org.assay.lib.engine.Torch;
@@ -391,7 +391,7 @@ public final class Pretrain {
         for (Path c : newestFirst.subList(Math.min(keep, newestFirst.size()), newestFirst.size())) {
             if (!c.equals(best)) {
                 try {
-                    FileTrees.delete(c);
+                    AtomicFiles.deleteDirectory(c); // a kill midway leaves no checkpoint without its state.json
                 } catch (IOException e) {
                     throw new UncheckedIOException("Pretrain: cannot delete the old checkpoint " + c + ": "
                             + e.getMessage(), e);
