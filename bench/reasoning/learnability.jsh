@@ -33,25 +33,39 @@ StringBuilder corpus = new StringBuilder();
 while (corpus.length() < 2_000_000) { var t = train.get(order.nextInt(train.size())); corpus.append(think.prompt(t.task())).append(env.containsKey("ANSWER_ONLY") ? think.answerOnly(t.task()) : think.completion(t)).append("\n\n"); }
 var chars = CharTokenizer.fit(corpus.toString());
 var data = TokenDataset.of(chars.encode(corpus.toString()), 16, 128, 0.05, 0, 1.0);
+boolean rows = env.getOrDefault("ROWS", "PACKED").equals("SFT");
+int rowBatch = Integer.parseInt(env.getOrDefault("BATCH", "32"));
+java.util.function.IntFunction<TokenBatch> sftBatch = step -> {
+    Random r = new Random(1000L + step);
+    List<String> ps = new ArrayList<>(), cs = new ArrayList<>();
+    for (int i = 0; i < rowBatch; i++) { var t = train.get(r.nextInt(train.size())); ps.add(think.prompt(t.task())); cs.add((env.containsKey("ANSWER_ONLY") ? think.answerOnly(t.task()) : think.completion(t)) + "\n\n"); }
+    return org.assay.lib.rl.Preference.batch(chars, ps, cs);
+};
 var config = GptConfig.tiny(chars.vocabSize()).withContextLength(256).withWidth(d, 4).withLayers(layers).withPositions(pos);
 var client = TrainingClient.create(config, 42);
 var schedule = LrSchedule.warmupCosine(lr, steps / 20, steps, lr / 10);
+int every = Integer.parseInt(env.getOrDefault("EVERY", "0"));
+int[] evalKs = java.util.stream.IntStream.of(1, 2, 4, maxK, maxK + 1).filter(k -> k <= maxK + 1).distinct().toArray();
+java.util.function.Supplier<String> evaluate = () -> {
+    StringBuilder res = new StringBuilder();
+    for (int k : evalKs) {
+        var held = gen.apply(k, 900L + k).subList(0, 40);
+        var sampler = ModelSampler.of(client, chars, SamplingParams.greedy(Math.min(200, 250 - 60))).withStop("\n\n");
+        var r = Eval.of(ReasoningSuites.tasks(held)).withFormat(think).withSamples(1).withProgress(false).withSeed(1).run(sampler);
+        int rightTraces = 0;
+        for (int i = 0; i < held.size(); i++) if (think.verdict(held.get(i), r.completions(i).get(0).text()).rightTrace()) rightTraces++;
+        res.append(String.format(" k=%d acc %.2f traces %.2f;", k, r.accuracy().estimate(), rightTraces / 40.0));
+    }
+    return res.toString();
+};
 long t0 = System.nanoTime();
 double last = 0;
 for (int step = 0; step < steps; step++) {
-    var fb = client.forwardBackward(data.train(step));
+    var fb = client.forwardBackward(rows ? sftBatch.apply(step) : data.train(step));
     client.optimStep(AdamW.defaults().withLearningRate(schedule.at(step)));
     last = 0.98 * last + 0.02 * fb.loss();
+    if (every > 0 && (step + 1) % every == 0 && step + 1 < steps) System.out.printf("step %d loss %.3f (%.0fs)%s%n", step + 1, last, (System.nanoTime() - t0) / 1e9, evaluate.get());
 }
 double secs = (System.nanoTime() - t0) / 1e9;
-StringBuilder res = new StringBuilder();
-for (int k : new int[] {2, 4, maxK}) {
-    var held = gen.apply(k, 900L + k).subList(0, 40);
-    var sampler = ModelSampler.of(client, chars, SamplingParams.greedy(Math.min(200, 250 - 60))).withStop("\n\n");
-    var r = Eval.of(ReasoningSuites.tasks(held)).withFormat(think).withSamples(1).withProgress(false).withSeed(1).run(sampler);
-    int rightTraces = 0;
-    for (int i = 0; i < held.size(); i++) if (think.verdict(held.get(i), r.completions(i).get(0).text()).rightTrace()) rightTraces++;
-    res.append(String.format(" k=%d acc %.2f traces %.2f;", k, r.accuracy().estimate(), rightTraces / 40.0));
-}
-System.out.printf("RESULT " + (env.containsKey("ANSWER_ONLY") ? "answer-only " : "") + "%s d=%d L=%d %s lr=%g steps=%d: loss %.3f (%.0fs)%s%n", task, d, layers, pos, lr, steps, last, secs, res);
+System.out.printf("RESULT " + (env.containsKey("ANSWER_ONLY") ? "answer-only " : "") + (rows ? "rows=" + rowBatch + " " : "") + "%s d=%d L=%d %s lr=%g steps=%d: loss %.3f (%.0fs)%s%n", task, d, layers, pos, lr, steps, last, secs, evaluate.get());
 /exit

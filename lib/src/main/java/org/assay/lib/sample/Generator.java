@@ -163,8 +163,8 @@ public final class Generator {
         /** Row i's next token: a forced one, else a draw, an early end of thinking replaced by the continuation. */
         private int next(int i, float[] row, SamplingParams params) {
             if (thinking[i] && lengths[i] >= budget.maxThinkingTokens() && forced[i] != end) {
-                forced[i] = end;    // the budget is spent: end the thinking now, even inside a continuation
-                forcedAt[i] = 0;
+                forced[i] = end;    // the budget is spent: end the thinking now, even inside a continuation,
+                forcedAt[i] = Sampling.startOfAtEnd(tokens[i], lengths[i], end); // finishing an end begun
             }
             if (forced[i] != null) {
                 int token = forced[i][forcedAt[i]++];

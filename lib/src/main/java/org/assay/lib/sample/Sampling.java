@@ -116,6 +116,20 @@ final class Sampling {
         return false;
     }
 
+    /**
+     * How much of {@code s} {@code tokens[0, length)} ends with: the largest j < s.length with the last j tokens
+     * equal to {@code s[0, j)} (0 if none). A delimiter of several tokens that the model has begun to write is
+     * finished from there, not written again after its first tokens.
+     */
+    static int startOfAtEnd(int[] tokens, int length, int[] s) {
+        for (int j = Math.min(s.length - 1, length); j > 0; j--) {
+            if (Arrays.equals(tokens, length - j, length, s, 0, j)) {
+                return j;
+            }
+        }
+        return 0;
+    }
+
     /** Whether {@code tokens[from, length)} ends with {@code s} (all of it inside that range). */
     static boolean endsWith(int[] tokens, int from, int length, int[] s) {
         return s.length <= length - from && Arrays.equals(tokens, length - s.length, length, s, 0, s.length);

@@ -134,6 +134,19 @@ class GrpoTest {
     }
 
     @Test
+    void aLengthPenaltySubtractsPerTokenAndKeepsTheVerdict() {
+        Env.Verifier penalised = FIRST_A.verifier().withLengthPenalty(0.1, s -> CHARS.encode(s).length);
+        Task t = FIRST_A.problems().get(0);
+        Env.Reward right = penalised.score(t, "abc"), wrong = penalised.score(t, "b");
+        assertEquals(1 - 0.3, right.reward(), 1e-12);
+        assertTrue(right.correct());
+        assertEquals(-0.1, wrong.reward(), 1e-12);
+        assertFalse(wrong.correct());
+        var e = assertThrows(IllegalArgumentException.class, () -> FIRST_A.verifier().withLengthPenalty(-1, String::length));
+        assertTrue(e.getMessage().contains("withLengthPenalty: perToken must be finite and >= 0, got -1.0"), e.getMessage());
+    }
+
+    @Test
     void badConfigsGetClearErrors() {
         var e = assertThrows(IllegalArgumentException.class, () -> Grpo.Config.defaults().withGroups(4, 1));
         assertTrue(e.getMessage().contains("groupSize >= 2"), e.getMessage());

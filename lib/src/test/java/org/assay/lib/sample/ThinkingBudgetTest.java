@@ -54,6 +54,31 @@ class ThinkingBudgetTest {
     }
 
     @Test
+    void anEndTheModelHasBegunAtTheMaximumIsFinishedNotWrittenAgain() {
+        try (TrainingClient client = TrainingClient.create(MODEL, 5)) {
+            int[] free = client.sample(PROMPT, GREEDY, 1).get(0).tokens();
+            int p = 0;
+            while (free[p] == free[p + 1]) {
+                p++;
+            }
+            int[] end = {free[p], free[p + 1], unused(free, 40, 0)}; // the model writes the end's first two itself
+            for (int max : new int[] {p + 1, p + 2}) {
+                Sample s = client.sample(PROMPT, GREEDY.withThinking(ThinkingBudget.atMost(end, max)), 1).get(0);
+                assertArrayEquals(Arrays.copyOf(free, max), Arrays.copyOf(s.tokens(), max), "its own thinking");
+                assertArrayEquals(end, Arrays.copyOfRange(s.tokens(), p, p + 3), "the end begun at " + p
+                        + " finished, at max=" + max + ": " + Arrays.toString(free) + " -> "
+                        + Arrays.toString(s.tokens()));
+                assertEquals(p + 3, s.thinkingTokens());
+            }
+        }
+        assertEquals(2, Sampling.startOfAtEnd(new int[] {4, 1, 2}, 3, new int[] {1, 2, 3}));
+        assertEquals(2, Sampling.startOfAtEnd(new int[] {1, 1}, 2, new int[] {1, 1, 3}), "the longest begun");
+        assertEquals(1, Sampling.startOfAtEnd(new int[] {1, 1}, 2, new int[] {1, 2, 3}));
+        assertEquals(0, Sampling.startOfAtEnd(new int[] {1, 2, 3}, 3, new int[] {1, 2, 3}), "a whole end is not begun");
+        assertEquals(0, Sampling.startOfAtEnd(new int[] {5}, 1, new int[] {1, 2}));
+    }
+
+    @Test
     void belowTheMinimumAnEarlyEndIsReplacedByTheContinuation() {
         try (TrainingClient client = TrainingClient.create(MODEL, 5)) {
             int[] free = client.sample(PROMPT, GREEDY, 1).get(0).tokens();
