@@ -4,6 +4,7 @@
 // items at three difficulties: accuracy, and the fraction whose trace is a whole right solution. Prints one RESULT line.
 // Run (after ./assay build), settings in the environment:
 //   TASK=parity|addition|sort|chained MAXK=6 STEPS=10000 LR=3e-3 D=64 L=2 POS=LEARNED|ROPE [ANSWER_ONLY=1] \
+//   [ROWS=SFT BATCH=32: one example per row, the prompt masked, instead of packed text] [EVERY=500: evaluate along] \
 //   jshell -R-Djava.awt.headless=true --class-path "kernel/target/assay-kernel.jar:kernel/target/lib/*" \
 //          bench/reasoning/learnability.jsh
 import org.assay.lib.data.*;
