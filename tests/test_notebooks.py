@@ -38,6 +38,16 @@ def test_there_are_notebooks():
     assert any(p.name == "00-tour.ipynb" for p in NOTEBOOKS)
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_text_holds_no_control_characters(path):
+    """A LaTeX command written into a notebook through a string that was not raw (\\approx, \\times) turns into a
+    control character (a bell, a tab) and the formula renders broken."""
+    nb = nbformat.read(path, as_version=4)
+    for i, cell in enumerate(nb.cells):
+        bad = [(at, repr(ch)) for at, ch in enumerate(cell.source) if ord(ch) < 32 and ch != "\n"]
+        assert not bad, f"{path.name}, cell {i} ({cell.cell_type}): control characters (offset, character) {bad[:5]}"
+
+
 @pytest.mark.parametrize("name", [p.name for p in NOTEBOOKS])
 def test_notebook_runs_headless_without_unexpected_errors(executed, name):
     nb = executed[name]

@@ -40,8 +40,21 @@ public final class MapRenderer implements Renderer<Map> {
                 rows.add(null);
             }
         }
-        String caption = map.getClass().getSimpleName() + ", " + map.size() + (map.size() == 1 ? " entry" : " entries");
+        String caption = name(map.getClass()) + ", " + map.size() + (map.size() == 1 ? " entry" : " entries");
         return MimeBundle.html(HtmlTables.table(caption, List.of("key", "value"), rows), text.append('}').toString());
+    }
+
+    /**
+     * The class's name where a user could write it (HashMap, TreeMap, their own), else "Map": {@code Map.of} and
+     * {@code Collections.unmodifiableMap} return JDK-internal classes ({@code MapN}, {@code UnmodifiableMap}).
+     */
+    static String name(Class<?> type) {
+        for (Class<?> c = type; c != null; c = c.getEnclosingClass()) {
+            if (!java.lang.reflect.Modifier.isPublic(c.getModifiers())) {
+                return "Map";
+            }
+        }
+        return type.getSimpleName().isEmpty() ? "Map" : type.getSimpleName();
     }
 
     /** The entries in the map's own order where it has one, else sorted by key (comparable keys, else their text). */

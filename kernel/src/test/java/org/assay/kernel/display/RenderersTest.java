@@ -85,6 +85,18 @@ class RenderersTest {
     }
 
     @Test
+    void aMapIsNamedAsAUserWouldWriteIt() {
+        assertTrue(renderers.render(Map.of("a", 1, "b", 2)).get(MimeBundle.HTML).contains("Map, 2 entries"),
+                "Map.of's class is JDK-internal (MapN)");
+        assertTrue(renderers.render(java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(Map.of("a", 1))))
+                .get(MimeBundle.HTML).contains("Map, 1 entry"));
+        assertTrue(renderers.render(new java.util.TreeMap<>(Map.of("a", 1, "b", 2))).get(MimeBundle.HTML)
+                .contains("TreeMap, 2 entries"));
+        assertTrue(renderers.render(new java.util.HashMap<>() { }).get(MimeBundle.HTML).contains("Map, 0 entries"),
+                "an anonymous subclass has no name to show");
+    }
+
+    @Test
     void plainValuesAndArraysAreText() {
         assertEquals("[1, 2, 3]", renderers.render(new int[] {1, 2, 3}).get(MimeBundle.TEXT));
         assertEquals("[[a], [b]]", renderers.render(new String[][] {{"a"}, {"b"}}).get(MimeBundle.TEXT));
