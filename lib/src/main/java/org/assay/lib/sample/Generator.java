@@ -164,7 +164,7 @@ public final class Generator {
         private int next(int i, float[] row, SamplingParams params) {
             if (thinking[i] && lengths[i] >= budget.maxThinkingTokens() && forced[i] != end) {
                 forced[i] = end;    // the budget is spent: end the thinking now, even inside a continuation,
-                forcedAt[i] = Sampling.startOfAtEnd(tokens[i], lengths[i], end); // finishing an end begun
+                forcedAt[i] = Sampling.prefixAtEnd(tokens[i], lengths[i], end); // finishing an end begun
             }
             if (forced[i] != null) {
                 int token = forced[i][forcedAt[i]++];

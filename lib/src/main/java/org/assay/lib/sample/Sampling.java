@@ -117,11 +117,11 @@ final class Sampling {
     }
 
     /**
-     * How much of {@code s} {@code tokens[0, length)} ends with: the largest j < s.length with the last j tokens
-     * equal to {@code s[0, j)} (0 if none). A delimiter of several tokens that the model has begun to write is
-     * finished from there, not written again after its first tokens.
+     * The length of the longest proper prefix of {@code s} that {@code tokens[0, length)} ends with (0 if none): how
+     * much of a delimiter of several tokens the model has begun to write, so that it is finished from there rather
+     * than written again after its first tokens.
      */
-    static int startOfAtEnd(int[] tokens, int length, int[] s) {
+    static int prefixAtEnd(int[] tokens, int length, int[] s) {
         for (int j = Math.min(s.length - 1, length); j > 0; j--) {
             if (Arrays.equals(tokens, length - j, length, s, 0, j)) {
                 return j;

@@ -142,8 +142,10 @@ class GrpoTest {
         assertTrue(right.correct());
         assertEquals(-0.1, wrong.reward(), 1e-12);
         assertFalse(wrong.correct());
-        var e = assertThrows(IllegalArgumentException.class, () -> FIRST_A.verifier().withLengthPenalty(-1, String::length));
-        assertTrue(e.getMessage().contains("withLengthPenalty: perToken must be finite and >= 0, got -1.0"), e.getMessage());
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> FIRST_A.verifier().withLengthPenalty(-1, String::length));
+        assertTrue(e.getMessage().contains("withLengthPenalty: perToken must be finite and >= 0, got -1.0"),
+                e.getMessage());
     }
 
     @Test

@@ -71,11 +71,11 @@ class ThinkingBudgetTest {
                 assertEquals(p + 3, s.thinkingTokens());
             }
         }
-        assertEquals(2, Sampling.startOfAtEnd(new int[] {4, 1, 2}, 3, new int[] {1, 2, 3}));
-        assertEquals(2, Sampling.startOfAtEnd(new int[] {1, 1}, 2, new int[] {1, 1, 3}), "the longest begun");
-        assertEquals(1, Sampling.startOfAtEnd(new int[] {1, 1}, 2, new int[] {1, 2, 3}));
-        assertEquals(0, Sampling.startOfAtEnd(new int[] {1, 2, 3}, 3, new int[] {1, 2, 3}), "a whole end is not begun");
-        assertEquals(0, Sampling.startOfAtEnd(new int[] {5}, 1, new int[] {1, 2}));
+        assertEquals(2, Sampling.prefixAtEnd(new int[] {4, 1, 2}, 3, new int[] {1, 2, 3}));
+        assertEquals(2, Sampling.prefixAtEnd(new int[] {1, 1}, 2, new int[] {1, 1, 3}), "the longest begun");
+        assertEquals(1, Sampling.prefixAtEnd(new int[] {1, 1}, 2, new int[] {1, 2, 3}));
+        assertEquals(0, Sampling.prefixAtEnd(new int[] {1, 2, 3}, 3, new int[] {1, 2, 3}), "a whole end is not begun");
+        assertEquals(0, Sampling.prefixAtEnd(new int[] {5}, 1, new int[] {1, 2}));
     }
 
     @Test
