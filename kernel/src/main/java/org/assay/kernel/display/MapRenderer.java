@@ -54,7 +54,7 @@ public final class MapRenderer implements Renderer<Map> {
                 return "Map";
             }
         }
-        return type.getSimpleName().isEmpty() ? "Map" : type.getSimpleName();
+        return type.getSimpleName();   // anonymous and local classes are never public: they are "Map" above
     }
 
     /** The entries in the map's own order where it has one, else sorted by key (comparable keys, else their text). */
