@@ -31,7 +31,8 @@ List<ReasoningTask> train = new ArrayList<>();
 for (int k = 1; k <= maxK; k++) train.addAll(gen.apply(k, 100L + k));
 Random order = new Random(11);
 StringBuilder corpus = new StringBuilder();
-while (corpus.length() < 2_000_000) { var t = train.get(order.nextInt(train.size())); corpus.append(think.prompt(t.task())).append(env.containsKey("ANSWER_ONLY") ? think.answerOnly(t.task()) : think.completion(t)).append("\n\n"); }
+java.util.function.Function<ReasoningTask, String> target = t -> (env.containsKey("ANSWER_ONLY") ? think.answerOnly(t.task()) : think.completion(t)) + "\n\n";
+while (corpus.length() < 2_000_000) { var t = train.get(order.nextInt(train.size())); corpus.append(think.prompt(t.task())).append(target.apply(t)); }
 var chars = CharTokenizer.fit(corpus.toString());
 var data = TokenDataset.of(chars.encode(corpus.toString()), 16, 128, 0.05, 0, 1.0);
 boolean rows = env.getOrDefault("ROWS", "PACKED").equals("SFT");
@@ -39,7 +40,7 @@ int rowBatch = Integer.parseInt(env.getOrDefault("BATCH", "32"));
 java.util.function.IntFunction<TokenBatch> sftBatch = step -> {
     Random r = new Random(1000L + step);
     List<String> ps = new ArrayList<>(), cs = new ArrayList<>();
-    for (int i = 0; i < rowBatch; i++) { var t = train.get(r.nextInt(train.size())); ps.add(think.prompt(t.task())); cs.add((env.containsKey("ANSWER_ONLY") ? think.answerOnly(t.task()) : think.completion(t)) + "\n\n"); }
+    for (int i = 0; i < rowBatch; i++) { var t = train.get(r.nextInt(train.size())); ps.add(think.prompt(t.task())); cs.add(target.apply(t)); }
     return org.assay.lib.rl.Preference.batch(chars, ps, cs);
 };
 var config = GptConfig.tiny(chars.vocabSize()).withContextLength(256).withWidth(d, 4).withLayers(layers).withPositions(pos);
