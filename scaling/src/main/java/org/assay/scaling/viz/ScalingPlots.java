@@ -4,6 +4,7 @@ import java.awt.Color;
 import java.util.stream.DoubleStream;
 import org.assay.scaling.Bootstrap;
 import org.assay.scaling.ChinchillaLaw;
+import org.assay.scaling.InferenceAwareAllocation;
 import org.assay.scaling.IsoFlopFit;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -126,20 +127,62 @@ public final class ScalingPlots {
     }
 
     /**
-     * A quantity of the law along a geometric grid of budgets, with the bootstrap's 95% interval at each point (NaN
+     * The inference-aware allocation of a target loss (Sardana et al. 2023) against the tokens the model will serve
+     * over its life: N on the left axis and training tokens per parameter on the right, each with its value without
+     * inference as a dashed line and, given a bootstrap, its filled 95% band. Log axes.
+     */
+    public static XYChart inferenceAwareAllocation(ChinchillaLaw law, Bootstrap bootstrap, double targetLoss,
+                                                   double tokensMin, double tokensMax) {
+        XYChart chart = new XYChartBuilder().width(720).height(440)
+                .title(String.format(java.util.Locale.ROOT, "Lifetime-optimal model for loss %.3f", targetLoss))
+                .xAxisTitle("lifetime inference tokens").build();
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+        chart.setYAxisGroupTitle(0, "parameters N");
+        chart.setYAxisGroupTitle(1, "training tokens per parameter");
+        chart.getStyler().setYAxisGroupPosition(1, org.knowm.xchart.style.Styler.YAxisPosition.Right);
+        String[] names = {"N", "D_train / N"};
+        java.util.List<java.util.function.ToDoubleFunction<InferenceAwareAllocation>> quantities = java.util.List.of(
+                InferenceAwareAllocation::parameters, InferenceAwareAllocation::tokensPerParameter);
+        for (int group = 0; group < 2; group++) {
+            var quantity = quantities.get(group);
+            Curve curve = Curve.along(tokensMin, tokensMax, law, bootstrap,
+                    (l, t) -> quantity.applyAsDouble(l.allocateForLoss(targetLoss, t)));
+            Color colour = PALETTE[group];
+            if (bootstrap != null) {
+                band(chart, names[group] + " 95% CI", curve.x(), curve.lower(), curve.upper()).setYAxisGroup(group);
+            }
+            XYSeries line = chart.addSeries(names[group], curve.x(), curve.y());
+            line.setMarker(SeriesMarkers.NONE);
+            line.setLineColor(colour);
+            line.setYAxisGroup(group);
+            double without = quantity.applyAsDouble(law.allocateForLoss(targetLoss, 0));
+            XYSeries reference = chart.addSeries(names[group] + " without inference",
+                    new double[] {tokensMin, tokensMax}, new double[] {without, without});
+            reference.setMarker(SeriesMarkers.NONE);
+            reference.setLineColor(colour);
+            reference.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DASH_DASH);
+            reference.setYAxisGroup(group);
+        }
+        return chart;
+    }
+
+    /**
+     * A quantity of the law along a geometric grid of x (budgets, or inference tokens), with the bootstrap's 95% interval at each point (NaN
      * bounds without a bootstrap).
      */
     private record Curve(double[] x, double[] y, double[] lower, double[] upper) {
         static final int POINTS = 50;
 
-        static Curve along(double cMin, double cMax, ChinchillaLaw law, Bootstrap bootstrap,
+        static Curve along(double xMin, double xMax, ChinchillaLaw law, Bootstrap bootstrap,
                            java.util.function.ToDoubleBiFunction<ChinchillaLaw, Double> quantity) {
             double[] x = new double[POINTS];
             double[] y = new double[POINTS];
             double[] lower = new double[POINTS];
             double[] upper = new double[POINTS];
             for (int i = 0; i < POINTS; i++) {
-                double c = cMin * Math.pow(cMax / cMin, i / (POINTS - 1.0));
+                double c = xMin * Math.pow(xMax / xMin, i / (POINTS - 1.0));
                 x[i] = c;
                 y[i] = quantity.applyAsDouble(law, c);
                 if (bootstrap != null) {
@@ -156,7 +199,7 @@ public final class ScalingPlots {
     }
 
     /** A filled band between lo and hi: one polygon, upper edge forward and lower edge back. */
-    static void band(XYChart chart, String name, double[] x, double[] lo, double[] hi) {
+    static XYSeries band(XYChart chart, String name, double[] x, double[] lo, double[] hi) {
         int k = x.length;
         double[] px = new double[2 * k];
         double[] py = new double[2 * k];
@@ -171,6 +214,7 @@ public final class ScalingPlots {
         band.setMarker(SeriesMarkers.NONE);
         band.setFillColor(new Color(70, 130, 180, 70));
         band.setLineColor(new Color(70, 130, 180, 0));
+        return band;
     }
 
     private static double[] indices(double[] parameters, double[] tokens, double[] budgets, double budget) {

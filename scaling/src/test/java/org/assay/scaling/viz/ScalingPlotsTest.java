@@ -48,4 +48,20 @@ class ScalingPlotsTest {
             assertTrue(png.length > 1000);
         }
     }
+
+    @Test
+    void theInferenceAwareChartDrawsNAndTokensPerParameterOnTwoAxes() throws Exception {
+        var law = org.assay.scaling.ChinchillaLaw.epoch2024();
+        double loss = law.allocate(1e23).loss();
+        XYChart chart = ScalingPlots.inferenceAwareAllocation(law, null, loss, 1e9, 1e14);
+        XYSeries n = chart.getSeriesMap().get("N");
+        XYSeries ratio = chart.getSeriesMap().get("D_train / N");
+        assertEquals(0, n.getYAxisGroup());
+        assertEquals(1, ratio.getYAxisGroup());
+        assertEquals(law.allocateForLoss(loss, 1e14).parameters(), n.getYData()[n.getYData().length - 1], 1e-6);
+        assertEquals(law.allocateForLoss(loss, 0).tokensPerParameter(),
+                chart.getSeriesMap().get("D_train / N without inference").getYData()[0], 1e-9);
+        assertTrue(n.getYData()[0] > n.getYData()[n.getYData().length - 1], "N falls as inference grows");
+        assertTrue(BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG).length > 1000);
+    }
 }
