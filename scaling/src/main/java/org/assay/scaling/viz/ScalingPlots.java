@@ -4,6 +4,7 @@ import java.awt.Color;
 import java.util.stream.DoubleStream;
 import org.assay.scaling.Bootstrap;
 import org.assay.scaling.ChinchillaLaw;
+import org.assay.scaling.ComputeFrontier;
 import org.assay.scaling.InferenceAwareAllocation;
 import org.assay.scaling.IsoFlopFit;
 import org.knowm.xchart.XYChart;
@@ -165,6 +166,68 @@ public final class ScalingPlots {
             reference.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DASH_DASH);
             reference.setYAxisGroup(group);
         }
+        return chart;
+    }
+
+    /**
+     * Accuracy against total FLOPs (pretraining + RL + inference for the frontier's number of queries): a curve per
+     * model through its sample counts, each point labelled with its k and drawn with its interval as a whisker, and the
+     * Pareto frontier as a dashed black step (the best accuracy
+     * within each budget). Log x axis.
+     */
+    public static XYChart computeFrontier(ComputeFrontier.Result result) {
+        XYChart chart = new XYChartBuilder().width(720).height(440)
+                .title(String.format(java.util.Locale.ROOT, "Accuracy against total compute, %.3g queries served",
+                        result.queries()))
+                .xAxisTitle("total FLOPs (pretraining + RL + inference)").yAxisTitle("accuracy").build();
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
+        java.util.Map<String, java.util.List<ComputeFrontier.Row>> byModel = new java.util.LinkedHashMap<>();
+        result.rows().stream().sorted(java.util.Comparator.comparingDouble(ComputeFrontier.Row::parameters))
+                .forEach(r -> byModel.computeIfAbsent(r.model(), m -> new java.util.ArrayList<>()).add(r));
+        int m = 0;
+        for (var entry : byModel.entrySet()) {
+            var rows = entry.getValue().stream()
+                    .sorted(java.util.Comparator.comparingInt(ComputeFrontier.Row::samples)).toList();
+            Color colour = PALETTE[m++ % PALETTE.length];
+            double[] x = rows.stream().mapToDouble(ComputeFrontier.Row::totalFlops).toArray();
+            XYSeries curve = chart.addSeries(entry.getKey(), x,
+                    rows.stream().mapToDouble(ComputeFrontier.Row::accuracy).toArray());
+            curve.setMarker(SeriesMarkers.CIRCLE);
+            curve.setLineColor(colour);
+            curve.setMarkerColor(colour);
+            double[] wx = new double[3 * rows.size()];
+            double[] wy = new double[3 * rows.size()];
+            for (int i = 0; i < rows.size(); i++) { // one vertical segment per point, NaN between them
+                wx[3 * i] = x[i];
+                wx[3 * i + 1] = x[i];
+                wx[3 * i + 2] = Double.NaN;
+                wy[3 * i] = rows.get(i).lower();
+                wy[3 * i + 1] = rows.get(i).upper();
+                wy[3 * i + 2] = Double.NaN;
+                chart.addAnnotation(new org.knowm.xchart.AnnotationText("k=" + rows.get(i).samples(), x[i],
+                        rows.get(i).accuracy() + 0.03, false));
+            }
+            XYSeries whiskers = chart.addSeries(entry.getKey() + " interval", wx, wy);
+            whiskers.setMarker(SeriesMarkers.NONE);
+            whiskers.setLineColor(colour);
+            whiskers.setShowInLegend(false);
+        }
+        var front = result.frontier();
+        double[] fx = new double[2 * front.size() - 1];
+        double[] fy = new double[fx.length];
+        for (int i = 0; i < front.size(); i++) { // a step: the best accuracy within each budget
+            fx[2 * i] = front.get(i).totalFlops();
+            fy[2 * i] = front.get(i).accuracy();
+            if (i + 1 < front.size()) {
+                fx[2 * i + 1] = front.get(i + 1).totalFlops();
+                fy[2 * i + 1] = front.get(i).accuracy();
+            }
+        }
+        XYSeries frontier = chart.addSeries("frontier", fx, fy);
+        frontier.setMarker(SeriesMarkers.NONE);
+        frontier.setLineColor(Color.BLACK);
+        frontier.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DASH_DASH);
         return chart;
     }
 

@@ -64,4 +64,22 @@ class ScalingPlotsTest {
         assertTrue(n.getYData()[0] > n.getYData()[n.getYData().length - 1], "N falls as inference grows");
         assertTrue(BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG).length > 1000);
     }
+
+    @Test
+    void theComputeFrontierChartHasACurvePerModelAndTheFrontier() throws Exception {
+        var configs = new java.util.ArrayList<org.assay.scaling.ComputeFrontier.Config>();
+        for (int k : new int[] {1, 2, 4, 8}) {
+            double a = 1 - Math.pow(0.7, k);
+            configs.add(new org.assay.scaling.ComputeFrontier.Config("d32", 1e5, k, 1e12, 0, k * 1e7, a * 0.8,
+                    a * 0.8 - 0.05, a * 0.8 + 0.05));
+            configs.add(new org.assay.scaling.ComputeFrontier.Config("d64", 4e5, k, 8e12, 0, k * 4e7, a, a - 0.05,
+                    a + 0.05));
+        }
+        var result = org.assay.scaling.ComputeFrontier.of(configs).at(1e3);
+        XYChart chart = ScalingPlots.computeFrontier(result);
+        assertEquals(4, chart.getSeriesMap().get("d32").getXData().length);
+        assertEquals(2 * result.frontier().size() - 1, chart.getSeriesMap().get("frontier").getXData().length);
+        assertEquals(12, chart.getSeriesMap().get("d64 interval").getYData().length);
+        assertTrue(BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG).length > 1000);
+    }
 }
