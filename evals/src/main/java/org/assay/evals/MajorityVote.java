@@ -17,12 +17,7 @@ public final class MajorityVote {
 
     /** The score of one vote over the given answers (null answers, e.g. unparseable, never win). */
     public static double vote(List<String> answers, String correct) {
-        Map<String, Integer> counts = new HashMap<>();
-        for (String a : answers) {
-            if (a != null) {
-                counts.merge(a, 1, Integer::sum);
-            }
-        }
+        Map<String, Integer> counts = counts(answers);
         if (counts.isEmpty()) {
             return 0;
         }
@@ -30,6 +25,29 @@ public final class MajorityVote {
         long tied = counts.values().stream().filter(c -> c == top).count();
         Integer correctCount = counts.get(correct);
         return Objects.equals(correctCount, top) ? 1.0 / tied : 0.0;
+    }
+
+    /**
+     * The share of the answers that agree with the most frequent one (null answers never agree): 1 when all agree, a
+     * cheap signal of how sure a model is of a problem (a router's or an allocator's).
+     */
+    public static double agreement(List<String> answers) {
+        if (answers.isEmpty()) {
+            return 0;
+        }
+        Map<String, Integer> counts = counts(answers);
+        int top = counts.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        return (double) top / answers.size();
+    }
+
+    private static Map<String, Integer> counts(List<String> answers) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (String a : answers) {
+            if (a != null) {
+                counts.merge(a, 1, Integer::sum);
+            }
+        }
+        return counts;
     }
 
     public static double majAtK(List<String> answers, String correct, int k, int draws, long seed) {

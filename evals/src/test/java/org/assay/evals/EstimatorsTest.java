@@ -161,4 +161,13 @@ class EstimatorsTest {
         assertEquals(0.6, maj1, 0.02, "maj@1 is the accuracy of one sample");
         assertThrows(IllegalArgumentException.class, () -> MajorityVote.majAtK(answers, "4", 6, 10, 1));
     }
+
+    @Test
+    void agreementIsTheShareOfThePluralityAnswer() {
+        assertEquals(1.0, MajorityVote.agreement(List.of("4", "4")));
+        assertEquals(0.6, MajorityVote.agreement(List.of("4", "4", "4", "5", "6")), 1e-12);
+        assertEquals(0.5, MajorityVote.agreement(Arrays.asList("4", null)), "an unparsed answer never agrees");
+        assertEquals(0.0, MajorityVote.agreement(Arrays.asList(null, null)));
+        assertEquals(0.0, MajorityVote.agreement(List.of()));
+    }
 }
