@@ -53,14 +53,25 @@ public final class SampleAllocation {
         this.pools = pools;
     }
 
-    /** The pool of each problem: the rows grouped by item, in their order of first appearance and of sample index. */
+    /**
+     * The pool of each problem: the rows of each item (consecutive, as {@link EvalResult#rows()} gives them), in the
+     * order of the items and of the sample index.
+     */
     public static SampleAllocation of(List<SampleRow> rows) {
         if (rows == null || rows.isEmpty()) {
             throw new IllegalArgumentException("SampleAllocation.of: needs sample rows, got "
                     + (rows == null ? "null" : "none"));
         }
         Map<String, List<SampleRow>> byItem = new LinkedHashMap<>();
-        for (SampleRow r : rows) {
+        String previous = null;
+        for (int i = 0; i < rows.size(); i++) {
+            SampleRow r = rows.get(i);
+            if (!r.item().equals(previous) && byItem.containsKey(r.item())) { // two problems under one id
+                throw new IllegalArgumentException("SampleAllocation.of: item '" + r.item() + "' comes back at row "
+                        + (i + 1) + " after other items; a problem's rows must be consecutive and its id unique"
+                        + " (suites of several difficulties or seeds may reuse ids)");
+            }
+            previous = r.item();
             byItem.computeIfAbsent(r.item(), k -> new ArrayList<>()).add(r);
         }
         List<String> expected = new ArrayList<>();

@@ -91,5 +91,11 @@ class SampleAllocationTest {
         assertEquals("SampleAllocation.uniform: tokenBudget must be >= 0, got -1", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> SampleAllocation.of(List.of()));
         assertEquals("SampleAllocation.of: needs sample rows, got none", e.getMessage());
+        SampleRow a = new SampleRow("addition-0", "t", 1, 0, 2, 8, 0, "4", "4", true, 0, "4");
+        SampleRow b = new SampleRow("addition-1", "t", 1, 0, 2, 8, 0, "4", "4", true, 0, "4");
+        e = assertThrows(IllegalArgumentException.class, () -> SampleAllocation.of(List.of(a, b, a)));
+        assertEquals("SampleAllocation.of: item 'addition-0' comes back at row 3 after other items; a problem's rows"
+                + " must be consecutive and its id unique (suites of several difficulties or seeds may reuse ids)",
+                e.getMessage());
     }
 }

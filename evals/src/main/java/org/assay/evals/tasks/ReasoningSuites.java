@@ -54,7 +54,8 @@ public final class ReasoningSuites {
                 trace.add(state.toString());
             }
             String answer = new BigInteger(a).add(new BigInteger(b)).toString();
-            Task task = new Task("addition-" + i, "What is " + a + " + " + b + "?", answer, "addition", digits);
+            Task task = new Task("addition-" + digits + "-" + i, "What is " + a + " + " + b + "?", answer, "addition",
+                    digits);
             Column start = new Column(a, b, "", 0);
             tasks.add(new ReasoningTask(task, trace, guarded((step, previous, line) -> {
                 Column before = step == 0 ? start : Column.parse(previous);
@@ -111,8 +112,8 @@ public final class ReasoningSuites {
                 trace.add(sum + "+" + partial[c] + "=" + (sum + partial[c]));
                 sum += partial[c];
             }
-            Task task = new Task("multiplication-" + i, "What is " + a + " * " + b + "?", Long.toString(a * b),
-                    "multiplication", digits);
+            Task task = new Task("multiplication-" + digits + "-" + i, "What is " + a + " * " + b + "?",
+                    Long.toString(a * b), "multiplication", digits);
             tasks.add(new ReasoningTask(task, trace, guarded((step, previous, line) -> {
                 Matcher m = BINARY.matcher(line);
                 if (!m.matches() || step >= 2 * digits - 1) {
@@ -190,8 +191,8 @@ public final class ReasoningSuites {
                 value = apply(ops[s], value, operands[s]);
                 trace.add(before + String.valueOf(ops[s]) + operands[s] + "=" + value);
             }
-            Task task = new Task("chained-" + i, story + " How many " + item + " does " + name + " have now?",
-                    Long.toString(value), "chained", steps);
+            Task task = new Task("chained-" + steps + "-" + i, story + " How many " + item + " does " + name
+                    + " have now?", Long.toString(value), "chained", steps);
             tasks.add(new ReasoningTask(task, trace, guarded((step, previous, line) -> {
                 Matcher m = BINARY.matcher(line);
                 if (!m.matches() || step >= steps) {
@@ -228,8 +229,8 @@ public final class ReasoningSuites {
             }
             Integer[] sorted = input.toArray(new Integer[0]);
             Arrays.sort(sorted);
-            Task task = new Task("selectionSort-" + i, "Sort ascending: " + join(input), join(Arrays.asList(sorted)),
-                    "selectionSort", length);
+            Task task = new Task("selectionSort-" + length + "-" + i, "Sort ascending: " + join(input),
+                    join(Arrays.asList(sorted)), "selectionSort", length);
             tasks.add(new ReasoningTask(task, trace, guarded((step, previous, line) -> {
                 Matcher m = PICK.matcher(line);
                 if (!m.matches() || step >= length) {
@@ -270,8 +271,8 @@ public final class ReasoningSuites {
                 parity ^= rest.get(0);
                 rest = rest.subList(1, rest.size());
             }
-            Task task = new Task("runningParity-" + i, "Parity of " + join(bits) + "?", Integer.toString(parity),
-                    "runningParity", length);
+            Task task = new Task("runningParity-" + length + "-" + i, "Parity of " + join(bits) + "?",
+                    Integer.toString(parity), "runningParity", length);
             tasks.add(new ReasoningTask(task, trace, guarded((step, previous, line) -> {
                 List<Integer> left;
                 int before;

@@ -221,4 +221,15 @@ class ReasoningTasksTest {
                 new Task("x", "p", "1", "t", 1), List.of("a\nb"), (i, p, s) -> true));
         assertTrue(e.getMessage().contains("a step must be one line"), e.getMessage());
     }
+
+    @Test
+    void idsNameTheDifficultySoSuitesOfSeveralCombineWithoutClashing() {
+        var ids = new java.util.HashSet<String>();
+        for (int d = 1; d <= 3; d++) {
+            for (var t : ReasoningSuites.addition(5, d, 1)) {
+                assertTrue(ids.add(t.task().id()), "repeated id " + t.task().id());
+            }
+        }
+        assertEquals("addition-3-4", ReasoningSuites.addition(5, 3, 1).get(4).task().id());
+    }
 }
