@@ -109,11 +109,7 @@ public final class AllocateCommand {
     }
 
     private static String required(Map<String, String> opts, String name) {
-        String v = opts.get(name);
-        if (v == null) {
-            throw new IllegalArgumentException(name + " is required; " + USAGE);
-        }
-        return v;
+        return Options.required(opts, name, USAGE);
     }
 
     private static double number(String name, String text) {

@@ -232,11 +232,7 @@ public final class FitCommand {
     }
 
     private static String required(Map<String, String> opts, String name) {
-        String v = opts.get(name);
-        if (v == null) {
-            throw new IllegalArgumentException(name + " is required; " + USAGE);
-        }
-        return v;
+        return Options.required(opts, name, USAGE);
     }
 
     private static int integer(Map<String, String> opts, String name, int min) {
