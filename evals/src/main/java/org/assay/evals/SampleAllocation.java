@@ -20,8 +20,9 @@ import org.assay.evals.tasks.AnswerFormat;
  * <li>{@link Objective#COVERAGE} (a verifier, pass@k): a solved problem gains nothing more; an unsolved one after n
  * failures gains its posterior solve rate {@code a / (a + b + n)}, the Beta(a, b) prior fitted to the pilot's solve
  * rates by the method of moments of a beta-binomial (empirical Bayes), so problems the pilot shows hopeless fade;</li>
- * <li>{@link Objective#MAJORITY} (no verifier, maj@k): the share of its answers outside the plurality, so a problem
- * whose samples agree gains nothing and a contested one gets more votes.</li>
+ * <li>{@link Objective#MAJORITY} (no verifier, maj@k): the share of its answers outside the plurality, smoothed as
+ * {@code (n - agreeing + 1) / (n + 2)} (Laplace's rule), so a contested problem gets more votes first and a unanimous
+ * one still a few as its agreement could be chance (a pilot of one sample always agrees with itself).</li>
  * </ul>
  */
 public final class SampleAllocation {
@@ -182,7 +183,8 @@ public final class SampleAllocation {
             if (objective == Objective.COVERAGE) {
                 gain = d.stream().anyMatch(SampleRow::correct) ? 0 : prior[0] / (prior[0] + prior[1] + d.size());
             } else {
-                gain = 1 - MajorityVote.agreement(d.stream().map(SampleRow::answer).toList());
+                double agreeing = MajorityVote.agreement(d.stream().map(SampleRow::answer).toList()) * d.size();
+                gain = (d.size() - agreeing + 1) / (d.size() + 2);
             }
             double meanCost = d.stream().mapToLong(SampleAllocation::cost).average().orElseThrow();
             return gain / meanCost;
