@@ -1,5 +1,8 @@
 package org.assay.kernel.jupyter;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import org.dflib.jjava.jupyter.channels.JupyterConnection;
@@ -7,6 +10,8 @@ import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
 import org.dflib.jjava.jupyter.messages.HMACGenerator;
 import org.dflib.jjava.jupyter.messages.Message;
 import org.dflib.jjava.jupyter.messages.publish.PublishStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
 
@@ -15,6 +20,7 @@ import org.zeromq.ZMQ;
  * Sockets bind to the address in the connection file; signatures are checked with its key.
  */
 final class AssayConnection extends JupyterConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(AssayConnection.class);
     private final KernelConnectionProperties props;
     private final ZMQ.Context context = ZMQ.context(1);
     private final BlockingShellChannel shellChannel;
@@ -70,22 +76,38 @@ final class AssayConnection extends JupyterConnection {
         return open;
     }
 
+    /**
+     * JeroMQ's I/O threads can race the termination of a context and print a {@code ClosedChannelException} with
+     * {@code Throwable.printStackTrace()}, through the notification handler each thread captured when its context
+     * started (for jjava's own context, out of reach). So standard error is held while the sockets close and both
+     * contexts terminate (they join their threads before returning), and what was printed goes to the debug log.
+     */
     @Override
     public synchronized void close() {
         if (!open) {
             return;
         }
         open = false;
-        shellChannel.close();
-        controlChannel.close();
+        PrintStream err = System.err;
+        ByteArrayOutputStream held = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(held, true, StandardCharsets.UTF_8));
         try {
-            heartbeatLoop.join(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            shellChannel.close();
+            controlChannel.close();
+            try {
+                heartbeatLoop.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            heartbeatSocket.close();
+            context.close();
+            super.close();
+        } finally {
+            System.setErr(err);
+            if (held.size() > 0) {
+                LOG.debug("while the sockets closed, JeroMQ printed: {}", held.toString(StandardCharsets.UTF_8));
+            }
         }
-        heartbeatSocket.close();
-        context.close();
-        super.close();
     }
 
     @Override
