@@ -24,9 +24,9 @@ public final class Results {
     }
 
     /**
-     * @param loss        mean cross-entropy per token, nats
+     * @param loss        mean cross-entropy per token (weighted by the batches' weights), nats
      * @param bitsPerByte loss / ln 2 / bytes per token
-     * @param tokens      tokens evaluated
+     * @param tokens      tokens evaluated (those of weight > 0)
      */
     public record Evaluation(double loss, double bitsPerByte, long tokens) {
     }

@@ -11,6 +11,7 @@ import com.google.gson.reflect.TypeToken;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonWriter;
 import org.assay.lib.data.CharTokenizer;
+import org.assay.lib.data.CompletionCorpus;
 import org.assay.lib.data.SyntheticLanguage;
 import org.assay.lib.data.TextCorpus;
 import org.assay.lib.data.TokenDataset;
@@ -23,7 +24,8 @@ import java.nio.file.Path;
 
 /**
  * Everything one training run needs, as a JSON file a fresh process (or a Slurm task) can run from: the model, the
- * data (a synthetic language with a known entropy, or a text file), and the training settings.
+ * data (a synthetic language with a known entropy, a text file, or prompt-completion pairs), and the training
+ * settings.
  * <pre>{@code
  * {"name": "L2-d64", "model": {...GptConfig...},
  *  "data": {"kind": "synthetic", "alphabetSize": 8, "order": 2, "concentration": 0.5, "languageSeed": 1,
@@ -105,9 +107,10 @@ public record RunSpec(String name, GptConfig model, Data data, Pretrain.Config t
     /**
      * Where the tokens come from.
      *
-     * @param kind               synthetic (a {@link SyntheticLanguage}) or text (a UTF-8 file or folder, one token per
-     *                           character)
-     * @param path               the text file or folder (kind text)
+     * @param kind               synthetic (a {@link SyntheticLanguage}), text (a UTF-8 file or folder, one token per
+     *                           character) or completions (a {@link CompletionCorpus} JSONL file, packed, trained on
+     *                           its completions only; one token per character)
+     * @param path               the text file or folder (kind text), the JSONL file (kind completions)
      * @param characters         characters of synthetic text to generate
      * @param rows               batch rows
      * @param contextLength      tokens per row
@@ -120,11 +123,11 @@ public record RunSpec(String name, GptConfig model, Data data, Pretrain.Config t
         public Data {
             String fn = "RunSpec.Data";
             if (kind == null) {
-                throw new IllegalArgumentException(fn + ": kind must be 'synthetic' or 'text', got none (a missing or"
-                        + " misspelt \"kind\")");
+                throw new IllegalArgumentException(fn + ": kind must be 'synthetic', 'text' or 'completions', got none"
+                        + " (a missing or misspelt \"kind\")");
             }
-            if (kind == Kind.TEXT && (path == null || path.isBlank())) {
-                throw new IllegalArgumentException(fn + ": kind 'text' needs a path, got none");
+            if (kind != Kind.SYNTHETIC && (path == null || path.isBlank())) {
+                throw new IllegalArgumentException(fn + ": kind '" + kind + "' needs a path, got none");
             }
             if (kind == Kind.SYNTHETIC && characters < 1000) {
                 throw new IllegalArgumentException(fn + ": characters must be >= 1000, got " + characters);
@@ -139,10 +142,11 @@ public record RunSpec(String name, GptConfig model, Data data, Pretrain.Config t
             }
         }
 
-        /** Where the text comes from (in JSON as {@code "synthetic"} or {@code "text"}). */
+        /** Where the text comes from (in JSON as {@code "synthetic"}, {@code "text"} or {@code "completions"}). */
         public enum Kind {
             @com.google.gson.annotations.SerializedName("synthetic") SYNTHETIC,
-            @com.google.gson.annotations.SerializedName("text") TEXT;
+            @com.google.gson.annotations.SerializedName("text") TEXT,
+            @com.google.gson.annotations.SerializedName("completions") COMPLETIONS;
 
             @Override
             public String toString() {
@@ -157,18 +161,40 @@ public record RunSpec(String name, GptConfig model, Data data, Pretrain.Config t
                     language.seed(), characters, textSeed, null, rows, contextLength, 0.1, 0);
         }
 
+        /**
+         * Prompt-completion pairs from a JSONL file ({@link CompletionCorpus}), packed into rows of
+         * {@code contextLength} tokens, the last {@code validationFraction} held out.
+         */
+        public static Data completions(Path file, int rows, int contextLength, double validationFraction, long seed) {
+            return new Data(Kind.COMPLETIONS, 0, 0, 0, 0, 0, 0, file.toString(), rows, contextLength,
+                    validationFraction, seed);
+        }
+
         public SyntheticLanguage language() {
             return new SyntheticLanguage(new SyntheticLanguage.Config(alphabetSize, order, concentration, languageSeed));
         }
 
         /** The text (generated or read) and its batches. */
         public TokenDataset dataset() {
+            if (kind == Kind.COMPLETIONS) {
+                CompletionCorpus corpus = CompletionCorpus.read(Path.of(path));
+                return corpus.dataset(CharTokenizer.fit(corpus.text()), rows, contextLength, validationFraction, seed);
+            }
             String text = kind == Kind.SYNTHETIC ? language().generate(characters, textSeed)
                     : TextCorpus.read(Path.of(path)).text();
             CharTokenizer chars = kind == Kind.SYNTHETIC ? CharTokenizer.fit(language().alphabet())
                     : CharTokenizer.fit(text);
             return TokenDataset.of(chars.encode(text), rows, contextLength, validationFraction, seed,
                     chars.bytesPerToken(text));
+        }
+
+        /** The tokenizer {@link #dataset()} encodes with: a model trained on this data reads and writes with it. */
+        public CharTokenizer tokenizer() {
+            return switch (kind) {
+                case SYNTHETIC -> CharTokenizer.fit(language().alphabet());
+                case TEXT -> CharTokenizer.fit(TextCorpus.read(Path.of(path)).text());
+                case COMPLETIONS -> CharTokenizer.fit(CompletionCorpus.read(Path.of(path)).text());
+            };
         }
     }
 

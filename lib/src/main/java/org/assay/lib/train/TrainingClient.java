@@ -223,8 +223,8 @@ public final class TrainingClient implements AutoCloseable {
     }
 
     /**
-     * Mean cross-entropy over evaluation batches (every position counted; weights are not applied), and bits per
-     * byte.
+     * Mean cross-entropy over evaluation batches, each position weighted by its batch weight (so a prompt-completion
+     * batch is scored on its completions only, as it trains), and bits per byte.
      *
      * @param bytesPerToken UTF-8 bytes per token of the tokenizer on this text (1 for bytes)
      */
@@ -236,17 +236,27 @@ public final class TrainingClient implements AutoCloseable {
             throw new IllegalArgumentException("evaluate: bytesPerToken must be > 0, got " + bytesPerToken);
         }
         double sum = 0;
+        double weight = 0;
         long n = 0;
         for (TokenBatch batch : batches) {
             requireContext("evaluate", batch.width());
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                NDArray lp = targetLogprobs(batch.inputs(), batch.targets(), batch.rows(), batch.width(), null);
-                sum -= lp.sum().getFloat();
-                n += batch.tokens();
+                float[] lp = targetLogprobs(batch.inputs(), batch.targets(), batch.rows(), batch.width(), null)
+                        .toFloatArray();
+                float[] w = batch.weights();
+                for (int i = 0; i < lp.length; i++) {
+                    sum -= (double) w[i] * lp[i];
+                    weight += w[i];
+                    n += w[i] > 0 ? 1 : 0;
+                }
             }
         }
-        double loss = sum / n;
+        if (!(weight > 0)) {
+            throw new IllegalArgumentException("evaluate: every position of the " + batches.size()
+                    + " batch(es) has weight 0; nothing to score");
+        }
+        double loss = sum / weight;
         return new Results.Evaluation(loss, loss / Math.log(2) / bytesPerToken, n);
     }
 
