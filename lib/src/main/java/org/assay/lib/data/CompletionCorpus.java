@@ -12,12 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.assay.lib.train.TokenBatch;
+import org.assay.lib.train.TokenBatches;
 
 /**
  * Prompt–completion pairs in TRL's prompt-completion format: a JSON Lines file, one
  * {@code {"prompt": "...", "completion": "..."}} object per line (other fields ignored, blank lines skipped).
- * As training data the examples are packed end to end into one token stream, each token weighted 0 in a prompt and
- * 1 in a completion, so a model trains on completions only (TRL's {@code completion_only_loss} with packing).
+ * As training data each example is a row of its own, weighted 0 on the prompt and 1 on the completion, so a model
+ * trains on completions only (TRL's {@code completion_only_loss}, without packing).
  * A completion should end with whatever separates it from the next prompt (a newline, an end token).
  */
 public record CompletionCorpus(Path file, List<Example> examples) {
@@ -118,28 +120,96 @@ public record CompletionCorpus(Path file, List<Example> examples) {
         return s.toString();
     }
 
-    /** The packed examples as training batches: prompts weighted 0, completions 1; the held-out part is the tail. */
-    public TokenDataset dataset(Tokenizer tokenizer, int rows, int contextLength, double validationFraction,
+    /**
+     * The examples as training batches, one a row at position 0 (as when the model is used), padded to
+     * {@code contextLength} and weighted 1 on the completion, 0 on the prompt and the padding. Row r of training batch
+     * i is a uniform draw from the first {@code 1 - validationFraction} of the examples, a pure function of
+     * (seed, i, r); the rest are held out, read in order.
+     */
+    public TokenBatches dataset(Tokenizer tokenizer, int rows, int contextLength, double validationFraction,
                                 long seed) {
-        List<int[]> parts = new ArrayList<>();
-        int n = 0;
-        for (Example e : examples) {
+        String fn = "CompletionCorpus.dataset";
+        if (rows < 1 || contextLength < 1) {
+            throw new IllegalArgumentException(fn + ": rows and contextLength must be >= 1, got rows=" + rows
+                    + ", contextLength=" + contextLength);
+        }
+        int trainCount = (int) Math.floor(examples.size() * (1 - validationFraction));
+        if (!(validationFraction >= 0 && validationFraction < 1) || trainCount < 1
+                || (validationFraction > 0 && examples.size() - trainCount < rows)) {
+            throw new IllegalArgumentException(fn + ": " + file + " has " + examples.size() + " examples; with"
+                    + " validationFraction " + validationFraction + " that leaves " + trainCount + " to train on and "
+                    + (examples.size() - trainCount) + " held out, and both need at least one batch of " + rows
+                    + " rows (validationFraction in [0, 1))");
+        }
+        int[][] tokens = new int[examples.size()][];
+        int[] promptLength = new int[examples.size()];
+        for (int i = 0; i < examples.size(); i++) {
+            Example e = examples.get(i);
             int[] p = tokenizer.encode(e.prompt());
             int[] c = tokenizer.encode(e.completion());
-            parts.add(p);
-            parts.add(c);
-            n += p.length + c.length;
+            if (p.length + c.length > contextLength + 1) {
+                throw new IllegalArgumentException(fn + ": example " + (i + 1) + " of " + file + " (prompt '"
+                        + abbreviate(e.prompt()) + "') is " + (p.length + c.length) + " tokens, more than contextLength"
+                        + " + 1 = " + (contextLength + 1) + "; raise contextLength or shorten it");
+            }
+            tokens[i] = new int[p.length + c.length];
+            System.arraycopy(p, 0, tokens[i], 0, p.length);
+            System.arraycopy(c, 0, tokens[i], p.length, c.length);
+            promptLength[i] = p.length;
         }
-        int[] tokens = new int[n];
-        float[] weights = new float[n];
-        int at = 0;
-        for (int i = 0; i < parts.size(); i++) {
-            int[] part = parts.get(i);
-            System.arraycopy(part, 0, tokens, at, part.length);
-            java.util.Arrays.fill(weights, at, at + part.length, i % 2 == 1 ? 1f : 0f);
-            at += part.length;
-        }
-        return TokenDataset.weighted(tokens, weights, rows, contextLength, validationFraction, seed,
-                tokenizer.bytesPerToken(text()));
+        double bytesPerToken = tokenizer.bytesPerToken(text());
+        return new TokenBatches() {
+            @Override
+            public int rows() {
+                return rows;
+            }
+
+            @Override
+            public TokenBatch train(long index) {
+                if (index < 0) {
+                    throw new IllegalArgumentException(fn + ".train: index must be >= 0, got " + index);
+                }
+                java.util.SplittableRandom rng = new java.util.SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);
+                int[] picked = new int[rows];
+                for (int r = 0; r < rows; r++) {
+                    picked[r] = rng.nextInt(trainCount);
+                }
+                return batch(picked);
+            }
+
+            @Override
+            public List<TokenBatch> validation(int maxBatches) {
+                List<TokenBatch> batches = new ArrayList<>();
+                for (int b = 0; b < maxBatches && trainCount + (b + 1) * rows <= examples.size(); b++) {
+                    int[] picked = new int[rows];
+                    for (int r = 0; r < rows; r++) {
+                        picked[r] = trainCount + b * rows + r;
+                    }
+                    batches.add(batch(picked));
+                }
+                return batches;
+            }
+
+            private TokenBatch batch(int[] picked) {
+                int t = contextLength;
+                int[] in = new int[rows * t];
+                int[] out = new int[rows * t];
+                float[] w = new float[rows * t];
+                for (int r = 0; r < rows; r++) {
+                    int[] e = tokens[picked[r]];
+                    for (int j = 0; j + 1 < e.length; j++) {
+                        in[r * t + j] = e[j];
+                        out[r * t + j] = e[j + 1];
+                        w[r * t + j] = j + 1 >= promptLength[picked[r]] ? 1f : 0f;
+                    }
+                }
+                return TokenBatch.of(in, out, w, rows);
+            }
+
+            @Override
+            public double bytesPerToken() {
+                return bytesPerToken;
+            }
+        };
     }
 }

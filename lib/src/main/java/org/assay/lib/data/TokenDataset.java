@@ -16,15 +16,10 @@ import org.assay.lib.train.TokenBatch;
  * <p>Batch {@code i} is a pure function of (seed, i): which source each row comes from (by the mixture weights) and
  * where it starts. So a resumed run reads exactly the batches it would have read, and
  * {@link #tokensBySource(long)} accounts for every token served, per source, for any number of batches.
- *
- * <p>A source may carry a loss weight per token ({@link #weighted}): the weight of predicting that token, which the
- * batches carry with their targets — 0 on a prompt and 1 on its completion trains on completions only, like TRL's
- * {@code completion_only_loss} over packed examples.
  */
 public final class TokenDataset implements TokenBatches {
     private final List<String> names;
     private final List<int[]> tokens;
-    private final List<float[]> lossWeights; // per source: the weight of predicting each token, or null (all 1)
     private final int[] trainEnd; // per source: the training part is [0, trainEnd)
     private final double[] cumulativeWeights;
     private final int rows;
@@ -32,8 +27,8 @@ public final class TokenDataset implements TokenBatches {
     private final long seed;
     private final double bytesPerToken;
 
-    private TokenDataset(Map<String, int[]> sources, List<float[]> lossWeights, double[] weights, int rows,
-                         int contextLength, double validationFraction, long seed, double bytesPerToken) {
+    private TokenDataset(Map<String, int[]> sources, double[] weights, int rows, int contextLength,
+                         double validationFraction, long seed, double bytesPerToken) {
         String fn = "TokenDataset";
         if (sources.isEmpty()) {
             throw new IllegalArgumentException(fn + ": needs at least one source");
@@ -55,7 +50,6 @@ public final class TokenDataset implements TokenBatches {
         }
         this.names = List.copyOf(sources.keySet());
         this.tokens = List.copyOf(sources.values());
-        this.lossWeights = new ArrayList<>(lossWeights);
         this.trainEnd = new int[tokens.size()];
         this.cumulativeWeights = new double[weights.length];
         double total = 0;
@@ -90,37 +84,15 @@ public final class TokenDataset implements TokenBatches {
     /** One token stream; {@code bytesPerToken} 1 for byte-level tokens. */
     public static TokenDataset of(int[] tokens, int rows, int contextLength, double validationFraction, long seed,
                                   double bytesPerToken) {
-        return new TokenDataset(Map.of("data", tokens), java.util.Collections.singletonList(null), new double[] {1},
-                rows, contextLength, validationFraction, seed, bytesPerToken);
-    }
-
-    /**
-     * One token stream with a loss weight per token: {@code lossWeights[i]} weights the prediction of
-     * {@code tokens[i]} (finite, >= 0; the first token is never a target).
-     */
-    public static TokenDataset weighted(int[] tokens, float[] lossWeights, int rows, int contextLength,
-                                        double validationFraction, long seed, double bytesPerToken) {
-        String fn = "TokenDataset.weighted";
-        if (tokens == null || lossWeights == null || lossWeights.length != tokens.length) {
-            throw new IllegalArgumentException(fn + ": lossWeights must have one entry per token ("
-                    + (tokens == null ? "tokens is null" : tokens.length) + "), got "
-                    + (lossWeights == null ? "null" : lossWeights.length));
-        }
-        for (int i = 0; i < lossWeights.length; i++) {
-            if (!(lossWeights[i] >= 0) || Float.isInfinite(lossWeights[i])) {
-                throw new IllegalArgumentException(fn + ": lossWeights must be finite and >= 0, got "
-                        + lossWeights[i] + " at token " + i);
-            }
-        }
-        return new TokenDataset(Map.of("data", tokens), List.of(lossWeights), new double[] {1}, rows, contextLength,
-                validationFraction, seed, bytesPerToken);
+        return new TokenDataset(Map.of("data", tokens), new double[] {1}, rows, contextLength, validationFraction,
+                seed, bytesPerToken);
     }
 
     /** Several named streams mixed by weight (normalised), for data-mixture experiments. */
     public static TokenDataset mixture(Map<String, int[]> sources, double[] weights, int rows, int contextLength,
                                        double validationFraction, long seed, double bytesPerToken) {
-        return new TokenDataset(new LinkedHashMap<>(sources), java.util.Collections.nCopies(sources.size(), null),
-                weights, rows, contextLength, validationFraction, seed, bytesPerToken);
+        return new TokenDataset(new LinkedHashMap<>(sources), weights, rows, contextLength, validationFraction, seed,
+                bytesPerToken);
     }
 
     @Override
@@ -160,27 +132,14 @@ public final class TokenDataset implements TokenBatches {
         int t = contextLength;
         int[] in = new int[rows * t];
         int[] out = new int[rows * t];
-        float[] w = new float[rows * t];
         for (int r = 0; r < rows; r++) {
             int s = source(rng);
+            int[] src = tokens.get(s);
             int offset = rng.nextInt(trainEnd[s] - t); // windows of T+1 tokens inside [0, trainEnd)
-            copyWindow(s, offset, in, out, w, r * t);
+            System.arraycopy(src, offset, in, r * t, t);
+            System.arraycopy(src, offset + 1, out, r * t, t);
         }
-        return TokenBatch.of(in, out, w, rows);
-    }
-
-    /** Row {@code at}: inputs from {@code offset}, targets and their loss weights one token later. */
-    private void copyWindow(int source, int offset, int[] in, int[] out, float[] w, int at) {
-        int t = contextLength;
-        int[] src = tokens.get(source);
-        System.arraycopy(src, offset, in, at, t);
-        System.arraycopy(src, offset + 1, out, at, t);
-        float[] lw = lossWeights.get(source);
-        if (lw == null) {
-            java.util.Arrays.fill(w, at, at + t, 1f);
-        } else {
-            System.arraycopy(lw, offset + 1, w, at, t);
-        }
+        return TokenBatch.of(in, out, rows);
     }
 
     /** Tokens served by the first {@code batches} training batches, per source (input tokens, T per row). */
@@ -223,12 +182,13 @@ public final class TokenDataset implements TokenBatches {
         for (int b = 0; b < maxBatches && (b + 1) * rows <= windows.size(); b++) {
             int[] in = new int[rows * t];
             int[] out = new int[rows * t];
-            float[] weights = new float[rows * t];
             for (int r = 0; r < rows; r++) {
                 int[] w = windows.get(b * rows + r);
-                copyWindow(w[0], w[1], in, out, weights, r * t);
+                int[] src = tokens.get(w[0]);
+                System.arraycopy(src, w[1], in, r * t, t);
+                System.arraycopy(src, w[1] + 1, out, r * t, t);
             }
-            batches.add(TokenBatch.of(in, out, weights, rows));
+            batches.add(TokenBatch.of(in, out, rows));
         }
         return batches;
     }

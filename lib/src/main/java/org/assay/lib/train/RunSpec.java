@@ -108,8 +108,8 @@ public record RunSpec(String name, GptConfig model, Data data, Pretrain.Config t
      * Where the tokens come from.
      *
      * @param kind               synthetic (a {@link SyntheticLanguage}), text (a UTF-8 file or folder, one token per
-     *                           character) or completions (a {@link CompletionCorpus} JSONL file, packed, trained on
-     *                           its completions only; one token per character)
+     *                           character) or completions (a {@link CompletionCorpus} JSONL file, one example a row,
+     *                           trained on its completions only; one token per character)
      * @param path               the text file or folder (kind text), the JSONL file (kind completions)
      * @param characters         characters of synthetic text to generate
      * @param rows               batch rows
@@ -162,8 +162,8 @@ public record RunSpec(String name, GptConfig model, Data data, Pretrain.Config t
         }
 
         /**
-         * Prompt-completion pairs from a JSONL file ({@link CompletionCorpus}), packed into rows of
-         * {@code contextLength} tokens, the last {@code validationFraction} held out.
+         * Prompt-completion pairs from a JSONL file ({@link CompletionCorpus}), one a row padded to
+         * {@code contextLength} tokens, the last {@code validationFraction} of them held out.
          */
         public static Data completions(Path file, int rows, int contextLength, double validationFraction, long seed) {
             return new Data(Kind.COMPLETIONS, 0, 0, 0, 0, 0, 0, file.toString(), rows, contextLength,
@@ -175,7 +175,7 @@ public record RunSpec(String name, GptConfig model, Data data, Pretrain.Config t
         }
 
         /** The text (generated or read) and its batches. */
-        public TokenDataset dataset() {
+        public TokenBatches dataset() {
             if (kind == Kind.COMPLETIONS) {
                 CompletionCorpus corpus = CompletionCorpus.read(Path.of(path));
                 return corpus.dataset(CharTokenizer.fit(corpus.text()), rows, contextLength, validationFraction, seed);

@@ -18,6 +18,7 @@ import org.assay.lib.sweep.SweepSpec;
 import org.assay.lib.train.Pretrain;
 import org.assay.lib.train.RunSpec;
 import org.assay.lib.train.TokenBatch;
+import org.assay.lib.train.TokenBatches;
 import org.assay.lib.train.TrainingClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,31 +78,47 @@ class CompletionCorpusTest {
     }
 
     @Test
-    void batchesWeightCompletionsOneAndPromptsZero() {
+    void eachRowIsOneExampleAtPositionZeroWeightedOnItsCompletion() {
         CompletionCorpus corpus = new CompletionCorpus(dir, examples(400, 1));
         CharTokenizer chars = CharTokenizer.fit(corpus.text());
-        TokenDataset data = corpus.dataset(chars, 4, 24, 0.1, 3);
+        TokenBatches data = corpus.dataset(chars, 4, 24, 0.1, 3);
         List<TokenBatch> batches = new ArrayList<>(data.validation(4));
+        assertEquals(4, batches.size());
         for (long i = 0; i < 20; i++) {
             batches.add(data.train(i));
         }
-        int completionTokens = 0;
+        java.util.Set<String> rowsSeen = new java.util.HashSet<>();
         for (TokenBatch b : batches) {
-            String targets = chars.decode(b.targets());
-            for (int i = 0; i < targets.length(); i++) {
-                char c = targets.charAt(i);
-                boolean completion = Character.isUpperCase(c) || c == '.';
-                assertEquals(completion ? 1f : 0f, b.weights()[i], "target '" + c + "' at " + i);
-                completionTokens += completion ? 1 : 0;
-            }
-            // inputs are the targets one token earlier, within each row
             for (int r = 0; r < b.rows(); r++) {
-                for (int t = 1; t < b.width(); t++) {
-                    assertEquals(b.targets()[r * b.width() + t - 1], b.inputs()[r * b.width() + t]);
+                int t = b.width();
+                String in = chars.decode(java.util.Arrays.copyOfRange(b.inputs(), r * t, (r + 1) * t));
+                String out = chars.decode(java.util.Arrays.copyOfRange(b.targets(), r * t, (r + 1) * t));
+                var m = java.util.regex.Pattern.compile("^([a-f]+)=([A-F]+)").matcher(in);
+                assertTrue(m.find() && m.group(1).toUpperCase().equals(m.group(2)), "row starts '" + in + "'");
+                int end = out.indexOf('.'); // the completion's last token; the prompt has no '.'
+                assertEquals(m.group(1).length() + m.group(2).length(), end, "row '" + in + "'");
+                for (int j = 0; j < t; j++) {
+                    float expected = j <= end && (Character.isUpperCase(out.charAt(j)) || j == end) ? 1f : 0f;
+                    assertEquals(expected, b.weights()[r * t + j], "row '" + in + "' position " + j);
+                    if (j < end) {
+                        assertEquals(b.targets()[r * t + j], b.inputs()[r * t + j + 1]);
+                    }
                 }
+                rowsSeen.add(in);
             }
         }
-        assertTrue(completionTokens > 0 && completionTokens < batches.size() * 4 * 24, "both parts occur");
+        assertTrue(rowsSeen.size() > 40, "rows are drawn across the examples: " + rowsSeen.size());
+        assertEquals(batches.get(0).inputs()[0], data.validation(1).get(0).inputs()[0], "validation is fixed");
+    }
+
+    @Test
+    void anExampleLongerThanTheContextIsAnErrorNamingIt() {
+        CompletionCorpus corpus = new CompletionCorpus(dir.resolve("c.jsonl"), List.of(
+                new CompletionCorpus.Example("ab=", "AB."), new CompletionCorpus.Example("abcdef=", "ABCDEF.")));
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> corpus.dataset(CharTokenizer.fit(corpus.text()), 1, 8, 0.5, 0));
+        assertTrue(e.getMessage().startsWith("CompletionCorpus.dataset: example 2 of " + dir.resolve("c.jsonl")
+                + " (prompt 'abcdef=') is 14 tokens, more than contextLength + 1 = 9"), e.getMessage());
     }
 
     @Test
@@ -141,7 +158,7 @@ class CompletionCorpusTest {
         sweep.run(LocalExecutor.inProcess());
         Table results = sweep.results();
         assertEquals(2, results.rowCount());
-        TokenDataset held = data.dataset();
+        TokenBatches held = data.dataset();
         for (RunSpec run : sweep.runs()) {
             double tabulated = results.where(results.stringColumn("run").isEqualTo(run.name()))
                     .doubleColumn("val_loss").get(0);
