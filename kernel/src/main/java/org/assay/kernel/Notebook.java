@@ -79,6 +79,14 @@ public final class Notebook {
         return small ? "small" : "full";
     }
 
+    /**
+     * Significant digits of the floating-point cells in every table shown from now on (records, lists of records,
+     * maps, Tablesaw tables; 4 at start, 17 shows a double exactly). A value's text form stays exact.
+     */
+    public static void displayDigits(int n) {
+        org.assay.base.Numbers.setDigits(n);
+    }
+
     /** Iterates over the items with a progress bar. */
     public static <T> Iterable<T> progress(String label, Iterable<T> items) {
         return Progress.over(label, items);

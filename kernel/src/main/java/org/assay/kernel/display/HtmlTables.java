@@ -2,14 +2,16 @@ package org.assay.kernel.display;
 
 import java.util.List;
 import org.assay.base.HtmlText;
+import org.assay.base.Numbers;
 
 /** Small helpers to build HTML tables that read well in Jupyter and in nbconvert's HTML. */
 final class HtmlTables {
     private HtmlTables() {
     }
 
+    /** A value's cell: a double or float to {@link Numbers#digits()} significant digits, anything else as text. */
     static String cell(Object value) {
-        String text = Renderers.text(value);
+        String text = Renderers.text(Numbers.forDisplay(value));
         if (text.length() > 200) {
             text = text.substring(0, 200) + "…";
         }

@@ -5,8 +5,13 @@ import java.util.List;
 import java.util.Set;
 import org.assay.display.MimeBundle;
 import org.assay.display.Renderer;
-import tech.tablesaw.api.Table;
 import org.assay.base.HtmlText;
+import org.assay.base.Numbers;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.FloatColumn;
+import tech.tablesaw.api.NumberColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
 
 /** Tablesaw tables as HTML: all rows when short, head and tail with the row count when long. */
 public final class TableRenderer implements Renderer<Table> {
@@ -31,7 +36,7 @@ public final class TableRenderer implements Renderer<Table> {
             }
             List<String> row = new ArrayList<>(header.size());
             for (int c = 0; c < table.columnCount(); c++) {
-                row.add(HtmlText.escape(table.getString(r, c)));
+                row.add(HtmlText.escape(cell(table.column(c), r)));
             }
             rows.add(row);
         }
@@ -40,5 +45,14 @@ public final class TableRenderer implements Renderer<Table> {
         String text = (cut ? table.first(EDGE_ROWS).printAll() + "\n...\n" + table.last(EDGE_ROWS).printAll()
                 : table.printAll()) + "\n" + caption;
         return MimeBundle.html(HtmlTables.table(caption, header, rows), text);
+    }
+
+    /** Floating-point cells to {@link Numbers#digits()} significant digits; missing cells and others as Tablesaw's. */
+    private static String cell(Column<?> column, int r) {
+        boolean floating = column instanceof DoubleColumn || column instanceof FloatColumn;
+        if (floating && !column.isMissing(r)) {
+            return Numbers.format(((NumberColumn<?, ?>) column).getDouble(r));
+        }
+        return column.getString(r);
     }
 }

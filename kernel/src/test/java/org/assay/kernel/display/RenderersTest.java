@@ -69,6 +69,29 @@ class RenderersTest {
     }
 
     @Test
+    void floatingPointCellsShowSignificantDigitsAndTheTextStaysExact() {
+        double loss = 0.2128906249999999;
+        Table t = Table.create("runs", tech.tablesaw.api.DoubleColumn.create("val_loss", new double[] {loss, 7.79157504E11}),
+                tech.tablesaw.api.DoubleColumn.create("missing", new double[] {Double.NaN, 1}),
+                IntColumn.create("steps", new int[] {1500, 123456789}));
+        String html = renderers.render(t).get(MimeBundle.HTML);
+        assertTrue(html.contains("<td>0.2129</td>") && html.contains("<td>7.792e+11</td>"), html);
+        assertTrue(html.contains("<td>123456789</td>") && html.contains("<td></td>"), "integers and missing cells: " + html);
+        MimeBundle record = renderers.render(new Fit("chinchilla", loss));
+        assertTrue(record.get(MimeBundle.HTML).contains("<td>0.2129</td>"), record.get(MimeBundle.HTML));
+        assertTrue(record.get(MimeBundle.TEXT).contains(String.valueOf(loss)), "the text is the record's own");
+        assertTrue(renderers.render(List.of(new Fit("a", loss), new Fit("b", 2))).get(MimeBundle.HTML)
+                .contains("<td>0.2129</td>"));
+        assertTrue(renderers.render(Map.of("loss", loss)).get(MimeBundle.HTML).contains("<td>0.2129</td>"));
+        try {
+            org.assay.base.Numbers.setDigits(6);
+            assertTrue(renderers.render(t).get(MimeBundle.HTML).contains("<td>0.212891</td>"));
+        } finally {
+            org.assay.base.Numbers.setDigits(org.assay.base.Numbers.DEFAULT_DIGITS);
+        }
+    }
+
+    @Test
     void aMapWithoutAnOrderIsShownSortedAndAnOrderedOneAsItIs() {
         // Map.of iterates in an order salted per JVM; shown sorted, a notebook prints the same on every run
         var unordered = renderers.render(Map.of("learning rate", 3e-4, "batch size", 64, "steps", 10));
