@@ -89,8 +89,10 @@ public final class Kernelspec {
      * the 2-core machine. The archive is tied to this java and these jars; a stale one is ignored by the JVM.
      */
     static boolean dumpClassArchive(List<Path> jars, Path archive) {
-        List<String> cmd = List.of(javaPath(), "-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds*=off",
-                "-Djava.awt.headless=true", "-cp", classPath(jars), Main.class.getName(), "--warm-up");
+        List<String> cmd = new ArrayList<>(List.of(javaPath(), "-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds*=off",
+                "-Djava.awt.headless=true"));
+        cmd.addAll(org.assay.base.JvmFlags.quiet());
+        cmd.addAll(List.of("-cp", classPath(jars), Main.class.getName(), "--warm-up"));
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -123,6 +125,7 @@ public final class Kernelspec {
             argv.add("-Xlog:cds*=off");
         }
         argv.add("-Djava.awt.headless=true");
+        argv.addAll(org.assay.base.JvmFlags.quiet()); // the kernel runs on this java, javaPath()
         String opts = System.getenv("ASSAY_JAVA_OPTS");
         if (opts != null && !opts.isBlank()) {
             argv.addAll(List.of(opts.trim().split("\\s+")));

@@ -59,4 +59,13 @@ class BaseHelpersTest {
         assertFalse(Files.exists(root));
         FileTrees.delete(root); // absent: nothing happens
     }
+
+    @Test
+    void jvmFlagsAskOnlyForWhatEachJavaKnowsAndWarnsAbout() {
+        assertEquals(java.util.List.of(), JvmFlags.quiet(17));
+        assertEquals(java.util.List.of(), JvmFlags.quiet(21));
+        assertEquals(java.util.List.of("--enable-native-access=ALL-UNNAMED"), JvmFlags.quiet(22));
+        assertEquals(java.util.List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"),
+                JvmFlags.quiet(25));
+    }
 }

@@ -157,8 +157,11 @@ public final class LocalExecutor implements Executor {
     static List<String> trainCommand(Path spec, Path out) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getenv().getOrDefault("ASSAY_CLASSPATH", System.getProperty("java.class.path"));
-        return List.of(java, "-Djava.awt.headless=true", "-cp", cp, TrainCommand.class.getName(), "--config",
-                spec.toAbsolutePath().toString(), "--out", out.toAbsolutePath().toString());
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-Djava.awt.headless=true"));
+        command.addAll(org.assay.base.JvmFlags.quiet());
+        command.addAll(List.of("-cp", cp, TrainCommand.class.getName(), "--config", spec.toAbsolutePath().toString(),
+                "--out", out.toAbsolutePath().toString()));
+        return command;
     }
 
     static String tail(Path log, int lines) {
