@@ -285,3 +285,39 @@ def test_budget_reads_the_kernel_environment(assay_budget, expected):
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def test_history_request_is_answered_with_the_cells_run(tmp_path):
+    """history_request (tail, range, search) replies with this session's cells; silent ones are not kept."""
+    import jupyter_client
+
+    from conftest import KERNEL_NAME
+    km = jupyter_client.KernelManager(kernel_name=KERNEL_NAME)
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        for code in ["int x = 6 * 7;", "x", "1 / 0"]:
+            execute(kc, code)
+        kc.execute("int hidden = 1;", silent=True)
+        kc.get_shell_msg(timeout=30)
+        execute(kc, "x + 1")
+
+        def history(**kw):
+            kc.history(**kw)
+            reply = kc.get_shell_msg(timeout=10)
+            assert reply["msg_type"] == "history_reply" and reply["content"]["status"] == "ok", reply
+            entries = reply["content"]["history"]  # [session, line, input] or [session, line, [input, output]]
+            return [tuple(e[:2]) + (tuple(e[2]) if isinstance(e[2], list) else (e[2],)) for e in entries]
+
+        assert history(hist_access_type="tail", n=2, output=True) == [(1, 3, "1 / 0", None), (1, 4, "x + 1", "43")]
+        assert history(hist_access_type="tail", n=10) == [(1, 1, "int x = 6 * 7;"), (1, 2, "x"), (1, 3, "1 / 0"),
+                                                          (1, 4, "x + 1")]
+        assert history(hist_access_type="range", session=0, start=2, stop=4, output=True) == [
+            (1, 2, "x", "42"), (1, 3, "1 / 0", None)]
+        assert history(hist_access_type="search", pattern="x*", unique=True, n=10) == [(1, 2, "x"), (1, 4, "x + 1")]
+        assert history(hist_access_type="range", session=-1, start=1, stop=0) == [], "no earlier session is kept"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=False)

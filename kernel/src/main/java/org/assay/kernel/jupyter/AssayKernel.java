@@ -8,6 +8,8 @@ import java.util.concurrent.ExecutionException;
 import org.assay.kernel.CellError;
 import org.assay.kernel.Errors;
 import org.assay.kernel.ExecutionResult;
+import org.dflib.jjava.jupyter.kernel.history.HistoryEntry;
+import org.dflib.jjava.jupyter.kernel.history.HistoryManager;
 import org.assay.kernel.Session;
 import org.assay.kernel.SessionOptions;
 import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
@@ -50,7 +52,8 @@ public final class AssayKernel extends BaseKernel {
                         "text/x-java", "java"),
                 List.of(new HelpLink("Assay", "https://github.com/search?q=assay+kernel"),
                         new HelpLink("Java API", "https://docs.oracle.com/en/java/javase/17/docs/api/")),
-                null, new JupyterIO(java.nio.charset.StandardCharsets.UTF_8), new CommManager(), new Renderer(),
+                new CellHistory(), new JupyterIO(java.nio.charset.StandardCharsets.UTF_8), new CommManager(),
+                new Renderer(),
                 null, new MagicsRegistry(), false,
                 new StringStyler("", "", "", i -> ""));
         this.output = new KernelOutput(kernelErr);
@@ -104,16 +107,22 @@ public final class AssayKernel extends BaseKernel {
         boolean silent = request.isSilent();
         int count = silent || !request.shouldStoreHistory() ? executionCount.get() : executionCount.getAndIncrement();
         env.publish(new PublishExecuteInput(request.getCode(), count));
+        String[] shown = new String[1];
         try {
-            execute(env, request, count);
+            execute(env, request, count, shown);
         } catch (RuntimeException | Error e) {
             // A failure of the kernel's own (not the cell's, which Session reports): still answer the request
             LOG.warn("execute_request failed inside the kernel", e);
             replyError(env, count, Errors.simple("KernelError", e.toString()));
+        } finally {
+            if (!silent && request.shouldStoreHistory()) {
+                ((CellHistory) historyManager).record(count, request.getCode(), shown[0]);
+            }
         }
     }
 
-    private void execute(ShellReplyEnvironment env, ExecuteRequest request, int count) {
+    /** Runs a cell and answers it; {@code shown[0]} becomes the text of the result it showed, if any. */
+    private void execute(ShellReplyEnvironment env, ExecuteRequest request, int count, String[] shown) {
         boolean silent = request.isSilent();
         ExecutionResult result;
         Session s;
@@ -134,15 +143,71 @@ public final class AssayKernel extends BaseKernel {
             return;
         }
         if (result.hasValue() && !silent) {
-            Session.Rendered shown = s.render(result.value());
-            if (!shown.ok()) {
-                replyError(env, count, shown.error());
+            Session.Rendered rendered = s.render(result.value());
+            if (!rendered.ok()) {
+                replyError(env, count, rendered.error());
                 abortQueued = request.shouldStopOnError();
                 return;
             }
-            env.publish(new PublishExecuteResult(count, KernelOutput.toDisplayData(shown.bundle())));
+            shown[0] = rendered.bundle().get(org.assay.display.MimeBundle.TEXT);
+            env.publish(new PublishExecuteResult(count, KernelOutput.toDisplayData(rendered.bundle())));
         }
         env.defer().reply(new ExecuteReply(count, Map.of()));
+    }
+
+    /**
+     * Answers {@code history_request} from this session's cells ({@link CellHistory}). jjava's own handler sent no
+     * reply without a history manager, and its reply writes each entry as an object and leaves out the status.
+     */
+    @Override
+    protected void handleHistoryRequest(ShellReplyEnvironment env,
+                                        Message<org.dflib.jjava.jupyter.messages.request.HistoryRequest> message) {
+        var request = message.getContent();
+        var flags = java.util.EnumSet.noneOf(HistoryManager.ResultFlag.class);
+        if (request.includeOutput()) {
+            flags.add(HistoryManager.ResultFlag.INCLUDE_OUTPUT);
+        }
+        var history = (CellHistory) historyManager;
+        List<HistoryEntry> entries;
+        if (request instanceof org.dflib.jjava.jupyter.messages.request.HistoryRequest.Range r) {
+            entries = history.lookupRange(r.getSessionIndex(), r.getStart(), r.getStop(), flags);
+        } else if (request instanceof org.dflib.jjava.jupyter.messages.request.HistoryRequest.Search s) {
+            if (s.filterUnique()) {
+                flags.add(HistoryManager.ResultFlag.UNIQUE);
+            }
+            entries = history.search(s.getPattern(), s.getMaxReturnLength(), flags);
+        } else if (request instanceof org.dflib.jjava.jupyter.messages.request.HistoryRequest.Tail t) {
+            entries = history.lookupTail(t.getMaxReturnLength(), flags);
+        } else {
+            entries = List.of();
+        }
+        env.reply(new HistoryContent(entries, request.includeOutput()));
+    }
+
+    /** {@code history_reply} as the protocol has it: each entry {@code [session, line, input]}, or with the output
+     *  {@code [session, line, [input, output]]}. */
+    private static final class HistoryContent implements org.dflib.jjava.jupyter.messages.ContentType<HistoryContent> {
+        @SuppressWarnings("unused") // serialised
+        private final String status = "ok";
+        @SuppressWarnings("unused")
+        private final List<List<Object>> history;
+
+        HistoryContent(List<HistoryEntry> entries, boolean output) {
+            List<List<Object>> h = new java.util.ArrayList<>();
+            for (HistoryEntry e : entries) {
+                Object text = output ? java.util.Arrays.asList(e.getInput(), e.getOutput()) : e.getInput();
+                h.add(java.util.Arrays.asList(e.getSession(), e.getCellNumber(), text));
+            }
+            this.history = h;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked") // the message type names the message; this class is only its content
+        public org.dflib.jjava.jupyter.messages.MessageType<HistoryContent> getType() {
+            return (org.dflib.jjava.jupyter.messages.MessageType<HistoryContent>)
+                    (org.dflib.jjava.jupyter.messages.MessageType<?>)
+                            org.dflib.jjava.jupyter.messages.reply.HistoryReply.MESSAGE_TYPE;
+        }
     }
 
     @Override
