@@ -423,8 +423,14 @@ public final class Session implements AutoCloseable {
         Chunk chunk = chunkAt(text, cursor);
         int local = cursor - chunk.start();
         List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(chunk.source(), local, true);
-        if (docs.isEmpty() && local < chunk.source().length() && chunk.source().charAt(local) == '(') {
-            docs = analysis.documentation(chunk.source(), local + 1, true);
+        String src = chunk.source();
+        if (docs.isEmpty() && local < src.length() && src.charAt(local) == '(') {
+            docs = analysis.documentation(src, local + 1, true);
+        }
+        if (docs.isEmpty() && local > 0 && Character.isJavaIdentifierPart(src.charAt(local - 1))) {
+            // a method name with no parenthesis yet (Shift-Tab after "Math.max"): JShell documents the call the
+            // cursor is in, so ask as if the call were opened
+            docs = analysis.documentation(src.substring(0, local) + "(" + src.substring(local), local + 1, true);
         }
         if (docs.isEmpty()) {
             return null;

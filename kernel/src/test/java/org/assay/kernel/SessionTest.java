@@ -387,6 +387,13 @@ class SessionTest {
         assertNotNull(doc);
         assertTrue(doc.contains("max(int"), doc);
         assertNull(session.inspect("   ", 1, false));
+        for (String typed : new String[] {"Math.max", "int m = Math.max"}) { // Shift-Tab before the parenthesis
+            String named = session.inspect(typed, typed.length(), false);
+            assertNotNull(named, typed);
+            assertTrue(named.contains("max(int") && named.contains("max(double"), named);
+        }
+        String type = session.inspect("String", 6, false);
+        assertNotNull(type, "a type name documents the type");
     }
 
     @Test
