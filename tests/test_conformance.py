@@ -1,6 +1,6 @@
 """Jupyter's own kernel conformance suite (jupyter_kernel_test, Debian's python3-jupyter-kernel-test) with Java
-samples for every test it has that the kernel supports. The two it has no sample for are removed by name below,
-with the reason, rather than skipped."""
+samples for every test it has that the kernel supports. The one it has no sample for is removed by name below, with
+the reason, rather than skipped."""
 import unittest
 
 import jupyter_kernel_test
@@ -38,10 +38,10 @@ class AssayKernelConformance(jupyter_kernel_test.KernelTests):
     code_history_pattern = "1 + ?"  # glob: "1 + 2"
     code_inspect_sample = "Math.max"
 
-    # No sample: the kernel has no pager (documentation comes through inspect, Shift-Tab), and no call that clears
-    # a cell's output yet (updateDisplay replaces a shown value in place instead).
+    code_clear_output = "clearOutput();"
+
+    # No sample: the kernel has no pager (documentation comes through inspect, Shift-Tab, instead).
     test_pager = None
-    test_clear_output = None
 
 
 if __name__ == "__main__":

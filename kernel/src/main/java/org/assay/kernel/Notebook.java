@@ -39,6 +39,16 @@ public final class Notebook {
         Display.update(displayId, value);
     }
 
+    /** Clears this cell's output now, as IPython's {@code clear_output()}. */
+    public static void clearOutput() {
+        Display.clear(false);
+    }
+
+    /** Clears this cell's output; {@code wait}: when the next output arrives (for a cell that redraws in a loop). */
+    public static void clearOutput(boolean wait) {
+        Display.clear(wait);
+    }
+
     public static Html html(String html) {
         return new Html(html);
     }

@@ -534,6 +534,12 @@ public final class Session implements AutoCloseable {
         }
 
         @Override
+        public void clear(boolean wait) {
+            flushStreams(); // what was printed before the call is cleared with the rest
+            output.clear(wait);
+        }
+
+        @Override
         public boolean isInteractive() {
             return true;
         }

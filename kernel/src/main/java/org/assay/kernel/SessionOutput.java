@@ -10,4 +10,8 @@ public interface SessionOutput {
 
     /** Shows a bundle; {@code update} replaces the display with the same id in place. */
     void display(MimeBundle bundle, String displayId, boolean update);
+
+    /** Clears the cell's output, now or ({@code wait}) when the next output arrives; ignored where it cannot. */
+    default void clear(boolean wait) {
+    }
 }

@@ -50,6 +50,11 @@ public final class Display {
         sink.show(value, displayId, true, Set.of());
     }
 
+    /** Clears the running cell's output, now or ({@code wait}) when the next output arrives. */
+    public static void clear(boolean wait) {
+        sink.clear(wait);
+    }
+
     public static boolean isInteractive() {
         return sink.isInteractive();
     }

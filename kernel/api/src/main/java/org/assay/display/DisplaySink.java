@@ -16,6 +16,13 @@ public interface DisplaySink {
      */
     void show(Object value, String displayId, boolean update, Set<String> requested);
 
+    /**
+     * Clears the output of the running cell (Jupyter's {@code clear_output}); {@code wait}: only when the next
+     * output arrives, so an animation does not flicker. A sink that cannot clear (a terminal, a log) ignores it.
+     */
+    default void clear(boolean wait) {
+    }
+
     /** True when displays can be updated in place (a notebook); false for a terminal or a log. */
     boolean isInteractive();
 }

@@ -8,6 +8,7 @@ import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.messages.ContentType;
 import org.dflib.jjava.jupyter.messages.Message;
+import org.dflib.jjava.jupyter.messages.publish.PublishClearOutput;
 import org.dflib.jjava.jupyter.messages.publish.PublishDisplayData;
 import org.dflib.jjava.jupyter.messages.publish.PublishStream;
 import org.dflib.jjava.jupyter.messages.publish.PublishUpdateDisplayData;
@@ -54,6 +55,14 @@ final class KernelOutput implements SessionOutput {
             publish(e, new PublishUpdateDisplayData(data));
         } else {
             publish(e, new PublishDisplayData(data));
+        }
+    }
+
+    @Override
+    public void clear(boolean wait) {
+        ShellReplyEnvironment e = env;
+        if (e != null) {
+            publish(e, wait ? PublishClearOutput.BEFORE_NEXT_OUTPUT : PublishClearOutput.NOW);
         }
     }
 
