@@ -29,4 +29,9 @@ public final class JvmFlags {
     public static List<String> quiet() {
         return quiet(Runtime.version().feature());
     }
+
+    /** Prints {@link #quiet()}, one option a line: how {@code ./assay} asks, so the rule is written only here. */
+    public static void main(String[] args) {
+        quiet().forEach(System.out::println);
+    }
 }

@@ -45,17 +45,22 @@ public final class AssayKernel extends BaseKernel {
     private final KernelOutput output;
     private volatile boolean abortQueued;
     private final CompletableFuture<Session> session;
+    private final CellHistory history;
 
     public AssayKernel(PrintStream kernelErr) {
+        this(kernelErr, new CellHistory());
+    }
+
+    private AssayKernel(PrintStream kernelErr, CellHistory history) {
         super("Assay", VERSION,
                 new LanguageInfo("java", Runtime.version().toString(), "text/x-java-source", ".jshell", "java",
                         "text/x-java", "java"),
                 List.of(new HelpLink("Assay", "https://github.com/search?q=assay+kernel"),
                         new HelpLink("Java API", "https://docs.oracle.com/en/java/javase/17/docs/api/")),
-                new CellHistory(), new JupyterIO(java.nio.charset.StandardCharsets.UTF_8), new CommManager(),
-                new Renderer(),
+                history, new JupyterIO(java.nio.charset.StandardCharsets.UTF_8), new CommManager(), new Renderer(),
                 null, new MagicsRegistry(), false,
                 new StringStyler("", "", "", i -> ""));
+        this.history = history;
         this.output = new KernelOutput(kernelErr);
         this.session = new CompletableFuture<>();
     }
@@ -107,22 +112,22 @@ public final class AssayKernel extends BaseKernel {
         boolean silent = request.isSilent();
         int count = silent || !request.shouldStoreHistory() ? executionCount.get() : executionCount.getAndIncrement();
         env.publish(new PublishExecuteInput(request.getCode(), count));
-        String[] shown = new String[1];
+        String shown = null;
         try {
-            execute(env, request, count, shown);
+            shown = execute(env, request, count);
         } catch (RuntimeException | Error e) {
             // A failure of the kernel's own (not the cell's, which Session reports): still answer the request
             LOG.warn("execute_request failed inside the kernel", e);
             replyError(env, count, Errors.simple("KernelError", e.toString()));
         } finally {
             if (!silent && request.shouldStoreHistory()) {
-                ((CellHistory) historyManager).record(count, request.getCode(), shown[0]);
+                history.record(count, request.getCode(), shown);
             }
         }
     }
 
-    /** Runs a cell and answers it; {@code shown[0]} becomes the text of the result it showed, if any. */
-    private void execute(ShellReplyEnvironment env, ExecuteRequest request, int count, String[] shown) {
+    /** Runs a cell and answers it; returns the text of the result it showed, or null. */
+    private String execute(ShellReplyEnvironment env, ExecuteRequest request, int count) {
         boolean silent = request.isSilent();
         ExecutionResult result;
         Session s;
@@ -130,7 +135,7 @@ public final class AssayKernel extends BaseKernel {
             s = session();
         } catch (IllegalStateException e) {
             replyError(env, count, Errors.simple("KernelStartError", e.getMessage()));
-            return;
+            return null;
         }
         output.attach(env);
         s.setOutput(output);
@@ -140,19 +145,21 @@ public final class AssayKernel extends BaseKernel {
         if (!result.ok()) {
             replyError(env, count, result.error());
             abortQueued = request.shouldStopOnError();
-            return;
+            return null;
         }
+        String shown = null;
         if (result.hasValue() && !silent) {
             Session.Rendered rendered = s.render(result.value());
             if (!rendered.ok()) {
                 replyError(env, count, rendered.error());
                 abortQueued = request.shouldStopOnError();
-                return;
+                return null;
             }
-            shown[0] = rendered.bundle().get(org.assay.display.MimeBundle.TEXT);
             env.publish(new PublishExecuteResult(count, KernelOutput.toDisplayData(rendered.bundle())));
+            shown = rendered.bundle().get(org.assay.display.MimeBundle.TEXT);
         }
         env.defer().reply(new ExecuteReply(count, Map.of()));
+        return shown;
     }
 
     /**
@@ -167,7 +174,6 @@ public final class AssayKernel extends BaseKernel {
         if (request.includeOutput()) {
             flags.add(HistoryManager.ResultFlag.INCLUDE_OUTPUT);
         }
-        var history = (CellHistory) historyManager;
         List<HistoryEntry> entries;
         if (request instanceof org.dflib.jjava.jupyter.messages.request.HistoryRequest.Range r) {
             entries = history.lookupRange(r.getSessionIndex(), r.getStart(), r.getStop(), flags);

@@ -178,12 +178,11 @@ public record RunSpec(String name, GptConfig model, Data data, Pretrain.Config t
         public TokenBatches dataset() {
             if (kind == Kind.COMPLETIONS) {
                 CompletionCorpus corpus = CompletionCorpus.read(Path.of(path));
-                return corpus.dataset(CharTokenizer.fit(corpus.text()), rows, contextLength, validationFraction, seed);
+                return corpus.dataset(tokenizerOf(corpus.text()), rows, contextLength, validationFraction, seed);
             }
             String text = kind == Kind.SYNTHETIC ? language().generate(characters, textSeed)
                     : TextCorpus.read(Path.of(path)).text();
-            CharTokenizer chars = kind == Kind.SYNTHETIC ? CharTokenizer.fit(language().alphabet())
-                    : CharTokenizer.fit(text);
+            CharTokenizer chars = tokenizerOf(text);
             return TokenDataset.of(chars.encode(text), rows, contextLength, validationFraction, seed,
                     chars.bytesPerToken(text));
         }
@@ -191,10 +190,15 @@ public record RunSpec(String name, GptConfig model, Data data, Pretrain.Config t
         /** The tokenizer {@link #dataset()} encodes with: a model trained on this data reads and writes with it. */
         public CharTokenizer tokenizer() {
             return switch (kind) {
-                case SYNTHETIC -> CharTokenizer.fit(language().alphabet());
-                case TEXT -> CharTokenizer.fit(TextCorpus.read(Path.of(path)).text());
-                case COMPLETIONS -> CharTokenizer.fit(CompletionCorpus.read(Path.of(path)).text());
+                case SYNTHETIC -> tokenizerOf(null);
+                case TEXT -> tokenizerOf(TextCorpus.read(Path.of(path)).text());
+                case COMPLETIONS -> tokenizerOf(CompletionCorpus.read(Path.of(path)).text());
             };
+        }
+
+        /** One token per symbol of the language, or per character of the text read from {@code path}. */
+        private CharTokenizer tokenizerOf(String text) {
+            return CharTokenizer.fit(kind == Kind.SYNTHETIC ? language().alphabet() : text);
         }
     }
 

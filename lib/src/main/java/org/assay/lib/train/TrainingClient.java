@@ -240,16 +240,12 @@ public final class TrainingClient implements AutoCloseable {
         long n = 0;
         for (TokenBatch batch : batches) {
             requireContext("evaluate", batch.width());
-            try (NDScope scope = new NDScope()) {
-                scope.suppressNotUsedWarning();
-                float[] lp = targetLogprobs(batch.inputs(), batch.targets(), batch.rows(), batch.width(), null)
-                        .toFloatArray();
-                float[] w = batch.weights();
-                for (int i = 0; i < lp.length; i++) {
-                    sum -= (double) w[i] * lp[i];
-                    weight += w[i];
-                    n += w[i] > 0 ? 1 : 0;
-                }
+            float[] lp = computeLogprobs(batch);
+            float[] w = batch.weights();
+            for (int i = 0; i < lp.length; i++) {
+                sum -= (double) w[i] * lp[i];
+                weight += w[i];
+                n += w[i] > 0 ? 1 : 0;
             }
         }
         if (!(weight > 0)) {
