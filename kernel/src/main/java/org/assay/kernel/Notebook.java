@@ -49,6 +49,21 @@ public final class Notebook {
         Display.clear(wait);
     }
 
+    /**
+     * A line typed by the user, asked for in the front end with {@code prompt} (IPython's {@code input}); blocks until
+     * it comes; an interrupt stops the wait. {@code System.in} (a {@code Scanner}, {@code read()}) asks the same way.
+     *
+     * @throws Stdin.StdinNotAllowedException where the front end does not take input (a headless run)
+     */
+    public static String input(String prompt) {
+        return Stdin.readLine(prompt, false);
+    }
+
+    /** As {@link #input(String)}, with the typing hidden (IPython's {@code getpass}). */
+    public static String password(String prompt) {
+        return Stdin.readLine(prompt, true);
+    }
+
     public static Html html(String html) {
         return new Html(html);
     }

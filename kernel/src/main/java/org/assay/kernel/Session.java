@@ -58,6 +58,7 @@ public final class Session implements AutoCloseable {
     private final OutputRouter stderr;
     private final PrintStream originalOut = System.out;
     private final PrintStream originalErr = System.err;
+    private final java.io.InputStream originalIn = System.in;
     private final ScheduledExecutorService flusher;
     private volatile SessionOutput output;
     private volatile boolean interrupted;
@@ -90,6 +91,11 @@ public final class Session implements AutoCloseable {
         this.stderr = new OutputRouter("stderr", () -> this.output);
         System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        Stdin.install((prompt, password) -> {
+            flushStreams(); // what the cell printed (its own prompt) shows before the input box
+            return this.output.readLine(prompt, password);
+        });
+        System.setIn(new Stdin.FrontEndInputStream(this::flushStreams));
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "assay-output-flusher");
             t.setDaemon(true);
@@ -521,6 +527,7 @@ public final class Session implements AutoCloseable {
         flusher.shutdownNow();
         System.setOut(originalOut);
         System.setErr(originalErr);
+        System.setIn(originalIn);
         shell.close();
     }
 

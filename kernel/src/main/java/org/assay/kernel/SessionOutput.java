@@ -14,4 +14,15 @@ public interface SessionOutput {
     /** Clears the cell's output, now or ({@code wait}) when the next output arrives; ignored where it cannot. */
     default void clear(boolean wait) {
     }
+
+    /**
+     * A line typed in the front end (for {@code System.in} and {@code input(...)}), asked for with {@code prompt};
+     * blocks until it comes or the cell is stopped.
+     *
+     * @throws Stdin.StdinNotAllowedException where the front end does not take input
+     */
+    default String readLine(String prompt, boolean password) {
+        throw new Stdin.StdinNotAllowedException("System.in: this output (" + getClass().getSimpleName()
+                + ") has no front end to ask for input");
+    }
 }

@@ -72,6 +72,11 @@ final class AssayConnection extends JupyterConnection {
         }
     }
 
+    /** Questions to the front end on the stdin channel (for {@code System.in} in cells). */
+    FrontEndInput frontEndInput() {
+        return new FrontEndInput(stdin, context);
+    }
+
     boolean isOpen() {
         return open;
     }

@@ -65,6 +65,11 @@ public final class AssayKernel extends BaseKernel {
         this.session = new CompletableFuture<>();
     }
 
+    /** Where cells' {@code System.in} asks the front end for input. */
+    void useInput(FrontEndInput input) {
+        output.useInput(input);
+    }
+
     /**
      * Builds the session in the background. Called once the sockets are up, so that JShell's start-up does not
      * compete with answering {@code kernel_info_request} on a small machine.
@@ -137,7 +142,7 @@ public final class AssayKernel extends BaseKernel {
             replyError(env, count, Errors.simple("KernelStartError", e.getMessage()));
             return null;
         }
-        output.attach(env);
+        output.attach(env, request.isStdinEnabled());
         s.setOutput(output);
         long t0 = System.nanoTime();
         result = s.execute(request.getCode(), count);

@@ -20,6 +20,7 @@ public final class KernelLauncher {
         AssayConnection connection = new AssayConnection(props);
         kernel.becomeHandlerForConnection(connection);
         connection.setAbortQueued(kernel::takeAbortQueued);
+        kernel.useInput(connection.frontEndInput());
         installSigintHandler(kernel);
         quietTransportThreads(connection);
         exitWithParent(connection);

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.Map;
 import org.assay.display.MimeBundle;
 import org.assay.kernel.SessionOutput;
+import org.assay.kernel.Stdin;
 import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.messages.ContentType;
@@ -21,13 +22,36 @@ import org.dflib.jjava.jupyter.messages.publish.PublishUpdateDisplayData;
 final class KernelOutput implements SessionOutput {
     private final PrintStream fallback;
     private volatile ShellReplyEnvironment env;
+    private volatile boolean stdinAllowed;
+    private volatile FrontEndInput input;
 
     KernelOutput(PrintStream fallback) {
         this.fallback = fallback;
     }
 
-    void attach(ShellReplyEnvironment env) {
+    /** @param stdinAllowed the request's {@code allow_stdin}: whether its front end answers input requests */
+    void attach(ShellReplyEnvironment env, boolean stdinAllowed) {
         this.env = env;
+        this.stdinAllowed = stdinAllowed;
+    }
+
+    void useInput(FrontEndInput input) {
+        this.input = input;
+    }
+
+    @Override
+    public String readLine(String prompt, boolean password) {
+        ShellReplyEnvironment e = env;
+        FrontEndInput in = input;
+        if (e == null || in == null) {
+            throw new Stdin.StdinNotAllowedException("System.in: no front end is attached to ask for input");
+        }
+        if (!stdinAllowed) {
+            throw new Stdin.StdinNotAllowedException("System.in: this front end does not take input (its"
+                    + " execute_request has allow_stdin: false, as headless runs such as nbconvert and ./assay run"
+                    + " do); give the value in the code, a file or an environment variable instead");
+        }
+        return in.readLine(e.getContext(), prompt, password);
     }
 
     @Override
