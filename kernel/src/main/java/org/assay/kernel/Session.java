@@ -104,6 +104,7 @@ public final class Session implements AutoCloseable {
         flusher.scheduleWithFixedDelay(this::flushStreams, OutputRouter.FLUSH_MS, OutputRouter.FLUSH_MS,
                 TimeUnit.MILLISECONDS);
         Display.install(new SessionDisplaySink());
+        Out.clear();
         runStartup(options);
     }
 
@@ -136,6 +137,11 @@ public final class Session implements AutoCloseable {
     /** Executes a cell labelled by its execution count, as in {@code cell [3]}. */
     public ExecutionResult execute(String cell, int executionCount) {
         return execute(cell, "cell [" + executionCount + "]");
+    }
+
+    /** Keeps a value cell [{@code executionCount}] showed as its result, for {@link Out} in later cells. */
+    public void keepResult(int executionCount, Object value) {
+        Out.record(executionCount, value);
     }
 
     public ExecutionResult execute(String cell) {
@@ -401,8 +407,12 @@ public final class Session implements AutoCloseable {
 
     /** Completion candidates for the cursor position, and the range of the cell they replace. */
     public Completion complete(String code, int cursor) {
+        cursor = Math.max(0, Math.min(cursor, code.length()));
+        Completion magicNames = magics.completeName(code, cursor);
+        if (magicNames != null) {
+            return magicNames;
+        }
         String text = magics.blankOutMagics(code);
-        cursor = Math.max(0, Math.min(cursor, text.length()));
         Chunk chunk = chunkAt(text, cursor);
         int local = cursor - chunk.start();
         int[] anchor = new int[1];
@@ -528,6 +538,7 @@ public final class Session implements AutoCloseable {
         System.setOut(originalOut);
         System.setErr(originalErr);
         System.setIn(originalIn);
+        Out.clear();
         shell.close();
     }
 

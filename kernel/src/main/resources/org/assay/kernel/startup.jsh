@@ -19,6 +19,7 @@ import org.assay.lib.runs.*;
 import org.assay.lib.sweep.*;
 import org.assay.lib.rl.*;
 import static org.assay.kernel.Notebook.*;
+import org.assay.kernel.Out;
 import org.assay.scaling.*;
 import org.assay.scaling.viz.*;
 import org.assay.evals.*;

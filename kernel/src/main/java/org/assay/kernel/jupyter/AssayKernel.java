@@ -162,6 +162,9 @@ public final class AssayKernel extends BaseKernel {
             }
             env.publish(new PublishExecuteResult(count, KernelOutput.toDisplayData(rendered.bundle())));
             shown = rendered.bundle().get(org.assay.display.MimeBundle.TEXT);
+            if (request.shouldStoreHistory()) {
+                s.keepResult(count, result.value());
+            }
         }
         env.defer().reply(new ExecuteReply(count, Map.of()));
         return shown;

@@ -31,6 +31,7 @@ final class HelpMagic implements LineMagic {
                 | `progress(label, total)` | a progress bar: `p.step()`, `p.close()` |
                 | `clearOutput()` / `clearOutput(true)` | clear this cell's output (now / when the next arrives) |
                 | `input(prompt)`, `password(prompt)` | ask the front end for a line (`System.in` and `Scanner` do too) |
+                | `Out.get(n)`, `Out.last()` | the result of cell [n], of the latest cell with one |
                 | `displayDigits(n)` | significant digits of the numbers in tables (4 at start) |
                 | `LiveChart.of(title, x, y)` | a chart that redraws as you `add(series, x, y)` |
                 | `budget()` | `"small"` when `ASSAY_BUDGET=small` or `CI=true` (tests, CI), else `"full"` |

@@ -21,6 +21,7 @@ import org.assay.kernel.Session;
 public final class Magics {
     private static final Pattern LINE_MAGIC = Pattern.compile("^[ \\t]*%([A-Za-z_][\\w-]*)(.*)$");
     private static final Pattern CELL_MAGIC = Pattern.compile("^[ \\t]*%%([A-Za-z_][\\w-]*)(.*)$");
+    private static final Pattern MAGIC_PREFIX = Pattern.compile("[ \\t]*(%%?)([\\w-]*)");
 
     private final Session session;
     private final Map<String, LineMagic> lineMagics = new TreeMap<>();
@@ -34,6 +35,7 @@ public final class Magics {
                 + " class path"));
         register(new ClasspathMagic(session, "jars", "%jars PATH...  add jar files (globs allowed) to the class path"));
         register(new MavenMagic(session, maven));
+        register(new MavenRepoMagic(maven));
         register(new LoadMagic(this));
         register(new TimeMagic(session));
         register(new LsmagicMagic(this));
@@ -59,6 +61,28 @@ public final class Magics {
 
     Set<String> cellMagicNames() {
         return Collections.unmodifiableSet(cellMagics.keySet());
+    }
+
+    /**
+     * Magic names for a cursor right after {@code %} or {@code %%} and part of a name, else null: line magics on any
+     * line, cell magics on the first; the matches replace from the {@code %} to the cursor.
+     */
+    public Session.Completion completeName(String code, int cursor) {
+        int lineStart = code.lastIndexOf('\n', cursor - 1) + 1;
+        Matcher m = MAGIC_PREFIX.matcher(code.substring(lineStart, cursor));
+        if (!m.matches()) {
+            return null;
+        }
+        String typed = m.group(1) + m.group(2);
+        List<String> names = new ArrayList<>();
+        if (m.group(1).equals("%")) {
+            lineMagics.keySet().forEach(n -> names.add("%" + n));
+        }
+        if (lineStart == 0) {
+            cellMagics.keySet().forEach(n -> names.add("%%" + n));
+        }
+        List<String> matches = names.stream().filter(n -> n.startsWith(typed)).toList();
+        return new Session.Completion(matches, lineStart + m.start(1), cursor);
     }
 
     /** {@code %name} or {@code %%name} to its usage line, sorted. */

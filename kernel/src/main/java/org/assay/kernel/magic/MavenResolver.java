@@ -3,10 +3,14 @@ package org.assay.kernel.magic;
 import eu.maveniverse.maven.mima.context.Context;
 import eu.maveniverse.maven.mima.context.ContextOverrides;
 import eu.maveniverse.maven.mima.context.Runtimes;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.eclipse.aether.artifact.DefaultArtifact;
@@ -28,6 +32,7 @@ public final class MavenResolver {
     private Path localRepositoryOverride;
     private List<RemoteRepository> repositoriesOverride;
     private Boolean offlineOverride;
+    private final Map<String, RemoteRepository> added = new LinkedHashMap<>();
 
     /** For tests and for notebooks that pin their repositories. */
     public MavenResolver withLocalRepository(Path path) {
@@ -41,6 +46,39 @@ public final class MavenResolver {
         }
         repositoriesOverride.add(new RemoteRepository.Builder(id, "default", url).build());
         return this;
+    }
+
+    /**
+     * Adds a remote repository searched after those of the settings ({@code %mavenRepo ID URL}); an id added again
+     * points at the new URL.
+     */
+    public MavenResolver addRepository(String id, String url) {
+        if (!id.matches("[\\w.-]+")) {
+            throw new IllegalArgumentException("repository id must be letters, digits, '.', '-' or '_', got '" + id + "'");
+        }
+        String scheme = schemeOf(url);
+        if (!List.of("http", "https", "file").contains(scheme)) {
+            throw new IllegalArgumentException("repository URL must start with https://, http:// or file:, got '"
+                    + url + "'");
+        }
+        added.put(id, new RemoteRepository.Builder(id, "default", url).build());
+        return this;
+    }
+
+    /** The repositories added with {@link #addRepository}, id to URL, in order. */
+    public Map<String, String> addedRepositories() {
+        Map<String, String> urls = new LinkedHashMap<>();
+        added.forEach((id, r) -> urls.put(id, r.getUrl()));
+        return urls;
+    }
+
+    private static String schemeOf(String url) {
+        try {
+            String scheme = new URI(url).getScheme();
+            return scheme == null ? "" : scheme.toLowerCase(java.util.Locale.ROOT);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("repository URL is not a URL: '" + url + "' (" + e.getReason() + ")");
+        }
     }
 
     public MavenResolver offline(boolean offline) {
@@ -58,12 +96,19 @@ public final class MavenResolver {
         if (offlineOverride != null || offlineFromEnv()) {
             overrides.offline(offlineOverride != null ? offlineOverride : true);
         }
+        String localFromProperty = System.getProperty("maven.repo.local"); // as mvn -Dmaven.repo.local=...
         if (localRepositoryOverride != null) {
             overrides.withLocalRepositoryOverride(localRepositoryOverride);
+        } else if (localFromProperty != null && !localFromProperty.isBlank()) {
+            overrides.withLocalRepositoryOverride(Path.of(localFromProperty));
         }
         if (repositoriesOverride != null) {
-            overrides.repositories(repositoriesOverride)
-                    .addRepositoriesOp(ContextOverrides.AddRepositoriesOp.REPLACE);
+            List<RemoteRepository> all = new ArrayList<>(repositoriesOverride);
+            all.addAll(added.values());
+            overrides.repositories(all).addRepositoriesOp(ContextOverrides.AddRepositoriesOp.REPLACE);
+        } else if (!added.isEmpty()) {
+            overrides.repositories(List.copyOf(added.values()))
+                    .addRepositoriesOp(ContextOverrides.AddRepositoriesOp.APPEND);
         }
         try (Context context = Runtimes.INSTANCE.getRuntime().create(overrides.build())) {
             CollectRequest collect = new CollectRequest();
