@@ -38,3 +38,11 @@ def execute(kc, code, timeout=60):
         if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
             break
     return reply["content"], messages, elapsed
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keeps each phase's report on the test (item.rep_call), for fixtures that act on a failure (screenshots)."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, "rep_" + report.when, report)
