@@ -48,6 +48,16 @@ def test_notebook_text_holds_no_control_characters(path):
         assert not bad, f"{path.name}, cell {i} ({cell.cell_type}): control characters (offset, character) {bad[:5]}"
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_charts_are_made_in_the_one_theme(path):
+    """Charts.xy/Charts.category give the theme when the chart is made; XChart's builders would give its default."""
+    nb = nbformat.read(path, as_version=4)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            for builder in ("XYChartBuilder", "CategoryChartBuilder", "PieChartBuilder", "BubbleChartBuilder"):
+                assert builder not in cell.source, f"{path.name}, cell {i}: use Charts.xy/Charts.category, not {builder}"
+
+
 @pytest.mark.parametrize("name", [p.name for p in NOTEBOOKS])
 def test_notebook_runs_headless_without_unexpected_errors(executed, name):
     nb = executed[name]

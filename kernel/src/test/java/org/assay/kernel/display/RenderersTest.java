@@ -39,6 +39,16 @@ class RenderersTest {
     }
 
     @Test
+    void chartFormatsComeFromTheirVariable() {
+        assertEquals(Set.of(MimeBundle.PNG), XChartRenderer.mimeTypes(null));
+        assertEquals(Set.of(MimeBundle.PNG), XChartRenderer.mimeTypes(" "));
+        assertEquals(Set.of(MimeBundle.PNG, MimeBundle.SVG), XChartRenderer.mimeTypes("png, SVG"));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> XChartRenderer.mimeTypes("png,jpg"));
+        assertTrue(e.getMessage().contains("ASSAY_CHART_FORMATS") && e.getMessage().contains("'jpg'"), e.getMessage());
+    }
+
+    @Test
     void shortTablesShowEveryRowLongOnesHeadAndTail() {
         Table small = Table.create("small", IntColumn.create("i", new int[] {1, 2, 3}));
         String html = renderers.render(small).get(MimeBundle.HTML);

@@ -4,11 +4,11 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
+import org.assay.display.Charts;
 import org.assay.display.MimeBundle;
 import org.assay.display.Renderable;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.Table;
@@ -29,8 +29,7 @@ public record Run(Path dir, Map<String, Object> config, Map<String, Object> env,
 
     /** Training (and, where logged, validation) loss against tokens. */
     public XYChart lossChart() {
-        XYChart chart = new XYChartBuilder().width(560).height(320).title(dir.getFileName().toString())
-                .xAxisTitle("tokens").yAxisTitle("loss (nats/token)").build();
+        XYChart chart = Charts.xy(560, 320, dir.getFileName().toString(), "tokens", "loss (nats/token)");
         chart.getStyler().setMarkerSize(3);
         for (String series : new String[] {TrainingStep.LOSS, TrainingStep.VAL_LOSS}) {
             if (!metrics.columnNames().contains(series) || !metrics.columnNames().contains(TrainingStep.TOKENS)) {

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.assay.display.Charts;
 import org.assay.display.Display;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
@@ -30,14 +30,13 @@ public final class LiveChart implements AutoCloseable {
 
     private LiveChart(XYChart chart) {
         this.chart = chart;
-        chart.getStyler().setMarkerSize(4);
+        chart.getStyler().setMarkerSize(4); // a point per step: smaller than the theme's
         Display.show(chart, displayId);
         lastDrawNanos = System.nanoTime();
     }
 
     public static LiveChart of(String title, String xTitle, String yTitle) {
-        return new LiveChart(new XYChartBuilder().width(640).height(360).title(title)
-                .xAxisTitle(xTitle).yAxisTitle(yTitle).build());
+        return new LiveChart(Charts.xy(640, 360, title, xTitle, yTitle));
     }
 
     public LiveChart logY(boolean on) {

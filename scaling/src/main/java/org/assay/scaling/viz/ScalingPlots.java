@@ -2,13 +2,13 @@ package org.assay.scaling.viz;
 
 import java.awt.Color;
 import java.util.stream.DoubleStream;
+import org.assay.display.Charts;
 import org.assay.scaling.Bootstrap;
 import org.assay.scaling.ChinchillaLaw;
 import org.assay.scaling.ComputeFrontier;
 import org.assay.scaling.InferenceAwareAllocation;
 import org.assay.scaling.IsoFlopFit;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
@@ -16,10 +16,6 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class ScalingPlots {
     private ScalingPlots() {
     }
-
-    private static final Color[] PALETTE = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44),
-        new Color(214, 39, 40), new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194),
-        new Color(127, 127, 127)};
 
     /** IsoFLOP profiles: the runs, each budget's fitted parabola in log N, and its vertex. Log x axis. */
     public static XYChart isoFlop(IsoFlopFit.Result fit, double[] parameters, double[] tokens, double[] loss) {
@@ -29,8 +25,7 @@ public final class ScalingPlots {
     /** {@link #isoFlop(IsoFlopFit.Result, double[], double[], double[])} with each run's budget given (as the fit). */
     public static XYChart isoFlop(IsoFlopFit.Result fit, double[] parameters, double[] tokens, double[] loss,
                                   double[] budgets) {
-        XYChart chart = new XYChartBuilder().width(720).height(440).title("IsoFLOP profiles, " + fit.approach())
-                .xAxisTitle("parameters N").yAxisTitle("final loss").build();
+        XYChart chart = Charts.xy(720, 440, "IsoFLOP profiles, " + fit.approach(), "parameters N", "final loss");
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
         for (IsoFlopFit.Profile p : fit.profiles()) {
@@ -43,7 +38,7 @@ public final class ScalingPlots {
             }
             XYSeries runs = chart.addSeries(label, n, ln);
             runs.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
-            Color colour = PALETTE[fit.profiles().indexOf(p) % PALETTE.length]; // one colour for points and parabola
+            Color colour = Charts.colour(fit.profiles().indexOf(p)); // one colour for points and parabola
             runs.setMarkerColor(colour);
             if (!Double.isNaN(p.c2())) {
                 double lo = DoubleStream.of(n).min().orElseThrow();
@@ -76,18 +71,18 @@ public final class ScalingPlots {
      */
     public static XYChart frontier(ChinchillaLaw law, Bootstrap bootstrap, IsoFlopFit.Result isoFlop, double cMin,
                                    double cMax) {
-        XYChart chart = new XYChartBuilder().width(720).height(440).title("Compute-optimal model size")
-                .xAxisTitle("compute C (FLOPs)").yAxisTitle("N_opt (parameters)").build();
+        XYChart chart = Charts.xy(720, 440, "Compute-optimal model size", "compute C (FLOPs)",
+                "N_opt (parameters)");
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisLogarithmic(true);
         Curve curve = Curve.along(cMin, cMax, law, bootstrap, (l, c) -> l.allocate(c).parameters());
         if (bootstrap != null) {
-            band(chart, "95% CI", curve.x(), curve.lower(), curve.upper());
+            Charts.band(chart, "95% CI", curve.x(), curve.lower(), curve.upper(), Charts.colour(0));
         }
         XYSeries fit = chart.addSeries(String.format(java.util.Locale.ROOT, "Approach 3: N_opt ∝ C^%.3f", law.a()),
                 curve.x(), curve.y());
         fit.setMarker(SeriesMarkers.NONE);
-        fit.setLineColor(new Color(30, 80, 160));
+        fit.setLineColor(Charts.colour(0));
         if (isoFlop != null) {
             double[] pc = isoFlop.profiles().stream().mapToDouble(IsoFlopFit.Profile::computeFlops).toArray();
             double[] pn = isoFlop.profiles().stream().mapToDouble(IsoFlopFit.Profile::optimalParameters).toArray();
@@ -95,6 +90,7 @@ public final class ScalingPlots {
                     pc, pn);
             pts.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             pts.setMarker(SeriesMarkers.DIAMOND);
+            pts.setMarkerColor(Charts.colour(1));
         }
         return chart;
     }
@@ -105,8 +101,7 @@ public final class ScalingPlots {
      */
     public static XYChart lossFrontier(ChinchillaLaw law, Bootstrap bootstrap, double[] parameters, double[] tokens,
                                        double[] loss, double cMax) {
-        XYChart chart = new XYChartBuilder().width(720).height(440).title("Loss against compute")
-                .xAxisTitle("compute C = 6ND (FLOPs)").yAxisTitle("loss").build();
+        XYChart chart = Charts.xy(720, 440, "Loss against compute", "compute C = 6ND (FLOPs)", "loss");
         chart.getStyler().setXAxisLogarithmic(true);
         double[] runC = new double[loss.length];
         for (int i = 0; i < loss.length; i++) {
@@ -115,15 +110,15 @@ public final class ScalingPlots {
         double cMin = DoubleStream.of(runC).min().orElseThrow();
         Curve curve = Curve.along(cMin, cMax, law, bootstrap, (l, c) -> l.allocate(c).loss());
         if (bootstrap != null) {
-            band(chart, "95% CI", curve.x(), curve.lower(), curve.upper());
+            Charts.band(chart, "95% CI", curve.x(), curve.lower(), curve.upper(), Charts.colour(0));
         }
         XYSeries runs = chart.addSeries("runs", runC, loss);
         runs.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        runs.setMarkerColor(new Color(120, 120, 120));
+        runs.setMarkerColor(Charts.NEUTRAL);
         XYSeries frontier = chart.addSeries(String.format(java.util.Locale.ROOT,
                 "compute-optimal loss, E = %.3f", law.E()), curve.x(), curve.y());
         frontier.setMarker(SeriesMarkers.NONE);
-        frontier.setLineColor(new Color(30, 80, 160));
+        frontier.setLineColor(Charts.colour(0));
         return chart;
     }
 
@@ -134,9 +129,9 @@ public final class ScalingPlots {
      */
     public static XYChart inferenceAwareAllocation(ChinchillaLaw law, Bootstrap bootstrap, double targetLoss,
                                                    double tokensMin, double tokensMax) {
-        XYChart chart = new XYChartBuilder().width(720).height(440)
-                .title(String.format(java.util.Locale.ROOT, "Lifetime-optimal model for loss %.3f", targetLoss))
-                .xAxisTitle("lifetime inference tokens").build();
+        XYChart chart = Charts.xy(720, 440,
+                String.format(java.util.Locale.ROOT, "Lifetime-optimal model for loss %.3f", targetLoss),
+                "lifetime inference tokens", null);
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
@@ -150,9 +145,10 @@ public final class ScalingPlots {
             var quantity = quantities.get(group);
             Curve curve = Curve.along(tokensMin, tokensMax, law, bootstrap,
                     (l, t) -> quantity.applyAsDouble(l.allocateForLoss(targetLoss, t)));
-            Color colour = PALETTE[group];
+            Color colour = Charts.colour(group);
             if (bootstrap != null) {
-                band(chart, names[group] + " 95% CI", curve.x(), curve.lower(), curve.upper()).setYAxisGroup(group);
+                Charts.band(chart, names[group] + " 95% CI", curve.x(), curve.lower(), curve.upper(), colour)
+                        .setYAxisGroup(group);
             }
             XYSeries line = chart.addSeries(names[group], curve.x(), curve.y());
             line.setMarker(SeriesMarkers.NONE);
@@ -176,10 +172,9 @@ public final class ScalingPlots {
      * within each budget). Log x axis.
      */
     public static XYChart computeFrontier(ComputeFrontier.Result result) {
-        XYChart chart = new XYChartBuilder().width(720).height(440)
-                .title(String.format(java.util.Locale.ROOT, "Accuracy against total compute, %.3g queries served",
-                        result.queries()))
-                .xAxisTitle("total FLOPs (pretraining + RL + inference)").yAxisTitle("accuracy").build();
+        XYChart chart = Charts.xy(720, 440,
+                String.format(java.util.Locale.ROOT, "Accuracy against total compute, %.3g queries served",
+                        result.queries()), "total FLOPs (pretraining + RL + inference)", "accuracy");
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
         java.util.Map<String, java.util.List<ComputeFrontier.Row>> byModel = new java.util.LinkedHashMap<>();
@@ -189,7 +184,7 @@ public final class ScalingPlots {
         for (var entry : byModel.entrySet()) {
             var rows = entry.getValue().stream()
                     .sorted(java.util.Comparator.comparingInt(ComputeFrontier.Row::samples)).toList();
-            Color colour = PALETTE[m++ % PALETTE.length];
+            Color colour = Charts.colour(m++);
             double[] x = rows.stream().mapToDouble(ComputeFrontier.Row::totalFlops).toArray();
             XYSeries curve = chart.addSeries(entry.getKey(), x,
                     rows.stream().mapToDouble(ComputeFrontier.Row::accuracy).toArray());
@@ -259,25 +254,6 @@ public final class ScalingPlots {
             }
             return new Curve(x, y, lower, upper);
         }
-    }
-
-    /** A filled band between lo and hi: one polygon, upper edge forward and lower edge back. */
-    static XYSeries band(XYChart chart, String name, double[] x, double[] lo, double[] hi) {
-        int k = x.length;
-        double[] px = new double[2 * k];
-        double[] py = new double[2 * k];
-        for (int i = 0; i < k; i++) {
-            px[i] = x[i];
-            py[i] = hi[i];
-            px[2 * k - 1 - i] = x[i];
-            py[2 * k - 1 - i] = lo[i];
-        }
-        XYSeries band = chart.addSeries(name, px, py);
-        band.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
-        band.setMarker(SeriesMarkers.NONE);
-        band.setFillColor(new Color(70, 130, 180, 70));
-        band.setLineColor(new Color(70, 130, 180, 0));
-        return band;
     }
 
     private static double[] indices(double[] parameters, double[] tokens, double[] budgets, double budget) {

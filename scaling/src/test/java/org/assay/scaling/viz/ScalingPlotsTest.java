@@ -3,6 +3,7 @@ package org.assay.scaling.viz;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.assay.display.Charts;
 import org.assay.scaling.ChinchillaFit;
 import org.assay.scaling.IsoFlopFit;
 import org.knowm.xchart.BitmapEncoder;
@@ -40,10 +41,18 @@ class ScalingPlotsTest {
         XYChart isoChart = ScalingPlots.isoFlop(iso, s[0], s[1], s[2]);
         assertEquals(3, isoChart.getSeriesMap().keySet().stream().filter(k -> k.startsWith("C=") && !k.endsWith("fit")).count());
         assertTrue(isoChart.getSeriesMap().containsKey("minima"));
+        assertEquals(Charts.THEME, isoChart.getStyler().getTheme(), "drawn in the one theme");
+        assertTrue(isoChart.getStyler().isXAxisLogarithmic(), "the theme did not undo the chart's own settings");
         for (XYChart chart : new XYChart[] {ScalingPlots.frontier(full.law(), boot, iso, 1e18, 1e23),
                 ScalingPlots.lossFrontier(full.law(), boot, s[0], s[1], s[2], 1e23)}) {
             XYSeries band = chart.getSeriesMap().get("95% CI");
             assertEquals(XYSeries.XYSeriesRenderStyle.PolygonArea, band.getXYSeriesRenderStyle(), "a filled band");
+            java.awt.Color line = chart.getSeriesMap().values().stream().filter(x -> x != band
+                    && x.getMarker() == org.knowm.xchart.style.markers.SeriesMarkers.NONE).findFirst().orElseThrow()
+                    .getLineColor();
+            assertEquals(line.getRGB() & 0xFFFFFF, band.getFillColor().getRGB() & 0xFFFFFF,
+                    "the band is a translucent fill of its curve's colour");
+            assertTrue(band.getFillColor().getAlpha() < 255);
             byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
             assertTrue(png.length > 1000);
         }
@@ -56,6 +65,7 @@ class ScalingPlotsTest {
         XYChart chart = ScalingPlots.inferenceAwareAllocation(law, null, loss, 1e9, 1e14);
         XYSeries n = chart.getSeriesMap().get("N");
         XYSeries ratio = chart.getSeriesMap().get("D_train / N");
+        assertEquals(Charts.THEME, chart.getStyler().getTheme());
         assertEquals(0, n.getYAxisGroup());
         assertEquals(1, ratio.getYAxisGroup());
         assertEquals(law.allocateForLoss(loss, 1e14).parameters(), n.getYData()[n.getYData().length - 1], 1e-6);
@@ -77,6 +87,9 @@ class ScalingPlotsTest {
         }
         var result = org.assay.scaling.ComputeFrontier.of(configs).at(1e3);
         XYChart chart = ScalingPlots.computeFrontier(result);
+        assertEquals(Charts.THEME, chart.getStyler().getTheme());
+        assertEquals(chart.getSeriesMap().get("d32").getLineColor(), chart.getSeriesMap().get("d32 interval")
+                .getLineColor(), "an interval's whisker is its curve's colour");
         assertEquals(4, chart.getSeriesMap().get("d32").getXData().length);
         assertEquals(2 * result.frontier().size() - 1, chart.getSeriesMap().get("frontier").getXData().length);
         assertEquals(12, chart.getSeriesMap().get("d64 interval").getYData().length);
