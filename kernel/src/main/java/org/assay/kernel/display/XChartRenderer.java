@@ -57,7 +57,9 @@ public final class XChartRenderer implements Renderer<Chart> {
             if (wanted.contains(MimeBundle.SVG)) {
                 ByteArrayOutputStream svg = new ByteArrayOutputStream();
                 VectorGraphicsEncoder.saveVectorGraphic(chart, svg, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-                b.put(MimeBundle.SVG, svg.toString(StandardCharsets.UTF_8));
+                String document = svg.toString(StandardCharsets.UTF_8);
+                // the <svg> element alone, as IPython's SVG sends it: an XML declaration breaks HTML export
+                b.put(MimeBundle.SVG, document.substring(Math.max(0, document.indexOf("<svg"))));
             }
             if (wanted.contains(MimeBundle.PNG)) {
                 byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
