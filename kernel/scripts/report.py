@@ -157,7 +157,7 @@ def seeds_of(nb):
 def row_html(name, r):
     stamp = r["stamp"]
     status = "pass" if r["status"] == "pass" else "FAIL"
-    budget = r["budget"] + ("" if r["budget"] == "full" else " (small: labelled as such)")
+    budget = r["budget"]
     details = (f"commit {r['commit'][:12]}{' (dirty tree)' if r['dirty'] else ''}; Java {stamp.get('java', '?')}; "
                f"DJL {stamp.get('djl', '?')}; {stamp.get('libtorch', '?')}; {r['cpu']}, {r['cpus']} CPUs, "
                f"{stamp.get('threads', '?')} libtorch threads; seeds {', '.join(r['seeds']) or 'none in the code'}; "

@@ -7,6 +7,7 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.knowm.xchart.style.theme.XChartTheme;
@@ -185,6 +186,11 @@ public final class Charts {
             return new Marker[] {SeriesMarkers.CIRCLE, SeriesMarkers.SQUARE, SeriesMarkers.DIAMOND,
                 SeriesMarkers.TRIANGLE_UP, SeriesMarkers.TRIANGLE_DOWN, SeriesMarkers.CROSS, SeriesMarkers.PLUS,
                 SeriesMarkers.OVAL};
+        }
+
+        @Override
+        public BasicStroke[] getSeriesLines() {
+            return new BasicStroke[] {SeriesLines.SOLID}; // colour and marker tell series apart; dashes mean something
         }
 
         @Override

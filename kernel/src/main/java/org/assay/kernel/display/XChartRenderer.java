@@ -59,7 +59,7 @@ public final class XChartRenderer implements Renderer<Chart> {
                 VectorGraphicsEncoder.saveVectorGraphic(chart, svg, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
                 String document = svg.toString(StandardCharsets.UTF_8);
                 // the <svg> element alone, as IPython's SVG sends it: an XML declaration breaks HTML export
-                b.put(MimeBundle.SVG, document.substring(Math.max(0, document.indexOf("<svg"))));
+                b.put(MimeBundle.SVG, SvgCompactor.compact(document.substring(Math.max(0, document.indexOf("<svg")))));
             }
             if (wanted.contains(MimeBundle.PNG)) {
                 byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
