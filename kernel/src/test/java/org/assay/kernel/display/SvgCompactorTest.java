@@ -33,17 +33,31 @@ class SvgCompactorTest {
             x[i] = Math.pow(10, 17 + i * 0.03);
             y[i] = 1.7 + 400 / Math.pow(x[i], 0.12);
         }
-        chart.addSeries("fit", x, y);
+        chart.addSeries("fit", x, y).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         VectorGraphicsEncoder.saveVectorGraphic(chart, bytes, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
         String svg = bytes.toString(StandardCharsets.UTF_8);
         svg = svg.substring(svg.indexOf("<svg"));
         String out = SvgCompactor.compact(svg);
         assertTrue(out.length() < 0.75 * svg.length(), svg.length() + " -> " + out.length());
-        for (String element : new String[] {"<path", "<line", "<g", "<rect", "<clipPath"}) {
+        for (String element : new String[] {"<path", "<g", "<rect", "<clipPath"}) {
             assertEquals(count(svg, element), count(out, element), element);
         }
+        assertTrue(count(svg, "<line") > 199 && count(out, "<polyline") >= 1, "the 199 segments of the curve joined");
         assertTrue(out.startsWith("<svg") && out.endsWith("</svg>"), out.substring(out.length() - 20));
+    }
+
+    @Test
+    void joinedSegmentsBecomeOneThinnedPolyline() {
+        String segments = "<line class=\"s1\" x1=\"0\" x2=\"10\" y1=\"0\" y2=\"0\"/>"
+                + "<line class=\"s1\" x1=\"10\" x2=\"20\" y1=\"0\" y2=\"0.1\"/>"   // within 0.2 px of straight
+                + "<line class=\"s1\" x1=\"20\" x2=\"30\" y1=\"0.1\" y2=\"0\"/>"
+                + "<line class=\"s1\" x1=\"30\" x2=\"30\" y1=\"0\" y2=\"15\"/>"    // a corner: kept
+                + "<line class=\"s2\" x1=\"30\" x2=\"40\" y1=\"15\" y2=\"15\"/>"   // another style
+                + "<rect/><line class=\"s1\" x1=\"1\" x2=\"2\" y1=\"1\" y2=\"2\"/>";
+        assertEquals("<polyline class=\"s1\" points=\"0,0 30,0 30,15\"/>"
+                + "<line class=\"s2\" x1=\"30\" x2=\"40\" y1=\"15\" y2=\"15\"/>"
+                + "<rect/><line class=\"s1\" x1=\"1\" x2=\"2\" y1=\"1\" y2=\"2\"/>", SvgCompactor.polylines(segments));
     }
 
     private static int count(String s, String part) {
