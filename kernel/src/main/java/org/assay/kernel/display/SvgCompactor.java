@@ -20,6 +20,7 @@ final class SvgCompactor {
     private static final Pattern LINE = Pattern.compile("<line class=\"(s\\d+)\" x1=\"([-\\d.]+)\" x2=\"([-\\d.]+)\""
             + " y1=\"([-\\d.]+)\" y2=\"([-\\d.]+)\"/>");
     private static final double TOLERANCE_PX = 0.2;
+    private static final Pattern PATH_TOKEN = Pattern.compile("[A-DF-Za-df-z]|-?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][-+]?\\d+)?");
 
     private SvgCompactor() {
     }
@@ -137,11 +138,40 @@ final class SvgCompactor {
         Matcher attribute = ATTRIBUTE.matcher(svg);
         StringBuilder out = new StringBuilder(svg.length());
         while (attribute.find()) {
-            String value = attribute.group(1).equals("transform") ? attribute.group(2) : round(attribute.group(2));
+            String name = attribute.group(1);
+            String value = name.equals("transform") ? attribute.group(2)
+                    : name.equals("d") ? pathData(round(attribute.group(2))) : round(attribute.group(2));
             attribute.appendReplacement(out, Matcher.quoteReplacement(" " + attribute.group(1) + "=\"" + value + "\""));
         }
         attribute.appendTail(out);
         return out.toString();
+    }
+
+    /**
+     * Path data with no separator SVG does not need: none after a command letter or before a minus sign, and no
+     * leading zero ({@code "Q-0.5,-3 L0.2 1"} becomes {@code "Q-.5-3L.2 1"}).
+     */
+    static String pathData(String d) {
+        Matcher t = PATH_TOKEN.matcher(d);
+        StringBuilder b = new StringBuilder(d.length());
+        String previous = "";
+        while (t.find()) {
+            String token = t.group();
+            if (Character.isLetter(token.charAt(0)) && !token.startsWith("e") && !token.startsWith("E")) {
+                b.append(token);
+                previous = token;
+                continue;
+            }
+            token = token.startsWith("0.") ? token.substring(1) : token.startsWith("-0.") ? "-" + token.substring(2)
+                    : token.equals("-0") ? "0" : token;
+            boolean letterBefore = !previous.isEmpty() && Character.isLetter(previous.charAt(previous.length() - 1));
+            boolean needsSpace = !previous.isEmpty() && !letterBefore && !token.startsWith("-")
+                    && !(token.startsWith(".") && previous.contains(".") && !previous.contains("e")
+                    && !previous.contains("E"));
+            b.append(needsSpace ? " " : "").append(token);
+            previous = token;
+        }
+        return b.toString();
     }
 
     private static String round(String value) {

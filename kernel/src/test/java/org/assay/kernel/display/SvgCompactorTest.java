@@ -19,7 +19,7 @@ class SvgCompactorTest {
         String out = SvgCompactor.compact(svg);
         assertEquals("<svg width=\"720px\" viewBox=\"0 0 720 440\"><style>.s0{stroke:rgb(1,2,3);}.s1{fill:red;}</style>"
                 + "<line class=\"s0\" x1=\"51.5\" y1=\"0\"/><line class=\"s0\" x1=\"3.3\"/><g transform=\"matrix("
-                + "6.123233995736766E-17 -1.0 1.0 0.70710678 20 241)\"><path class=\"s1\" d=\"M-10.6,-5.2 L1e-5,2.6\"/>"
+                + "6.123233995736766E-17 -1.0 1.0 0.70710678 20 241)\"><path class=\"s1\" d=\"M-10.6-5.2L1e-5 2.6\"/>"
                 + "</g></svg>", out);
     }
 
@@ -45,6 +45,11 @@ class SvgCompactorTest {
         }
         assertTrue(count(svg, "<line") > 199 && count(out, "<polyline") >= 1, "the 199 segments of the curve joined");
         assertTrue(out.startsWith("<svg") && out.endsWith("</svg>"), out.substring(out.length() - 20));
+    }
+
+    @Test
+    void pathDataLosesOnlySeparatorsItDoesNotNeed() {
+        assertEquals("M-10.6-5.2Q-.5-3 .2 1L0 0 .5.5ZM1e-5 2", SvgCompactor.pathData("M-10.6,-5.2 Q-0.5,-3 0.2 1 L-0 0 0.5 0.5 Z M1e-5,2"));
     }
 
     @Test
