@@ -42,4 +42,4 @@ def test_maven_loads_nd4j_and_arrays_render_fit_and_convert(installed, kernel):
     assert _shown(messages) == ["b=0.5000"], (reply, messages)
     reply, messages, _ = execute(kc, "Nd4jArrays.toTable(Nd4j.create(new double[][] {{1, 10}, {2, 20}}), \"t\","
                                      " \"step\", \"loss\").doubleColumn(\"loss\").sum()")
-    assert _shown(messages) == ["30"], (reply, messages)
+    assert _shown(messages) == ["30.0"], (reply, messages)
