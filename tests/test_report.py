@@ -69,6 +69,8 @@ def test_a_report_has_the_row_the_pages_and_the_figures(site):
     assert "small" in index and "libtorch threads" in index and head[:12] in index
     page = (out / "good" / "index.html").read_text()
     assert "figures/good-cell1-" in page, "the page shows the figure files, not a second copy"
+    assert '<link rel="stylesheet" href="../notebook.css">' in page and "<style" not in page.split("</head>")[0]
+    assert len((out / "notebook.css").read_text()) > 10_000, "nbconvert's style sheet, once for every page"
     assert "checks passed" in (out / "good" / "README.md").read_text()
     assert "| [A good notebook](good/README.md) |" in (out / "README.md").read_text()
     assert not any(p.name.startswith(".") and p.name != ".lock" for p in out.iterdir()), list(out.iterdir())
@@ -115,3 +117,4 @@ def test_the_committed_report_is_there_and_current(path):
     for f in row["figures"]:
         assert (RESULTS / path.stem / f).stat().st_size <= 100 * 1024, f
     assert (RESULTS / path.stem / "index.html").exists() and (RESULTS / path.stem / "README.md").exists()
+    assert (RESULTS / "notebook.css").exists()

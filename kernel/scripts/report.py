@@ -5,7 +5,8 @@ headline without running anything.
 OUT/index.html (and OUT/README.md, which GitHub renders) has one row per notebook: title, headline (what its last
 cell, the self-check, shows), budget, wall time, pass or fail, and its reproducibility stamp (git commit and whether the
 tree was dirty, Java, DJL and libtorch versions, CPU and threads, budget, the seeds its code sets, date). Each notebook
-gets OUT/NAME/index.html and OUT/NAME/README.md, its figures as PNG and SVG files in OUT/NAME/figures/.
+gets OUT/NAME/index.html and OUT/NAME/README.md, its figures as PNG and SVG files in OUT/NAME/figures/; the pages
+share one style sheet, OUT/notebook.css.
 
 Rows are kept in OUT/index.json, so a run of some notebooks (`--budget small 07-thinking-tokens.ipynb`) replaces
 their rows and keeps the others. One report writes a folder at a time (a lock); a notebook's folder is replaced only
@@ -138,12 +139,26 @@ def export(nb, name, folder):
                                                resources={"unique_key": name, "output_files_dir": "figures"})
         pages[page] = body
         figures.update(resources.get("outputs", {}))
+    pages["index.html"], css = shared_css(pages["index.html"])
     (folder / "figures").mkdir(parents=True, exist_ok=True)
     for page, body in pages.items():
         write_atomically(folder / page, body)
     for relative, data in figures.items():
         (folder / relative).write_bytes(data)
-    return sorted(figures)
+    return sorted(figures), css
+
+
+STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
+CSS_LINK = '<link rel="stylesheet" href="../notebook.css">'
+
+
+def shared_css(page):
+    """The page with its head's style sheets (nbconvert's, 540 KB, the same in every page) moved to ../notebook.css:
+    returns (page, css)."""
+    head_end = page.index("</head>")
+    head = page[:head_end]
+    css = "\n".join(m.group(1).strip() for m in STYLE.finditer(head)) + "\n"
+    return STYLE.sub("", head) + CSS_LINK + "\n" + page[head_end:], css
 
 
 def seeds_of(nb):
@@ -271,7 +286,8 @@ def main():
         staging = out / f".{name}.new"
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir()
-        figures = export(nb, name, staging)
+        figures, css = export(nb, name, staging)
+        write_atomically(out / "notebook.css", css)
         big = [f"{f} ({(staging / f).stat().st_size // 1024} KB)" for f in figures
                if (staging / f).stat().st_size > FIGURE_LIMIT]
         if big:
