@@ -1,4 +1,5 @@
 """End-to-end tests: the real kernel through Jupyter's own client libraries (Debian's jupyter_client, nbconvert)."""
+import contextlib
 import os
 
 import jupyter_client
@@ -7,17 +8,26 @@ import pytest
 KERNEL_NAME = os.environ.get("ASSAY_KERNEL_NAME", "assay")
 
 
+@contextlib.contextmanager
+def started_kernel(**start):
+    """A running kernel and a blocking client (start: options of KernelManager.start_kernel, e.g. env)."""
+    km = jupyter_client.KernelManager(kernel_name=KERNEL_NAME)
+    km.start_kernel(**start)
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        yield km, kc
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=False)
+
+
 @pytest.fixture(scope="module")
 def kernel():
     """A running kernel and a blocking client; shut down at the end of the module."""
-    km = jupyter_client.KernelManager(kernel_name=KERNEL_NAME)
-    km.start_kernel()
-    kc = km.client()
-    kc.start_channels()
-    kc.wait_for_ready(timeout=60)
-    yield km, kc
-    kc.stop_channels()
-    km.shutdown_kernel(now=False)
+    with started_kernel() as started:
+        yield started
 
 
 def execute(kc, code, timeout=60):

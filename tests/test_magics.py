@@ -5,10 +5,9 @@ import os
 import subprocess
 import zipfile
 
-import jupyter_client
 import pytest
 
-from conftest import KERNEL_NAME, execute
+from conftest import execute, started_kernel
 
 
 @pytest.fixture(scope="module")
@@ -16,14 +15,8 @@ def maven_kernel(tmp_path_factory):
     """A kernel whose Maven local repository is a fresh folder (mvn's -Dmaven.repo.local), so no test touches ~/.m2."""
     local = tmp_path_factory.mktemp("m2-local")
     env = dict(os.environ, JAVA_TOOL_OPTIONS=f"-Dmaven.repo.local={local}")
-    km = jupyter_client.KernelManager(kernel_name=KERNEL_NAME)
-    km.start_kernel(env=env)
-    kc = km.client()
-    kc.start_channels()
-    kc.wait_for_ready(timeout=60)
-    yield kc, local
-    kc.stop_channels()
-    km.shutdown_kernel(now=False)
+    with started_kernel(env=env) as (_, kc):
+        yield kc, local
 
 
 def _complete(kc, code, cursor):

@@ -289,15 +289,8 @@ def test_budget_reads_the_kernel_environment(assay_budget, expected):
 
 def test_history_request_is_answered_with_the_cells_run(tmp_path):
     """history_request (tail, range, search) replies with this session's cells; silent ones are not kept."""
-    import jupyter_client
-
-    from conftest import KERNEL_NAME
-    km = jupyter_client.KernelManager(kernel_name=KERNEL_NAME)
-    km.start_kernel()
-    kc = km.client()
-    kc.start_channels()
-    try:
-        kc.wait_for_ready(timeout=60)
+    from conftest import started_kernel
+    with started_kernel() as (_, kc):
         for code in ["int x = 6 * 7;", "x", "1 / 0"]:
             execute(kc, code)
         kc.execute("int hidden = 1;", silent=True)
@@ -318,6 +311,4 @@ def test_history_request_is_answered_with_the_cells_run(tmp_path):
             (1, 2, "x", "42"), (1, 3, "1 / 0", None)]
         assert history(hist_access_type="search", pattern="x*", unique=True, n=10) == [(1, 2, "x"), (1, 4, "x + 1")]
         assert history(hist_access_type="range", session=-1, start=1, stop=0) == [], "no earlier session is kept"
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=False)
+
