@@ -1,5 +1,6 @@
 """End-to-end tests: the real kernel through Jupyter's own client libraries (Debian's jupyter_client, nbconvert)."""
 import contextlib
+import json
 import os
 
 import jupyter_client
@@ -28,6 +29,22 @@ def kernel():
     """A running kernel and a blocking client; shut down at the end of the module."""
     with started_kernel() as started:
         yield started
+
+
+def write_notebook(path, cells, language="java"):
+    """A notebook file of (cell type, source) pairs, each source kept as given (a string or nbformat's list of lines)."""
+    path.write_text(json.dumps({
+        "nbformat": 4, "nbformat_minor": 5,
+        "metadata": {"kernelspec": {"name": KERNEL_NAME, "language": language, "display_name": "Java (Assay)"}},
+        "cells": [{"id": f"cell-{i}", "cell_type": kind, "metadata": {}, "source": source,
+                   **({"outputs": [], "execution_count": None} if kind == "code" else {})}
+                  for i, (kind, source) in enumerate(cells)]}))
+    return path
+
+
+def results(messages, kind="text/plain"):
+    """What the execute_result messages among a request's iopub messages carry, as `kind`."""
+    return [m["content"]["data"].get(kind) for m in messages if m["msg_type"] == "execute_result"]
 
 
 def execute(kc, code, timeout=60):

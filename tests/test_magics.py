@@ -1,13 +1,12 @@
 """Magic-name completion, %mavenRepo, %load of a notebook, and Out (earlier results), through jupyter_client."""
 import hashlib
-import json
 import os
 import subprocess
 import zipfile
 
 import pytest
 
-from conftest import execute, started_kernel
+from conftest import execute, results, started_kernel, write_notebook
 
 
 @pytest.fixture(scope="module")
@@ -52,9 +51,9 @@ def test_out_gives_earlier_results(kernel):
     execute(kc, "int notAResult = 1;")
     reply, messages, _ = execute(kc, f"int twice = Out.get({n}); twice * 2")
     assert reply["status"] == "ok", reply
-    assert [m["content"]["data"]["text/plain"] for m in messages if m["msg_type"] == "execute_result"] == ["84"]
+    assert results(messages) == ["84"]
     reply, messages, _ = execute(kc, "String.valueOf((Object) Out.last())")
-    assert [m["content"]["data"]["text/plain"] for m in messages if m["msg_type"] == "execute_result"] == ["84"]
+    assert results(messages) == ["84"]
     said = _error(execute(kc, f"Out.get({n + 1})")[0])
     assert f"Out.get: cell [{n + 1}] has no result" in said and str(n) in said, said
 
@@ -89,37 +88,28 @@ def test_maven_repo_adds_a_repository_for_maven(maven_kernel, tmp_path):
     printed = "".join(m["content"]["text"] for m in messages if m["msg_type"] == "stream")
     assert "Added repository team" in printed and "1 jar added" in printed, printed
     reply, messages, _ = execute(kc, 'demo.Greeter.hi("Ada")')
-    assert [m["content"]["data"]["text/plain"] for m in messages if m["msg_type"] == "execute_result"] == ["hi Ada"]
+    assert results(messages) == ["hi Ada"]
     assert (local / "org" / "example" / "greeter" / "1.0" / "greeter-1.0.jar").exists(), "cached in the local one"
     assert "repository id must be" in _error(execute(kc, "%mavenRepo 'bad id' https://example.org")[0])
     assert "must start with https://" in _error(execute(kc, "%mavenRepo x ftp://example.org/repo")[0])
     assert "give an id and a URL" in _error(execute(kc, "%mavenRepo onlyone")[0])
 
 
-def _notebook(path, cells, language="java"):
-    path.write_text(json.dumps({
-        "nbformat": 4, "nbformat_minor": 5,
-        "metadata": {"kernelspec": {"name": "assay", "language": language, "display_name": "Java (Assay)"}},
-        "cells": [{"cell_type": kind, "metadata": {}, "source": source,
-                   **({"outputs": [], "execution_count": None} if kind == "code" else {})}
-                  for kind, source in cells]}))
-
-
 def test_load_runs_another_notebooks_code_cells(kernel, tmp_path):
     _, kc = kernel
     helpers = tmp_path / "helpers.ipynb"
-    _notebook(helpers, [("markdown", "# Helpers\nnot code"),
+    write_notebook(helpers, [("markdown", "# Helpers\nnot code"),
                         ("code", ["int base = 40;\n", "int plus(int k) { return base + k; }"]),
                         ("code", ""),
                         ("code", "%lsmagic\nString tag = \"from the notebook\";")])
     reply, _, _ = execute(kc, f"%load {helpers}")
     assert reply["status"] == "ok", reply
     reply, messages, _ = execute(kc, 'plus(2) + " " + tag')
-    assert [m["content"]["data"]["text/plain"] for m in messages if m["msg_type"] == "execute_result"] == [
+    assert results(messages) == [
         "42 from the notebook"]
 
     broken = tmp_path / "broken.ipynb"
-    _notebook(broken, [("code", "int fine = 1;"), ("code", "int also = 2;\nint broken = \"x\";"),
+    write_notebook(broken, [("code", "int fine = 1;"), ("code", "int also = 2;\nint broken = \"x\";"),
                        ("code", "int never = 3;")])
     reply, _, _ = execute(kc, f"%load {broken}")
     said = "\n".join(reply["traceback"])
@@ -127,9 +117,9 @@ def test_load_runs_another_notebooks_code_cells(kernel, tmp_path):
     assert _error(execute(kc, "never")[0]), "cells after the failing one did not run"
 
     python = tmp_path / "python.ipynb"
-    _notebook(python, [("code", "print('hi')")], language="python")
+    write_notebook(python, [("code", "print('hi')")], language="python")
     assert "is a python notebook" in _error(execute(kc, f"%load {python}")[0])
     looping = tmp_path / "loop.ipynb"
-    _notebook(looping, [("code", f"%load {looping}")])
+    write_notebook(looping, [("code", f"%load {looping}")])
     said = _error(execute(kc, f"%load {looping}")[0])
     assert "loop.ipynb is already being loaded" in said, said

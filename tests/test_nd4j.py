@@ -4,7 +4,7 @@ import subprocess
 
 import pytest
 
-from conftest import execute
+from conftest import execute, results
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -18,10 +18,6 @@ def installed():
         assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
 
 
-def _shown(messages, kind="text/plain"):
-    return [m["content"]["data"].get(kind) for m in messages if m["msg_type"] == "execute_result"]
-
-
 def test_maven_loads_nd4j_and_arrays_render_fit_and_convert(installed, kernel):
     _, kc = kernel
     reply, messages, _ = execute(kc, "%maven org.assay:assay-nd4j:0.1.0-SNAPSHOT", timeout=300)
@@ -31,7 +27,7 @@ def test_maven_loads_nd4j_and_arrays_render_fit_and_convert(installed, kernel):
     reply, messages, _ = execute(kc, "import org.nd4j.linalg.factory.Nd4j;\nimport org.assay.nd4j.Nd4jArrays;\n"
                                      "Nd4j.create(new double[][] {{1, 2.5}, {3, 4}})", timeout=120)
     assert reply["status"] == "ok", reply
-    html = _shown(messages, "text/html")[0]
+    html = results(messages, "text/html")[0]
     assert "<caption>INDArray double [2, 2]</caption>" in html and "<td>2.5</td>" in html, html
     assert "data:image/png;base64," in html, "a heatmap beside the table"
     reply, messages, _ = execute(kc, "double[] x = {1, 2, 4, 8, 16};\n"
@@ -39,7 +35,7 @@ def test_maven_loads_nd4j_and_arrays_render_fit_and_convert(installed, kernel):
                                      "var fit = Nd4jArrays.fit(CurveFit.create(), Laws.logLinear(), Nd4j.create(x),"
                                      " Nd4j.create(y));\n"
                                      "String.format(\"b=%.4f\", fit.get(\"b\"))")
-    assert _shown(messages) == ["b=0.5000"], (reply, messages)
+    assert results(messages) == ["b=0.5000"], (reply, messages)
     reply, messages, _ = execute(kc, "Nd4jArrays.toTable(Nd4j.create(new double[][] {{1, 10}, {2, 20}}), \"t\","
                                      " \"step\", \"loss\").doubleColumn(\"loss\").sum()")
-    assert _shown(messages) == ["30.0"], (reply, messages)
+    assert results(messages) == ["30.0"], (reply, messages)

@@ -5,7 +5,7 @@ import time
 import pytest
 from jupyter_client.session import Session
 
-from conftest import execute
+from conftest import execute, results
 
 
 def test_kernel_info_names_the_kernel(kernel):
@@ -23,8 +23,7 @@ def test_state_value_and_stream(kernel):
     assert reply["status"] == "ok"
     streams = [m["content"]["text"] for m in msgs if m["msg_type"] == "stream"]
     assert "".join(streams) == "hello\n"
-    results = [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"]
-    assert results == ["42"]
+    assert results(msgs) == ["42"]
 
 
 def test_output_streams_while_the_cell_runs(kernel):
@@ -58,7 +57,7 @@ def test_interrupt_stops_a_tight_loop_within_a_second_and_keeps_state(kernel):
     assert stopped_after < 1.0, f"took {stopped_after:.2f}s to stop"
     reply, msgs, _ = execute(kc, "keep + 1")
     assert reply["status"] == "ok"
-    assert [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["124"]
+    assert results(msgs) == ["124"]
 
 
 def test_interrupt_stops_a_sleeping_cell(kernel):
@@ -81,7 +80,7 @@ def test_system_exit_raises_and_the_kernel_survives(kernel):
     time.sleep(0.5)
     assert km.is_alive()
     reply, msgs, _ = execute(kc, "survivor")
-    assert [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["still here"]
+    assert results(msgs) == ["still here"]
 
 
 def test_errors_are_readable(kernel):
@@ -194,7 +193,7 @@ def test_a_failed_cell_aborts_the_cells_queued_after_it(kernel):
     assert replies[failing]["status"] == "error"
     assert replies[queued]["status"] == "aborted"
     reply, msgs, _ = execute(kc, "ranAfter")
-    assert [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["0"]
+    assert results(msgs) == ["0"]
     reply, _, _ = execute(kc, "1 + 1")
     assert reply["status"] == "ok", "later requests run normally"
 
@@ -224,7 +223,7 @@ def test_interrupt_frees_a_value_whose_rendering_never_ends(kernel):
     assert reply["content"]["ename"] == "InterruptedException"
     assert stopped_after < 3.0, f"took {stopped_after:.2f}s to stop"
     reply, msgs, _ = execute(kc, "1 + 1", timeout=10)
-    assert [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["2"]
+    assert results(msgs) == ["2"]
 
 
 @pytest.mark.parametrize("code, said", [
@@ -244,7 +243,7 @@ def test_exit_through_reflection_or_a_method_handle_is_refused(kernel, code, sai
     time.sleep(0.3)
     assert km.is_alive()
     reply, msgs, _ = execute(kc, "survivor")
-    assert [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["still here"]
+    assert results(msgs) == ["still here"]
 
 
 def test_an_execute_request_without_code_gets_an_error_reply(kernel):
@@ -259,7 +258,7 @@ def test_an_execute_request_without_code_gets_an_error_reply(kernel):
     assert "code" in reply["content"]["ename"] + reply["content"]["evalue"]
     assert "missing" in reply["content"]["evalue"]
     reply, msgs, _ = execute(kc, "1 + 1", timeout=10)
-    assert [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == ["2"]
+    assert results(msgs) == ["2"]
 
 
 @pytest.mark.parametrize("assay_budget, expected", [("small", "small"), ("SMALL", "full"), (None, "full")])
@@ -281,7 +280,7 @@ def test_budget_reads_the_kernel_environment(assay_budget, expected):
         kc.wait_for_ready(timeout=60)
         reply, msgs, _ = execute(kc, "budget()")
         assert reply["status"] == "ok"
-        assert [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"] == [expected]
+        assert results(msgs) == [expected]
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)

@@ -6,10 +6,9 @@ import pathlib
 import subprocess
 import sys
 
-import nbformat
 import pytest
 
-from conftest import KERNEL_NAME
+from conftest import KERNEL_NAME, write_notebook
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 REPORT = ROOT / "kernel" / "scripts" / "report.py"
@@ -18,12 +17,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 def _notebook(path, title, cells):
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "language": "java", "display_name": "Java (Assay)"}
-    nb.cells = [nbformat.v4.new_markdown_cell(f"# {title}\n\nA test notebook.")] + [
-        nbformat.v4.new_code_cell(c) for c in cells]
-    nbformat.write(nb, path)
-    return path
+    return write_notebook(path, [("markdown", f"# {title}\n\nA test notebook.")] + [("code", c) for c in cells])
 
 
 def _report(*args, out):

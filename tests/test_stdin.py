@@ -2,7 +2,7 @@
 import queue
 import time
 
-from conftest import execute
+from conftest import execute, results
 
 
 def _run_with_input(kc, code, answers, timeout=60):
@@ -50,7 +50,7 @@ def test_scanner_and_read_ask_the_front_end(kernel):
 
 def _result(kc, code):
     content, messages, _ = execute(kc, code)
-    return content, [m["content"]["data"]["text/plain"] for m in messages if m["msg_type"] == "execute_result"]
+    return content, results(messages)
 
 
 def test_input_and_password_send_their_prompt(kernel):

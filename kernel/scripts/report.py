@@ -95,7 +95,6 @@ def run(path, kernel, timeout, progress):
     client = NotebookClient(nb, kernel_name=kernel, timeout=timeout, resources={"metadata": {"path": str(path.parent)}})
     code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     status, failure, stamp = "pass", None, {}
-    t0 = time.monotonic()
     with client.setup_kernel():
         info = client.wait_for_reply(client.kc.kernel_info())
         if info is not None and "language_info" in info["content"]:
@@ -169,14 +168,19 @@ def seeds_of(nb):
     return found
 
 
-def row_html(name, r):
+def stamp_text(r):
+    """A row's reproducibility stamp in words, for both index pages."""
     stamp = r["stamp"]
+    return (f"commit {r['commit'][:12]}{' (dirty tree)' if r['dirty'] else ''}; Java {stamp.get('java', '?')}; "
+            f"DJL {stamp.get('djl', '?')}; {stamp.get('libtorch', '?')}; {r['cpu']}, {r['cpus']} CPUs, "
+            f"{stamp.get('threads', '?')} libtorch threads; seeds {', '.join(r['seeds']) or 'none in the code'}; "
+            f"{r['date']}")
+
+
+def row_html(name, r):
     status = "pass" if r["status"] == "pass" else "FAIL"
     budget = r["budget"]
-    details = (f"commit {r['commit'][:12]}{' (dirty tree)' if r['dirty'] else ''}; Java {stamp.get('java', '?')}; "
-               f"DJL {stamp.get('djl', '?')}; {stamp.get('libtorch', '?')}; {r['cpu']}, {r['cpus']} CPUs, "
-               f"{stamp.get('threads', '?')} libtorch threads; seeds {', '.join(r['seeds']) or 'none in the code'}; "
-               f"{r['date']}")
+    details = stamp_text(r)
     figures = "".join(f'<a href="{html.escape(name)}/{html.escape(f)}"><img src="{html.escape(name)}/{html.escape(f)}"'
                       f' alt="{html.escape(f)}" loading="lazy"></a>' for f in r["figures"] if f.endswith(".png"))
     return (f'<tr class="{r["status"]}"><td><a href="{html.escape(name)}/index.html">{html.escape(r["title"])}</a>'
@@ -220,12 +224,8 @@ def index_markdown(rows):
                      f"{'pass' if r['status'] == 'pass' else '**FAIL**'} |")
     lines.append("")
     for name in sorted(rows):
-        r, s = rows[name], rows[name]["stamp"]
-        lines += [f"## {r['title']}", "",
-                  f"`{name}.ipynb`, {r['budget']} budget, {r['date']}: commit `{r['commit'][:12]}`"
-                  f"{' (dirty tree)' if r['dirty'] else ''}, Java {s.get('java', '?')}, DJL {s.get('djl', '?')}, "
-                  f"{s.get('libtorch', '?')}, {r['cpu']} ({r['cpus']} CPUs, {s.get('threads', '?')} libtorch threads), "
-                  f"seeds {', '.join(r['seeds']) or 'none in the code'}.", ""]
+        r = rows[name]
+        lines += [f"## {r['title']}", "", f"`{name}.ipynb`, {r['budget']} budget: {stamp_text(r)}.", ""]
         lines += [f"![{f}]({name}/{f})" for f in r["figures"] if f.endswith(".png")] + [""]
     return "\n".join(lines)
 
