@@ -74,6 +74,7 @@ public final class Session implements AutoCloseable {
         CellExecutionControlProvider provider = new CellExecutionControlProvider(kernelLoader);
         this.shell = JShell.builder()
                 .executionEngine(provider, Map.of())
+                .fileManager(org.assay.kernel.exec.ClassPathListings::new)
                 .compilerOptions("-proc:none", "-Xlint:none")
                 .out(originalErr)
                 .err(originalErr)

@@ -48,6 +48,9 @@ class KernelspecTest {
         assertTrue(javaBin.isAbsolute() && Files.isExecutable(javaBin), "absolute java: " + javaBin);
         assertEquals("-Djava.awt.headless=true", argv.get(1).getAsString());
         assertEquals("{connection_file}", argv.get(argv.size() - 1).getAsString());
+        if (System.getenv("ASSAY_JAVA_OPTS") == null) {
+            assertTrue(argv.contains(new com.google.gson.JsonPrimitive("-XX:+UseParallelGC")), argv.toString());
+        }
         String classPath = argv.get(argv.size() - 3).getAsString();
         for (String jar : classPath.split(java.io.File.pathSeparator)) {
             assertTrue(Path.of(jar).startsWith(dir.resolve("lib")) && Files.isRegularFile(Path.of(jar)), jar);
@@ -57,6 +60,16 @@ class KernelspecTest {
         }
         assertFalse(Files.list(tmp.resolve("kernels")).anyMatch(p -> p.getFileName().toString().startsWith(".")),
                 "no staging folders left behind");
+    }
+
+    @Test
+    void theParallelCollectorUnlessTheUsersOptionsChooseOne() {
+        assertEquals(List.of("-XX:+UseParallelGC"), Kernelspec.collector(List.of()));
+        assertEquals(List.of("-XX:+UseParallelGC"), Kernelspec.collector(Kernelspec.userJavaOpts(" -Xmx4g ")));
+        assertEquals(List.of(), Kernelspec.collector(Kernelspec.userJavaOpts("-Xmx4g -XX:+UseG1GC")));
+        assertEquals(List.of("-Xmx4g", "-XX:+UseZGC"), Kernelspec.userJavaOpts("  -Xmx4g\t-XX:+UseZGC "));
+        assertEquals(List.of(), Kernelspec.userJavaOpts("  "));
+        assertEquals(List.of(), Kernelspec.userJavaOpts(null));
     }
 
     @Test
