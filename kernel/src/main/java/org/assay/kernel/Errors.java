@@ -37,7 +37,7 @@ public final class Errors {
             String message = d.getMessage(Locale.ROOT);
             long start = d.getStartPosition() >= 0 ? d.getStartPosition() : d.getPosition();
             long end = Math.max(d.getEndPosition(), start + 1);
-            int pos = (int) Math.min(text.length(), snippetStart + Math.max(0, start));
+            int pos = (int) Math.max(0, Math.min(text.length(), snippetStart + Math.max(0, start)));
             int lineStart = text.lastIndexOf('\n', pos - 1) + 1;
             int lineEnd = text.indexOf('\n', pos);
             if (lineEnd < 0) {

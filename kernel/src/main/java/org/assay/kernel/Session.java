@@ -173,7 +173,7 @@ public final class Session implements AutoCloseable {
     public ExecutionResult evalJava(String text, int codeStart, String code, String label) {
         Object value = null;
         boolean hasValue = false;
-        for (Chunk chunk : split(code)) {
+        for (Chunk chunk : StatementRuns.merge(code, split(code))) {
             if (interrupted) {
                 return ExecutionResult.failed(interruptedError());
             }
@@ -191,7 +191,7 @@ public final class Session implements AutoCloseable {
                 switch (event.status()) {
                     case REJECTED -> {
                         List<Diag> diags = shell.diagnostics(snippet).collect(Collectors.toList());
-                        return ExecutionResult.failed(Errors.compile(diags, text, start, label));
+                        return ExecutionResult.failed(Errors.compile(diags, text, start - chunk.prefix(), label));
                     }
                     case RECOVERABLE_DEFINED, RECOVERABLE_NOT_DEFINED -> noteUnresolved(snippet, event);
                     default -> {
@@ -339,7 +339,20 @@ public final class Session implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------------- analysis
 
     /** A complete snippet of a cell and where it starts in the code. */
-    record Chunk(String source, int start) {
+    /**
+     * One snippet of a cell.
+     *
+     * @param source what JShell is given
+     * @param start  where it starts in the code
+     * @param end    where its text ends in the code (its semicolon included), or -1 when JShell's cut of it is not
+     *               the code as written
+     * @param semicolonAdded whether JShell's analysis added the semicolon the code left out (the last snippet)
+     * @param prefix how many characters {@code source} has before the code's (a run's opening brace)
+     */
+    record Chunk(String source, int start, int end, boolean semicolonAdded, int prefix) {
+        Chunk(String source, int start) {
+            this(source, start, -1, false, 0);
+        }
     }
 
     List<Chunk> split(String code) {
@@ -354,10 +367,11 @@ public final class Session implements AutoCloseable {
                 break;
             }
             String source = info.source();
-            String bare = c == SourceCodeAnalysis.Completeness.COMPLETE_WITH_SEMI && source.endsWith(";")
-                    ? source.substring(0, source.length() - 1) : source;
+            boolean added = c == SourceCodeAnalysis.Completeness.COMPLETE_WITH_SEMI && source.endsWith(";");
+            String bare = added ? source.substring(0, source.length() - 1) : source;
             int at = rest.indexOf(bare);
-            chunks.add(new Chunk(source, consumed + (at >= 0 ? at : leadingSpace(rest))));
+            chunks.add(at >= 0 ? new Chunk(source, consumed + at, consumed + at + bare.length(), added, 0)
+                    : new Chunk(source, consumed + leadingSpace(rest)));
             int used = rest.length() - info.remaining().length();
             if (used <= 0) {
                 break;

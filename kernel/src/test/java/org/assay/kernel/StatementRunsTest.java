@@ -1,0 +1,180 @@
+package org.assay.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.assay.kernel.StatementRuns.Kind;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class StatementRunsTest {
+    static RecordingOutput out;
+    static Session session;
+
+    @BeforeAll
+    static void start() {
+        out = new RecordingOutput();
+        session = new Session(out);
+    }
+
+    @AfterAll
+    static void stop() {
+        session.close();
+    }
+
+    @BeforeEach
+    void clear() {
+        out.clear();
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            c.addSeries("sin", xs, ys);                       | CONTINUES
+            System.out.println("a; b // c");                  | CONTINUES
+            x = 5;                                            | CONTINUES
+            a[i] += f(1, 2);                                  | CONTINUES
+            this.n = 2;                                       | CONTINUES
+            new Thread(r).start();                            | CONTINUES
+            new Counter();                                    | CONTINUES
+            xs.forEach(v -> total.add(v));                    | CONTINUES
+            for (int i = 0; i < 100; i++) { xs[i] = i; }      | CONTINUES
+            for (int i = 0, n = 3; i < n; i++) s += i;        | CONTINUES
+            for (var x : List.of(1, 2)) print(x);             | CONTINUES
+            if (x > 0) print(x);                              | CONTINUES
+            if (x > 0) { print(x); } else { print(-x); }      | ENDS
+            for (;;) { }                                      | ENDS
+            for (int i = 0; true; i++) { }                    | ENDS
+            for (final int i = 0; i < 3; ) { }                | ENDS
+            while (true) { }                                  | ENDS
+            do { x++; } while (x < 3);                        | ENDS
+            try { f(); } catch (Exception e) { }              | ENDS
+            throw new IllegalStateException("no");            | ENDS
+            { int y = 2; print(y); }                          | ENDS
+            int x = 5;                                        | ALONE
+            var y = f();                                      | ALONE
+            List<String> names = new ArrayList<>();           | ALONE
+            java.util.List<String> names = List.of();         | ALONE
+            String[] parts = s.split(",");                    | ALONE
+            void f() { }                                      | ALONE
+            record P(int x) { }                               | ALONE
+            import java.util.*;                               | ALONE
+            1 + 1                                             | ALONE
+            c                                                 | ALONE
+            c.title                                           | ALONE
+            f() + 1                                           | ALONE
+            switch (x) { case 1 -> f(); default -> g(); }     | ALONE
+            return;                                           | ALONE
+            x++;                                              | ALONE
+            Collections.<String>emptyList().size();           | ALONE
+            new Runnable() { public void run() { } }.run();   | ALONE
+            xs.forEach(v -> { a(); b(); });                   | ALONE
+            label: for (;;) { break label; }                  | ALONE
+            """)
+    void kindOf(String source, Kind kind) {
+        assertEquals(kind, StatementRuns.kindOf(source));
+    }
+
+    @Test
+    void tokensSkipCommentsAndLiterals() {
+        assertEquals(List.of("f", "(", "\"", ",", "'", ",", "\"\"\"", ")", ";"),
+                StatementRuns.tokens("f(\"a\\\"); //\", /* x */ '\\'', \"\"\"\n  )\\\"\"\" \n\"\"\"); // end"));
+        assertEquals(null, StatementRuns.tokens("f(\"open"));
+        assertEquals(null, StatementRuns.tokens("/* open"));
+    }
+
+    private static List<Session.Chunk> runs(String code) {
+        return StatementRuns.merge(code, session.split(code));
+    }
+
+    @Test
+    void runsOfStatementsBecomeOneBlockAndTheLastExpressionStaysAlone() {
+        String code = """
+                double[] xs = new double[3];
+                for (int i = 0; i < 3; i++) { xs[i] = i; }
+                // a comment between
+                System.out.println(xs[2]);
+                xs.length
+                """;
+        List<Session.Chunk> chunks = runs(code);
+        assertEquals(3, chunks.size(), chunks.toString());
+        Session.Chunk block = chunks.get(1);
+        assertEquals(1, block.prefix());
+        assertTrue(code.substring(block.start()).strip().startsWith("for (int i"), block.toString());
+        assertTrue(block.source().startsWith("{") && block.source().strip().endsWith("(xs[2]);\n}"), block.source());
+        assertTrue(block.source().contains("// a comment between"), block.source());
+        assertEquals(0, chunks.get(2).prefix());
+        assertEquals("xs.length", chunks.get(2).source().strip().replace(";", ""));
+    }
+
+    @Test
+    void aCellOfStatementsRunsAsBeforeAndShowsItsValue() {
+        ExecutionResult r = Cells.ok(session, """
+                int[] total = {0};
+                for (int i = 1; i <= 4; i++) { total[0] += i; }
+                System.out.println("sum " + total[0]);
+                total[0] = total[0] * 10;
+                if (total[0] > 50) System.out.println("big");
+                total[0]
+                """);
+        assertEquals(100, r.value());
+        assertEquals("sum 10\nbig\n", out.stdout.toString());
+    }
+
+    @Test
+    void aCellEndingInAStatementRunShowsNothing() {
+        ExecutionResult r = Cells.ok(session, """
+                StringBuilder sb = new StringBuilder();
+                sb.append("a");
+                sb.append("b");
+                for (int i = 0; i < 2; i++) sb.append(i);
+                """);
+        assertEquals(false, r.hasValue());
+        assertEquals("ab01", Cells.ok(session, "sb.toString()").value());
+    }
+
+    @Test
+    void aLoopThatNeverEndsMayOnlyEndARun() {
+        // were it merged with what follows, javac would reject the println as unreachable
+        CellError e = Cells.fails(session, """
+                int[] n = {0};
+                n[0]++;
+                while (true) { if (++n[0] > 3) throw new IllegalStateException("stop at " + n[0]); }
+                System.out.println("never");
+                """);
+        assertEquals("java.lang.IllegalStateException", e.ename());
+        assertEquals("stop at 4", e.evalue());
+    }
+
+    @Test
+    void aCompileErrorInARunNamesTheCellsLineAndColumn() {
+        CellError e = Cells.fails(session, """
+                StringBuilder log = new StringBuilder();
+                log.append("x");
+                log.apend("y");
+                log.append("z");
+                """);
+        String shown = String.join("\n", e.traceback());
+        assertTrue(shown.contains("line 3, column 1: cannot find symbol"), shown); // javac marks from `log`
+        assertTrue(shown.contains("log.apend(\"y\");"), shown);
+    }
+
+    @Test
+    void aRuntimeErrorInARunNamesTheCellsLine() {
+        CellError e = Cells.fails(session, """
+                int[] a = new int[2];
+                a[0] = 1;
+                System.out.println("before");
+                a[5] = 2;
+                System.out.println("after");
+                """);
+        assertEquals("java.lang.ArrayIndexOutOfBoundsException", e.ename());
+        String shown = String.join("\n", e.traceback());
+        assertTrue(shown.contains("line 4"), shown);
+        assertEquals("before\n", out.stdout.toString());
+    }
+}
