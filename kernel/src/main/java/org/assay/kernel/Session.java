@@ -34,6 +34,7 @@ import org.assay.kernel.display.Renderers;
 import org.assay.kernel.exec.CellExecutionControl;
 import org.assay.kernel.exec.CellExecutionControlProvider;
 import org.assay.kernel.exec.CellStoppedException;
+import org.assay.kernel.exec.CellValue;
 import org.assay.kernel.magic.Magics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -173,13 +174,21 @@ public final class Session implements AutoCloseable {
     public ExecutionResult evalJava(String text, int codeStart, String code, String label) {
         Object value = null;
         boolean hasValue = false;
-        for (Chunk chunk : StatementRuns.merge(code, split(code))) {
+        List<Chunk> chunks = StatementRuns.merge(code, split(code));
+        for (int k = 0; k < chunks.size(); k++) {
+            Chunk chunk = chunks.get(k);
             if (interrupted) {
                 return ExecutionResult.failed(interruptedError());
             }
             int start = codeStart + chunk.start();
             int firstLine = Errors.lineOf(text, start);
-            List<SnippetEvent> events = shell.eval(chunk.source());
+            boolean asStatement = k == chunks.size() - 1 && chunk.prefix() == 0 && chunk.end() >= 0
+                    && StatementRuns.isValue(chunk.source());
+            List<SnippetEvent> events = asStatement ? evalKeepingValue(chunk.source()) : null;
+            asStatement = events != null;
+            if (events == null) {
+                events = shell.eval(chunk.source());
+            }
             hasValue = false;
             value = null;
             for (SnippetEvent event : events) {
@@ -211,8 +220,24 @@ public final class Session implements AutoCloseable {
                 }
                 dropIfTemporary(snippet);
             }
+            if (asStatement) {
+                value = CellValue.take();
+                hasValue = value != null;
+            }
         }
         return hasValue ? ExecutionResult.value(value) : ExecutionResult.EMPTY;
+    }
+
+    /**
+     * Runs the cell's last expression as {@code CellValue.set(expr);} (see {@link CellValue}); null when that does not
+     * compile, so that the expression runs as written and any error is JShell's own, about the user's code.
+     */
+    private List<SnippetEvent> evalKeepingValue(String expression) {
+        CellValue.take();
+        List<SnippetEvent> events = shell.eval(CellValue.wrap(expression));
+        boolean rejected = events.stream().anyMatch(e -> e.causeSnippet() == null
+                && e.status() == Snippet.Status.REJECTED);
+        return rejected ? null : events;
     }
 
     private CellError runtimeError(Exception fromShell) {

@@ -38,6 +38,9 @@ final class StatementRuns {
     }
 
     private static final Set<String> ENDING = Set.of("while", "do", "try", "synchronized", "throw", "{");
+    private static final Set<String> LITERALS = Set.of("0", "\"", "'", "\"\"\"", "true", "false", "null");
+    private static final Set<String> BINARY = Set.of("+", "-", "*", "/", "%", "==", "!=", "&&", "||", "&", "|", "^",
+            "?", ">", ">=", "<=", "instanceof");
     private static final Set<String> PRIMITIVES = Set.of("int", "long", "short", "byte", "char", "double", "float");
     private static final Set<String> ASSIGNMENTS = Set.of("=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=",
             ">>=", ">>>=");
@@ -110,6 +113,65 @@ final class StatementRuns {
             return Kind.ENDS;
         }
         return isExpression(t) ? Kind.CONTINUES : Kind.ALONE;
+    }
+
+    /**
+     * Whether the snippet is surely an expression with a value (never {@code void}), which the kernel may run as
+     * {@code CellValue.set(expr);}: a literal, a name or field or array element ({@code c}, {@code fit.params},
+     * {@code xs[0]}), an object made with {@code new} and no call after it, a parenthesised or unary expression, or
+     * any of those followed by a binary operator ({@code 1 + 1}, {@code xs.size() * 2}). A call at the end may be
+     * {@code void}, an assignment shows nothing, {@code <} may open type arguments: those are left as they are.
+     */
+    static boolean isValue(String source) {
+        List<String> t = tokens(source);
+        if (t == null || t.isEmpty()) {
+            return false;
+        }
+        if (";".equals(t.get(t.size() - 1))) {
+            t = t.subList(0, t.size() - 1);
+        }
+        if (t.isEmpty() || t.contains(";") || t.contains("->") || t.contains("{") || t.contains("=")) {
+            return false;
+        }
+        String first = t.get(0);
+        if ("-".equals(first) || "!".equals(first) || "~".equals(first)) {
+            return true;
+        }
+        int i;
+        if (LITERALS.contains(first) || isIdentifier(first)) {
+            i = 1;
+        } else if ("(".equals(first)) {
+            i = matching(t, 0) + 1;
+        } else if ("new".equals(first) && t.size() > 2 && isIdentifier(t.get(1))) {
+            i = 2;
+            while (i + 1 < t.size() && ".".equals(t.get(i)) && isIdentifier(t.get(i + 1))) {
+                i += 2;
+            }
+            i = i < t.size() && "(".equals(t.get(i)) ? matching(t, i) + 1 : 0;
+        } else {
+            return false;
+        }
+        if (i <= 0) {
+            return false;
+        }
+        boolean endsInCall = false;
+        while (i < t.size()) {
+            String s = t.get(i);
+            if (".".equals(s) && i + 1 < t.size() && isIdentifier(t.get(i + 1))) {
+                i += 2;
+                endsInCall = false;
+            } else if ("(".equals(s) || "[".equals(s)) {
+                int close = matching(t, i);
+                if (close < 0) {
+                    return false;
+                }
+                endsInCall = "(".equals(s);
+                i = close + 1;
+            } else {
+                return BINARY.contains(s);
+            }
+        }
+        return !endsInCall;
     }
 
     /** Whether the snippet is a call or an assignment: an expression, whose value a cell ending with it shows. */

@@ -79,6 +79,59 @@ class StatementRunsTest {
         assertEquals(kind, StatementRuns.kindOf(source));
     }
 
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            1 + 1                         | true
+            c                             | true
+            fit.params                    | true
+            xs[0]                         | true
+            xs.size() * 2                 | true
+            "a" + x                       | true
+            -x                            | true
+            !done;                        | true
+            (a + b)                       | true
+            new Point(1, 2)               | true
+            x instanceof String s         | true
+            a ? b : c                     | true
+            null                          | true
+            f()                           | false
+            chart.show()                  | false
+            new Thread(r).start()         | false
+            "abc".chars().count()         | false
+            x = 5                         | false
+            int x = 5                     | false
+            List<String> xs               | false
+            a < b                         | false
+            (int) x                       | false
+            String::length                | false
+            x++                           | false
+            new int[] {1, 2}              | false
+            () -> 1                       | false
+            """)
+    void isValue(String source, boolean value) {
+        assertEquals(value, StatementRuns.isValue(source));
+    }
+
+    @Test
+    void aLastExpressionRunAsAStatementShowsTheSameValues() {
+        assertEquals(2, Cells.ok(session, "1 + 1").value());
+        assertEquals("ab", Cells.ok(session, "String s1 = \"a\";\ns1 + \"b\" // a comment").value());
+        assertEquals(3L, Cells.ok(session, "long[] ls = {3L};\nls[0]").value());
+        assertEquals(false, Cells.ok(session, "Object nothing = null;\nnothing").hasValue());
+        assertEquals(true, Cells.ok(session, "ls instanceof long[]").value());
+    }
+
+    @Test
+    void aLastExpressionThatDoesNotCompileGivesJShellsOwnError() {
+        CellError e = Cells.fails(session, "int[] q = {1};\nq[0] + undefinedName");
+        String shown = String.join("\n", e.traceback());
+        assertTrue(shown.contains("cannot find symbol") && shown.contains("line 2, column 8"), shown);
+        assertTrue(!shown.contains("CellValue"), shown);
+        // a void call in parentheses: not a value, so it runs as written and JShell says why
+        CellError v = Cells.fails(session, "(System.out.println(\"x\"))");
+        assertTrue(!String.join("\n", v.traceback()).contains("CellValue"), v.toString());
+    }
+
     @Test
     void tokensSkipCommentsAndLiterals() {
         assertEquals(List.of("f", "(", "\"", ",", "'", ",", "\"\"\"", ")", ";"),

@@ -62,7 +62,7 @@ public final class XChartRenderer implements Renderer<Chart> {
                 b.put(MimeBundle.SVG, SvgCompactor.compact(document.substring(Math.max(0, document.indexOf("<svg")))));
             }
             if (wanted.contains(MimeBundle.PNG)) {
-                byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+                byte[] png = org.assay.display.Image.png(BitmapEncoder.getBufferedImage(chart));
                 b.putPng(png, chart.getWidth(), chart.getHeight());
             }
         } catch (IOException e) {
