@@ -49,7 +49,8 @@ class KernelspecTest {
         assertEquals("-Djava.awt.headless=true", argv.get(1).getAsString());
         assertEquals("{connection_file}", argv.get(argv.size() - 1).getAsString());
         if (System.getenv("ASSAY_JAVA_OPTS") == null) {
-            assertTrue(argv.contains(new com.google.gson.JsonPrimitive("-XX:+UseParallelGC")), argv.toString());
+            assertTrue(argv.contains(new com.google.gson.JsonPrimitive("-XX:+UseParallelGC"))
+                    && argv.contains(new com.google.gson.JsonPrimitive("-Xmn64m")), argv.toString());
         }
         String classPath = argv.get(argv.size() - 3).getAsString();
         for (String jar : classPath.split(java.io.File.pathSeparator)) {
@@ -63,9 +64,11 @@ class KernelspecTest {
     }
 
     @Test
-    void theParallelCollectorUnlessTheUsersOptionsChooseOne() {
-        assertEquals(List.of("-XX:+UseParallelGC"), Kernelspec.collector(List.of()));
-        assertEquals(List.of("-XX:+UseParallelGC"), Kernelspec.collector(Kernelspec.userJavaOpts(" -Xmx4g ")));
+    void theParallelCollectorWithASmallYoungGenerationUnlessTheUsersOptionsChoose() {
+        assertEquals(List.of("-XX:+UseParallelGC", "-Xmn64m"), Kernelspec.collector(List.of()));
+        assertEquals(List.of("-XX:+UseParallelGC", "-Xmn64m"), Kernelspec.collector(Kernelspec.userJavaOpts(" -Xmx4g ")));
+        assertEquals(List.of("-XX:+UseParallelGC"), Kernelspec.collector(Kernelspec.userJavaOpts("-Xmn256m")));
+        assertEquals(List.of("-XX:+UseParallelGC"), Kernelspec.collector(Kernelspec.userJavaOpts("-XX:NewRatio=3")));
         assertEquals(List.of(), Kernelspec.collector(Kernelspec.userJavaOpts("-Xmx4g -XX:+UseG1GC")));
         assertEquals(List.of("-Xmx4g", "-XX:+UseZGC"), Kernelspec.userJavaOpts("  -Xmx4g\t-XX:+UseZGC "));
         assertEquals(List.of(), Kernelspec.userJavaOpts("  "));
