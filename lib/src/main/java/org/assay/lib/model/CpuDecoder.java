@@ -39,18 +39,20 @@ public final class CpuDecoder {
     private final float[][] ropeCos;   // (T)(hd/2) or null
     private final float[][] ropeSin;
     private final float queryScale;
+    private final double eps;          // the norms' epsilon
     private final float[][][][] keysT; // [layer][row·KV + g][hd][position]
     private final float[][][][] vals;  // [layer][row·KV + g][position][hd]
     private final Scratch[] groups;    // the rows split into one group per thread, each with its own work arrays
     private int length;                // positions cached
 
-    /** A block's weights, transposed; {@code experts} has one MLP, or one per expert. */
-    private record Block(float[] ln1W, float[] ln1B, float[][] qkv, float[][] proj, float[] ln2W, float[] ln2B,
-                         float[][] router, Mlp[] experts) {
+    /** A block's weights, transposed, and biases (null where none); {@code experts}: one MLP, or one per expert. */
+    private record Block(float[] ln1W, float[] ln1B, float[][] qkv, float[] qkvB, float[][] proj, float[] projB,
+                         float[] ln2W, float[] ln2B, float[][] router, Mlp[] experts) {
     }
 
-    /** fc (GELU) or gate (SwiGLU), up (SwiGLU only, else null), proj — each transposed. */
-    private record Mlp(float[][] in, float[][] up, float[][] proj) {
+    /** fc (GELU) or gate (SwiGLU), up (SwiGLU only, else null), proj — each transposed, with its bias or null. */
+    private record Mlp(float[][] in, float[] inB, float[][] up, float[] upB, float[][] proj, float[] projB,
+                       boolean tanh) {
     }
 
     private CpuDecoder(Gpt model, int rows, int capacity, int groupCount) {
@@ -80,8 +82,9 @@ public final class CpuDecoder {
                 experts = new Mlp[] {mlp(model, b + "mlp.")};
             }
             blocks[l] = new Block(p.get(b + "ln1.weight").toFloatArray(), bias(p, b + "ln1"),
-                    transposed(model, b + "attn.qkv"), transposed(model, b + "attn.proj"),
-                    p.get(b + "ln2.weight").toFloatArray(), bias(p, b + "ln2"), router, experts);
+                    transposed(model, b + "attn.qkv"), bias(p, b + "attn.qkv"), transposed(model, b + "attn.proj"),
+                    bias(p, b + "attn.proj"), p.get(b + "ln2.weight").toFloatArray(), bias(p, b + "ln2"), router,
+                    experts);
         }
         int hd = c.headDim();
         if (c.positions() == GptConfig.Positions.ROPE) {
@@ -92,6 +95,7 @@ public final class CpuDecoder {
             ropeSin = null;
         }
         queryScale = model.queryScale().getFloat();
+        eps = c.normEps();
         keysT = new float[c.layers()][rows * c.kvHeads()][hd][capacity];
         vals = new float[c.layers()][rows * c.kvHeads()][capacity][hd];
         int parts = Math.min(rows, groupCount);
@@ -232,7 +236,7 @@ public final class CpuDecoder {
             add(x, b.router == null ? mlp(h, b.experts[0], s.hidden, s.up, s.mlpOut) : mixture(s, h, b));
         }
         norm(x, lnfW, lnfB, h);
-        matVec(h, head, s.logits);
+        matVec(h, head, null, s.logits);
     }
 
     /**
@@ -290,7 +294,7 @@ public final class CpuDecoder {
         int hd = c.headDim();
         int pos = length;
         int n = pos + 1; // keys to attend to: all of them (the new query is the last position)
-        matVec(x, b.qkv, s.qkv); // per row: [q heads | k heads | v heads], hd each
+        matVec(x, b.qkv, b.qkvB, s.qkv); // per row: [q heads | k heads | v heads], hd each
         for (int r = 0; r < s.rows; r++) {
             int row = s.from + r; // in the whole batch: its cache
             float[] qkv = s.qkv[r];
@@ -338,7 +342,7 @@ public final class CpuDecoder {
                 System.arraycopy(y, 0, s.att[r], head * hd, hd);
             }
         }
-        matVec(s.att, b.proj, s.proj);
+        matVec(s.att, b.proj, b.projB, s.proj);
         return s.proj;
     }
 
@@ -356,15 +360,15 @@ public final class CpuDecoder {
     }
 
     private static float[][] mlp(float[][] x, Mlp m, float[][] hidden, float[][] up, float[][] out) {
-        matVec(x, m.in, hidden);
+        matVec(x, m.in, m.inB, hidden);
         if (m.up == null) {
             for (float[] row : hidden) {
                 for (int i = 0; i < row.length; i++) {
-                    row[i] = gelu(row[i]);
+                    row[i] = m.tanh ? geluTanh(row[i]) : gelu(row[i]);
                 }
             }
         } else {
-            matVec(x, m.up, up);
+            matVec(x, m.up, m.upB, up);
             for (int r = 0; r < hidden.length; r++) {
                 float[] gate = hidden[r];
                 float[] u = up[r];
@@ -374,7 +378,7 @@ public final class CpuDecoder {
                 }
             }
         }
-        matVec(hidden, m.proj, out);
+        matVec(hidden, m.proj, m.projB, out);
         return out;
     }
 
@@ -384,7 +388,7 @@ public final class CpuDecoder {
         float[] probs = s.router[0];
         for (int r = 0; r < s.rows; r++) {
             s.one[0] = x[r];
-            matVec(s.one, b.router, s.router);
+            matVec(s.one, b.router, null, s.router);
             softmax(probs, e);
             float[] sorted = probs.clone();
             Arrays.sort(sorted);
@@ -413,6 +417,12 @@ public final class CpuDecoder {
         return (float) (0.5 * x * (1 + erf(x * 0.7071067811865476)));
     }
 
+    /** GELU's tanh approximation (GPT-2's {@code gelu_new}), as libtorch's {@code approximate='tanh'}. */
+    static float geluTanh(float x) {
+        double inner = 0.7978845608028654 * (x + 0.044715 * x * x * x); // √(2/π)
+        return (float) (0.5 * x * (1 + Math.tanh(inner)));
+    }
+
     /**
      * erf by Abramowitz &amp; Stegun 7.1.26 (absolute error under 1.5e-7, float rounding's size), the form libtorch's
      * vectorised CPU erf uses: one exponential and a polynomial.
@@ -425,13 +435,13 @@ public final class CpuDecoder {
         return x >= 0 ? y : -y;
     }
 
-    private static void norm(float[][] x, float[] w, float[] bias, float[][] out) {
+    private void norm(float[][] x, float[] w, float[] bias, float[][] out) {
         for (int r = 0; r < x.length; r++) {
             norm(x[r], w, bias, out[r]);
         }
     }
 
-    private static void norm(float[] x, float[] w, float[] bias, float[] out) {
+    private void norm(float[] x, float[] w, float[] bias, float[] out) {
         int d = x.length;
         if (bias != null) { // LayerNorm: (x − mean)/√(var + eps)·w + b, the biased variance
             double mean = 0;
@@ -443,7 +453,7 @@ public final class CpuDecoder {
             for (float xi : x) {
                 var += (xi - mean) * (xi - mean);
             }
-            float inv = (float) (1 / Math.sqrt(var / d + NORM_EPS));
+            float inv = (float) (1 / Math.sqrt(var / d + eps));
             float m = (float) mean;
             for (int i = 0; i < d; i++) {
                 out[i] = (x[i] - m) * inv * w[i] + bias[i];
@@ -453,14 +463,12 @@ public final class CpuDecoder {
             for (float xi : x) {
                 ms += xi * xi;
             }
-            float rms = (float) Math.sqrt(ms / d + NORM_EPS);
+            float rms = (float) Math.sqrt(ms / d + eps);
             for (int i = 0; i < d; i++) {
                 out[i] = x[i] / rms * w[i];
             }
         }
     }
-
-    private static final double NORM_EPS = 1e-5;
 
     private static void softmax(float[] x, int n) {
         float max = Float.NEGATIVE_INFINITY;
@@ -480,12 +488,17 @@ public final class CpuDecoder {
     }
 
     /**
-     * y = W·x for every row, with W kept as its transpose: {@code wT[i]} is column i of W and each y row has W's row
-     * count. Rows inner: a column is read from memory once per step and used for all rows from the L1 cache.
+     * y = W·x + b for every row, with W kept as its transpose: {@code wT[i]} is column i of W and each y row has W's
+     * row count; b may be null. Rows inner: a column is read from memory once per step and used for all rows from
+     * the L1 cache.
      */
-    private static void matVec(float[][] x, float[][] wT, float[][] y) {
+    private static void matVec(float[][] x, float[][] wT, float[] b, float[][] y) {
         for (float[] row : y) {
-            Arrays.fill(row, 0f);
+            if (b == null) {
+                Arrays.fill(row, 0f);
+            } else {
+                System.arraycopy(b, 0, row, 0, row.length);
+            }
         }
         for (int i = 0; i < wT.length; i++) {
             float[] column = wT[i];
@@ -511,17 +524,21 @@ public final class CpuDecoder {
         }
     }
 
-    private static float[] bias(Map<String, NDArray> p, String norm) {
-        NDArray b = p.get(norm + ".bias");
+    /** The bias of a norm or projection ({@code name + ".bias"}), or null when it has none. */
+    private static float[] bias(Map<String, NDArray> p, String name) {
+        NDArray b = p.get(name + ".bias");
         return b == null ? null : b.toFloatArray();
     }
 
     private static Mlp mlp(Gpt model, String prefix) {
-        if (model.config().mlp() == GptConfig.Mlp.GELU) {
-            return new Mlp(transposed(model, prefix + "fc"), null, transposed(model, prefix + "proj"));
+        Map<String, NDArray> p = model.parameters();
+        GptConfig.Mlp kind = model.config().mlp();
+        if (kind.isGelu()) {
+            return new Mlp(transposed(model, prefix + "fc"), bias(p, prefix + "fc"), null, null,
+                    transposed(model, prefix + "proj"), bias(p, prefix + "proj"), kind == GptConfig.Mlp.GELU_TANH);
         }
-        return new Mlp(transposed(model, prefix + "gate"), transposed(model, prefix + "up"),
-                transposed(model, prefix + "proj"));
+        return new Mlp(transposed(model, prefix + "gate"), bias(p, prefix + "gate"), transposed(model, prefix + "up"),
+                bias(p, prefix + "up"), transposed(model, prefix + "proj"), bias(p, prefix + "proj"), false);
     }
 
     /** Weight {@code name} (out, in), with its LoRA update (alpha/rank)·B·A added when it has adapters, as (in)(out). */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -28,12 +29,10 @@ import org.assay.lib.engine.Torch;
  * same model on any device.
  */
 public final class Gpt implements AutoCloseable {
-    private static final float NORM_EPS = 1e-5f;
-
     private final GptConfig config;
     private final NDManager manager;
     private final Map<String, NDArray> params = new LinkedHashMap<>();
-    private final NDArray causalMask; // (T, T): 0 where a query may attend, -inf above the diagonal
+    private NDArray causalMask;       // (S, S) for the longest S used yet: 0 where a query may attend, -inf above
     private final NDArray queryScale; // (): 1/√hd, made once by libtorch (see scale) rather than at every call
     private final NDArray ropeCos;    // (T, hd/2)
     private final NDArray ropeSin;    // (T, hd/2)
@@ -42,13 +41,6 @@ public final class Gpt implements AutoCloseable {
         this.config = config;
         this.manager = Torch.engine().newBaseManager(device);
         int t = config.contextLength();
-        float[] mask = new float[t * t];
-        for (int i = 0; i < t; i++) {
-            for (int j = i + 1; j < t; j++) {
-                mask[i * t + j] = Float.NEGATIVE_INFINITY;
-            }
-        }
-        causalMask = manager.create(mask, new Shape(t, t));
         queryScale = manager.full(new Shape(), (float) (1.0 / Math.sqrt(config.headDim())));
         if (config.positions() == GptConfig.Positions.ROPE) {
             int half = config.headDim() / 2;
@@ -56,7 +48,7 @@ public final class Gpt implements AutoCloseable {
             float[] sin = new float[t * half];
             for (int p = 0; p < t; p++) {
                 for (int i = 0; i < half; i++) {
-                    double angle = p * Math.pow(10000, -2.0 * i / config.headDim()); // Su et al. 2021, eq. 15
+                    double angle = p * Math.pow(config.ropeTheta(), -2.0 * i / config.headDim()); // Su et al., eq. 15
                     cos[p * half + i] = (float) Math.cos(angle);
                     sin[p * half + i] = (float) Math.sin(angle);
                 }
@@ -81,38 +73,22 @@ public final class Gpt implements AutoCloseable {
         return model;
     }
 
+    /**
+     * A model whose parameters are all zero and need no gradient yet, for a reader that sets each of them and then
+     * turns its gradient on ({@link Pretrained}); nothing is drawn, so a large model is made quickly.
+     */
+    static Gpt blank(GptConfig config, Device device) {
+        Torch.engine();
+        Gpt model = new Gpt(config, device);
+        for (Object[] spec : model.specs()) {
+            model.params.put((String) spec[0], model.manager.zeros((Shape) spec[1]));
+        }
+        return model;
+    }
+
     private void initialise(long seed) {
-        GptConfig c = config;
-        int d = c.dModel();
-        double std = 0.02;
-        double residualStd = 0.02 / Math.sqrt(2.0 * c.layers());
-        List<Object[]> specs = new ArrayList<>(); // name, shape, std (NaN: ones, -1: zeros)
-        specs.add(new Object[] {"wte", new Shape(c.vocabSize(), d), std});
-        if (c.positions() == GptConfig.Positions.LEARNED) {
-            specs.add(new Object[] {"wpe", new Shape(c.contextLength(), d), std});
-        }
-        for (int l = 0; l < c.layers(); l++) {
-            String p = "h." + l + ".";
-            addNorm(specs, p + "ln1");
-            specs.add(new Object[] {p + "attn.qkv", new Shape((long) (c.heads() + 2L * c.kvHeads()) * c.headDim(), d),
-                    std});
-            specs.add(new Object[] {p + "attn.proj", new Shape(d, d), residualStd});
-            addNorm(specs, p + "ln2");
-            if (c.experts() > 0) {
-                specs.add(new Object[] {p + "moe.router", new Shape(c.experts(), d), std});
-                for (int e = 0; e < c.experts(); e++) {
-                    addMlp(specs, p + "moe." + e + ".", std, residualStd);
-                }
-            } else {
-                addMlp(specs, p + "mlp.", std, residualStd);
-            }
-        }
-        addNorm(specs, "ln_f");
-        if (!c.tiedEmbeddings()) {
-            specs.add(new Object[] {"lm_head", new Shape(c.vocabSize(), d), std});
-        }
         SplittableRandom root = new SplittableRandom(seed);
-        for (Object[] spec : specs) {
+        for (Object[] spec : specs()) {
             SplittableRandom rng = root.split(); // one stream per parameter, in a fixed order
             Shape shape = (Shape) spec[1];
             double s = (double) spec[2];
@@ -130,6 +106,42 @@ public final class Gpt implements AutoCloseable {
         }
     }
 
+    /** Every parameter as {name, shape, std} in a fixed order; std NaN: ones, -1: zeros. */
+    private List<Object[]> specs() {
+        GptConfig c = config;
+        int d = c.dModel();
+        double std = 0.02;
+        double residualStd = 0.02 / Math.sqrt(2.0 * c.layers());
+        List<Object[]> specs = new ArrayList<>();
+        specs.add(new Object[] {"wte", new Shape(c.vocabSize(), d), std});
+        if (c.positions() == GptConfig.Positions.LEARNED) {
+            specs.add(new Object[] {"wpe", new Shape(c.contextLength(), d), std});
+        }
+        for (int l = 0; l < c.layers(); l++) {
+            String p = "h." + l + ".";
+            addNorm(specs, p + "ln1");
+            long qkvOut = (c.heads() + 2L * c.kvHeads()) * c.headDim();
+            specs.add(new Object[] {p + "attn.qkv", new Shape(qkvOut, d), std});
+            addBias(specs, p + "attn.qkv", qkvOut, c.qkvBias());
+            specs.add(new Object[] {p + "attn.proj", new Shape(d, d), residualStd});
+            addBias(specs, p + "attn.proj", d, c.projBias());
+            addNorm(specs, p + "ln2");
+            if (c.experts() > 0) {
+                specs.add(new Object[] {p + "moe.router", new Shape(c.experts(), d), std});
+                for (int e = 0; e < c.experts(); e++) {
+                    addMlp(specs, p + "moe." + e + ".", std, residualStd);
+                }
+            } else {
+                addMlp(specs, p + "mlp.", std, residualStd);
+            }
+        }
+        addNorm(specs, "ln_f");
+        if (!c.tiedEmbeddings()) {
+            specs.add(new Object[] {"lm_head", new Shape(c.vocabSize(), d), std});
+        }
+        return specs;
+    }
+
     private void addNorm(List<Object[]> specs, String name) {
         specs.add(new Object[] {name + ".weight", new Shape(config.dModel()), Double.NaN});
         if (config.norm() == GptConfig.Norm.LAYER_NORM) {
@@ -137,17 +149,28 @@ public final class Gpt implements AutoCloseable {
         }
     }
 
+    /** A projection's bias, {@code weight + ".bias"}, zero at the start. */
+    private static void addBias(List<Object[]> specs, String weight, long size, boolean present) {
+        if (present) {
+            specs.add(new Object[] {weight + ".bias", new Shape(size), -1.0});
+        }
+    }
+
     private void addMlp(List<Object[]> specs, String p, double std, double residualStd) {
         int d = config.dModel();
         int h = config.mlpHidden();
-        if (config.mlp() == GptConfig.Mlp.GELU) {
+        boolean bias = config.mlpBias();
+        if (config.mlp().isGelu()) {
             specs.add(new Object[] {p + "fc", new Shape(h, d), std});
-            specs.add(new Object[] {p + "proj", new Shape(d, h), residualStd});
+            addBias(specs, p + "fc", h, bias);
         } else {
             specs.add(new Object[] {p + "gate", new Shape(h, d), std});
+            addBias(specs, p + "gate", h, bias);
             specs.add(new Object[] {p + "up", new Shape(h, d), std});
-            specs.add(new Object[] {p + "proj", new Shape(d, h), residualStd});
+            addBias(specs, p + "up", h, bias);
         }
+        specs.add(new Object[] {p + "proj", new Shape(d, h), residualStd});
+        addBias(specs, p + "proj", d, bias);
     }
 
     public GptConfig config() {
@@ -199,7 +222,7 @@ public final class Gpt implements AutoCloseable {
             throw new IllegalStateException(fn + ": the model already has adapters; removeLora() first");
         }
         List<String> names = params.keySet().stream().filter(n -> targets.stream().anyMatch(t -> n.endsWith("." + t)))
-                .toList();
+                .filter(n -> params.get(n).getShape().dimension() == 2).toList();
         if (names.isEmpty()) {
             throw new IllegalArgumentException(fn + ": targets " + targets + " match no weight; the weights are "
                     + params.keySet());
@@ -243,9 +266,9 @@ public final class Gpt implements AutoCloseable {
         return !loraScale.isEmpty();
     }
 
-    /** {@code x·Wᵀ}, plus the LoRA path {@code (alpha/rank)·x·Aᵀ·Bᵀ} where the weight has adapters. */
+    /** {@code x·Wᵀ + b}, plus the LoRA path {@code (alpha/rank)·x·Aᵀ·Bᵀ} where the weight has adapters. */
     private NDArray project(NDArray x, String name) {
-        NDArray y = linear(x, params.get(name));
+        NDArray y = x.getNDArrayInternal().linear(x, params.get(name), params.get(name + ".bias")).singletonOrThrow();
         Double s = loraScale.get(name);
         if (s != null) {
             y = y.add(scale(linear(linear(x, params.get(name + LORA + "A")), params.get(name + LORA + "B")), s));
@@ -357,12 +380,35 @@ public final class Gpt implements AutoCloseable {
         }
         NDArray att = q.matMul(k.transpose(0, 1, 3, 2)); // (B, H, T, S), scaled by 1/√hd through q
         if (t > 1) { // one new query sees every key: no mask to add
-            att = att.add(causalMask.get(new NDIndex().addSliceDim(start, start + t).addSliceDim(0, s)));
+            att = att.add(causalMask((int) s).get(new NDIndex().addSliceDim(start, start + t).addSliceDim(0, s)));
         }
         att = drop(att.softmax(-1), dropout);
         NDArray y = att.matMul(v); // (B, H, T, hd)
         y = t == 1 ? y.reshape(b, 1, (long) h * hd) : y.transpose(0, 2, 1, 3).reshape(b, t, (long) h * hd); // (B, T, d)
         return project(y, p + "proj");
+    }
+
+    /**
+     * The causal mask for {@code s} positions: made for the longest sequence seen yet (doubling, up to the context
+     * length) rather than for the whole context at once, which for a 32k-context model would be 4 GB.
+     */
+    private synchronized NDArray causalMask(int s) {
+        long have = causalMask == null ? 0 : causalMask.getShape().get(0);
+        if (have < s) {
+            int n = (int) Math.min(config.contextLength(), Math.max(s, Math.max(64, 2 * have)));
+            float[] mask = new float[n * n];
+            for (int i = 0; i < n; i++) {
+                for (int j = i + 1; j < n; j++) {
+                    mask[i * n + j] = Float.NEGATIVE_INFINITY;
+                }
+            }
+            if (causalMask != null) {
+                causalMask.close();
+            }
+            causalMask = manager.create(mask, new Shape(n, n));
+            NDScope.unregister(causalMask); // the model's, not the forward pass's scope
+        }
+        return causalMask;
     }
 
     private static NDArray repeatHeads(NDArray x, long b, int kv, int groups, long s, int hd) {
@@ -385,6 +431,9 @@ public final class Gpt implements AutoCloseable {
         if (config.mlp() == GptConfig.Mlp.GELU) {
             return project(gelu(project(x, p + "fc")), p + "proj");
         }
+        if (config.mlp() == GptConfig.Mlp.GELU_TANH) {
+            return project(geluTanh(project(x, p + "fc")), p + "proj");
+        }
         NDArray gate = project(x, p + "gate");
         NDArray silu = gate.mul(ai.djl.nn.Activation.sigmoid(gate)); // SiLU (Swish-1)
         return project(silu.mul(project(x, p + "up")), p + "proj");
@@ -392,6 +441,12 @@ public final class Gpt implements AutoCloseable {
 
     private static NDArray gelu(NDArray x) {
         return x.getNDArrayInternal().gelu();
+    }
+
+    /** GELU's tanh approximation, {@code ½·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))}: GPT-2's {@code gelu_new}. */
+    private static NDArray geluTanh(NDArray x) {
+        NDArray inner = scale(x.add(scale(x.mul(x).mul(x), 0.044715)), Math.sqrt(2 / Math.PI));
+        return scale(x.add(x.mul(inner.tanh())), 0.5);
     }
 
     /**
@@ -417,9 +472,9 @@ public final class Gpt implements AutoCloseable {
         NDArray w = params.get(name + ".weight");
         if (config.norm() == GptConfig.Norm.LAYER_NORM) {
             return x.getNDArrayInternal().layerNorm(x, new Shape(config.dModel()), w, params.get(name + ".bias"),
-                    NORM_EPS).singletonOrThrow();
+                    (float) config.normEps()).singletonOrThrow();
         }
-        NDArray rms = x.square().mean(new int[] {-1}, true).add(NORM_EPS).sqrt(); // Zhang & Sennrich 2019
+        NDArray rms = x.square().mean(new int[] {-1}, true).add((float) config.normEps()).sqrt(); // Zhang & Sennrich
         return x.div(rms).mul(w);
     }
 
@@ -460,6 +515,23 @@ public final class Gpt implements AutoCloseable {
             }
         }
         params.forEach((k, v) -> v.set(weights.get(k)));
+    }
+
+    /**
+     * Sets one parameter from float values (a checkpoint reader's way in); the shape must match. The model's
+     * gradient flags stay as they are.
+     */
+    public void set(String name, float[] values) {
+        NDArray p = params.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("Gpt.set: no parameter '" + name + "'; the parameters are "
+                    + params.keySet());
+        }
+        if (values.length != p.getShape().size()) {
+            throw new IllegalArgumentException("Gpt.set: parameter '" + name + "' " + p.getShape() + " needs "
+                    + p.getShape().size() + " values, got " + values.length);
+        }
+        p.set(values);
     }
 
     /** The native memory of the model and its gradients. */

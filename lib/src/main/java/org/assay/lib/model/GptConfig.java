@@ -11,19 +11,37 @@ import org.assay.base.Checks;
  * @param dModel          width of the residual stream
  * @param heads           attention (query) heads; must divide dModel
  * @param kvHeads         key/value heads (grouped-query attention, Ainslie et al. 2023); must divide heads
- * @param mlp             GELU (GPT-2, hidden 4·dModel) or SwiGLU (Shazeer 2020; LLaMA's hidden ⌈8·dModel/3⌉ to 8)
+ * @param mlp             GELU (exact, hidden 4·dModel), GELU's tanh approximation (GPT-2's {@code gelu_new}) or SwiGLU
+ *                        (Shazeer 2020; LLaMA's hidden ⌈8·dModel/3⌉ rounded up to 8)
  * @param norm            LayerNorm (GPT-2) or RMSNorm (Zhang &amp; Sennrich 2019)
  * @param positions       learned absolute positions (GPT-2) or rotary embeddings (RoPE, Su et al. 2021)
  * @param tiedEmbeddings  the output projection is the token embedding (Press &amp; Wolf 2017)
  * @param dropout         dropout probability on attention weights and residual branches, in [0, 1)
  * @param experts         0 for a dense MLP, else the number of MLP experts per block (mixture of experts)
  * @param expertsPerToken experts each token is routed to (top-k), when {@code experts > 0}
+ * @param qkvBias         biases on the query, key and value projections (GPT-2, Qwen2)
+ * @param projBias        a bias on the attention's output projection (GPT-2)
+ * @param mlpBias         biases on the MLP's projections (GPT-2)
+ * @param normEps         the epsilon inside LayerNorm's or RMSNorm's square root
+ * @param ropeTheta       RoPE's base: position p turns pair i by p·θ^(−2i/hd) (10000 in Su et al. 2021)
+ * @param mlpHiddenSize   the MLP's hidden width, or 0 for the rule of {@link #mlpHidden()}
  */
 public record GptConfig(int vocabSize, int contextLength, int layers, int dModel, int heads, int kvHeads, Mlp mlp,
                         Norm norm, Positions positions, boolean tiedEmbeddings, double dropout, int experts,
-                        int expertsPerToken) {
+                        int expertsPerToken, boolean qkvBias, boolean projBias, boolean mlpBias, double normEps,
+                        double ropeTheta, int mlpHiddenSize) {
 
-    public enum Mlp { GELU, SWIGLU }
+    public static final double DEFAULT_NORM_EPS = 1e-5;
+    public static final double DEFAULT_ROPE_THETA = 10000;
+
+    public enum Mlp {
+        GELU, GELU_TANH, SWIGLU;
+
+        /** Two matrices (fc, proj) with a GELU between them, exact or approximated. */
+        public boolean isGelu() {
+            return this != SWIGLU;
+        }
+    }
 
     public enum Norm { LAYER_NORM, RMS_NORM }
 
@@ -46,6 +64,19 @@ public record GptConfig(int vocabSize, int contextLength, int layers, int dModel
         require(experts == 0 ? expertsPerToken == 0 : expertsPerToken >= 1 && expertsPerToken <= experts,
                 "expertsPerToken must be in [1, experts] with experts, 0 without", "experts=" + experts
                         + ", expertsPerToken=" + expertsPerToken);
+        require(normEps > 0 && normEps < 1, "normEps must be in (0, 1)", "normEps=" + normEps);
+        require(ropeTheta > 1 && Double.isFinite(ropeTheta), "ropeTheta must be finite and > 1",
+                "ropeTheta=" + ropeTheta);
+        require(mlpHiddenSize >= 0, "mlpHiddenSize must be >= 0 (0: the default rule)",
+                "mlpHiddenSize=" + mlpHiddenSize);
+    }
+
+    /** No biases on the projections, epsilon 1e-5, RoPE base 10000, the default MLP width. */
+    public GptConfig(int vocabSize, int contextLength, int layers, int dModel, int heads, int kvHeads, Mlp mlp,
+                     Norm norm, Positions positions, boolean tiedEmbeddings, double dropout, int experts,
+                     int expertsPerToken) {
+        this(vocabSize, contextLength, layers, dModel, heads, kvHeads, mlp, norm, positions, tiedEmbeddings, dropout,
+                experts, expertsPerToken, false, false, false, DEFAULT_NORM_EPS, DEFAULT_ROPE_THETA, 0);
     }
 
     private static void require(boolean ok, String constraint, String got) {
@@ -77,64 +108,94 @@ public record GptConfig(int vocabSize, int contextLength, int layers, int dModel
 
     public GptConfig withVocabSize(int v) {
         return new GptConfig(v, contextLength, layers, dModel, heads, kvHeads, mlp, norm, positions, tiedEmbeddings,
-                dropout, experts, expertsPerToken);
+                dropout, experts, expertsPerToken, qkvBias, projBias, mlpBias, normEps, ropeTheta, mlpHiddenSize);
     }
 
     public GptConfig withContextLength(int t) {
         return new GptConfig(vocabSize, t, layers, dModel, heads, kvHeads, mlp, norm, positions, tiedEmbeddings,
-                dropout, experts, expertsPerToken);
+                dropout, experts, expertsPerToken, qkvBias, projBias, mlpBias, normEps, ropeTheta, mlpHiddenSize);
     }
 
     public GptConfig withLayers(int l) {
         return new GptConfig(vocabSize, contextLength, l, dModel, heads, kvHeads, mlp, norm, positions, tiedEmbeddings,
-                dropout, experts, expertsPerToken);
+                dropout, experts, expertsPerToken, qkvBias, projBias, mlpBias, normEps, ropeTheta, mlpHiddenSize);
     }
 
     /**
      * Width and heads together (heads must divide the width). The attention keeps its kind: multi-head attention
      * ({@code kvHeads == heads}) stays multi-head with {@code h} key/value heads; grouped-query attention keeps its
-     * {@code kvHeads}, which must divide {@code h}. Set {@link #withKvHeads} after it to change that.
+     * {@code kvHeads}, which must divide {@code h}. Set {@link #withKvHeads} after it to change that. An explicit
+     * {@link #mlpHiddenSize} is kept; 0 keeps following the width.
      */
     public GptConfig withWidth(int d, int h) {
         int kv = kvHeads == heads ? h : kvHeads;
         return new GptConfig(vocabSize, contextLength, layers, d, h, kv, mlp, norm, positions, tiedEmbeddings, dropout,
-                experts, expertsPerToken);
+                experts, expertsPerToken, qkvBias, projBias, mlpBias, normEps, ropeTheta, mlpHiddenSize);
     }
 
     public GptConfig withKvHeads(int kv) {
         return new GptConfig(vocabSize, contextLength, layers, dModel, heads, kv, mlp, norm, positions, tiedEmbeddings,
-                dropout, experts, expertsPerToken);
+                dropout, experts, expertsPerToken, qkvBias, projBias, mlpBias, normEps, ropeTheta, mlpHiddenSize);
     }
 
     public GptConfig withMlp(Mlp m) {
         return new GptConfig(vocabSize, contextLength, layers, dModel, heads, kvHeads, m, norm, positions,
-                tiedEmbeddings, dropout, experts, expertsPerToken);
+                tiedEmbeddings, dropout, experts, expertsPerToken, qkvBias, projBias, mlpBias, normEps, ropeTheta,
+                mlpHiddenSize);
     }
 
     public GptConfig withNorm(Norm n) {
         return new GptConfig(vocabSize, contextLength, layers, dModel, heads, kvHeads, mlp, n, positions,
-                tiedEmbeddings, dropout, experts, expertsPerToken);
+                tiedEmbeddings, dropout, experts, expertsPerToken, qkvBias, projBias, mlpBias, normEps, ropeTheta,
+                mlpHiddenSize);
     }
 
     public GptConfig withPositions(Positions p) {
         return new GptConfig(vocabSize, contextLength, layers, dModel, heads, kvHeads, mlp, norm, p, tiedEmbeddings,
-                dropout, experts, expertsPerToken);
+                dropout, experts, expertsPerToken, qkvBias, projBias, mlpBias, normEps, ropeTheta, mlpHiddenSize);
     }
 
     public GptConfig withTiedEmbeddings(boolean tied) {
         return new GptConfig(vocabSize, contextLength, layers, dModel, heads, kvHeads, mlp, norm, positions, tied,
-                dropout, experts, expertsPerToken);
+                dropout, experts, expertsPerToken, qkvBias, projBias, mlpBias, normEps, ropeTheta, mlpHiddenSize);
     }
 
     public GptConfig withDropout(double p) {
         return new GptConfig(vocabSize, contextLength, layers, dModel, heads, kvHeads, mlp, norm, positions,
-                tiedEmbeddings, p, experts, expertsPerToken);
+                tiedEmbeddings, p, experts, expertsPerToken, qkvBias, projBias, mlpBias, normEps, ropeTheta,
+                mlpHiddenSize);
     }
 
     /** A mixture of {@code n} MLP experts per block, each token routed to its top {@code k}. */
     public GptConfig withExperts(int n, int k) {
         return new GptConfig(vocabSize, contextLength, layers, dModel, heads, kvHeads, mlp, norm, positions,
-                tiedEmbeddings, dropout, n, k);
+                tiedEmbeddings, dropout, n, k, qkvBias, projBias, mlpBias, normEps, ropeTheta, mlpHiddenSize);
+    }
+
+    /** Biases on the query/key/value projections, the attention's output projection, the MLP's projections. */
+    public GptConfig withBiases(boolean qkv, boolean proj, boolean mlpProjections) {
+        return new GptConfig(vocabSize, contextLength, layers, dModel, heads, kvHeads, mlp, norm, positions,
+                tiedEmbeddings, dropout, experts, expertsPerToken, qkv, proj, mlpProjections, normEps, ropeTheta,
+                mlpHiddenSize);
+    }
+
+    public GptConfig withNormEps(double eps) {
+        return new GptConfig(vocabSize, contextLength, layers, dModel, heads, kvHeads, mlp, norm, positions,
+                tiedEmbeddings, dropout, experts, expertsPerToken, qkvBias, projBias, mlpBias, eps, ropeTheta,
+                mlpHiddenSize);
+    }
+
+    public GptConfig withRopeTheta(double theta) {
+        return new GptConfig(vocabSize, contextLength, layers, dModel, heads, kvHeads, mlp, norm, positions,
+                tiedEmbeddings, dropout, experts, expertsPerToken, qkvBias, projBias, mlpBias, normEps, theta,
+                mlpHiddenSize);
+    }
+
+    /** The MLP's hidden width; 0 returns to the default rule. */
+    public GptConfig withMlpHidden(int hidden) {
+        return new GptConfig(vocabSize, contextLength, layers, dModel, heads, kvHeads, mlp, norm, positions,
+                tiedEmbeddings, dropout, experts, expertsPerToken, qkvBias, projBias, mlpBias, normEps, ropeTheta,
+                hidden);
     }
 
     public int headDim() {
@@ -146,9 +207,15 @@ public record GptConfig(int vocabSize, int contextLength, int layers, int dModel
         return 2L * layers * kvHeads * headDim() * Float.BYTES;
     }
 
-    /** Hidden width of one MLP: 4·dModel for GELU; for SwiGLU ⌈(8/3)·dModel⌉ rounded up to a multiple of 8. */
+    /**
+     * Hidden width of one MLP: {@link #mlpHiddenSize} when set, else 4·dModel for GELU and for SwiGLU ⌈(8/3)·dModel⌉
+     * rounded up to a multiple of 8.
+     */
     public int mlpHidden() {
-        if (mlp == Mlp.GELU) {
+        if (mlpHiddenSize > 0) {
+            return mlpHiddenSize;
+        }
+        if (mlp.isGelu()) {
             return 4 * dModel;
         }
         int h = (int) Math.ceil(8.0 * dModel / 3);
@@ -160,12 +227,14 @@ public record GptConfig(int vocabSize, int contextLength, int layers, int dModel
     }
 
     private long oneMlpParams() {
-        return (mlp == Mlp.GELU ? 2L : 3L) * dModel * mlpHidden();
+        long matrices = mlp.isGelu() ? 2 : 3;
+        long biases = mlpBias ? (matrices - 1) * mlpHidden() + dModel : 0;
+        return matrices * dModel * mlpHidden() + biases;
     }
 
     private long attentionParams() {
-        long qkv = (long) dModel * (heads + 2L * kvHeads) * headDim();
-        return qkv + (long) dModel * dModel;
+        long qkvOut = (heads + 2L * kvHeads) * headDim();
+        return (long) dModel * qkvOut + (qkvBias ? qkvOut : 0) + (long) dModel * dModel + (projBias ? dModel : 0);
     }
 
     private long blockParams(int mlpsCounted) {

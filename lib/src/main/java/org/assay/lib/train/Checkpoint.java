@@ -1,7 +1,6 @@
 package org.assay.lib.train;
 
 import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.reflect.TypeToken;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -33,8 +32,7 @@ record Checkpoint(GptConfig config, long step, long seed, Map<String, String> ex
 
     private static final int MAGIC = 0x41535359; // "ASSY"
     private static final int VERSION = 1;
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
-            .create();
+    private static final Gson GSON = RunSpec.GSON;
 
     static void write(Path dir, GptConfig config, Map<String, float[]> weights, Map<String, float[]> m,
                       Map<String, float[]> v, long step, long seed, Map<String, String> extra) {
@@ -85,10 +83,7 @@ record Checkpoint(GptConfig config, long step, long seed, Map<String, String> ex
                 throw new IllegalArgumentException(fn + ": state.json is not an Assay checkpoint");
             }
             GptConfig config = GSON.fromJson(GSON.toJson(state.get("config")), GptConfig.class);
-            // re-validate through the constructor (Gson bypasses it)
-            config = new GptConfig(config.vocabSize(), config.contextLength(), config.layers(), config.dModel(),
-                    config.heads(), config.kvHeads(), config.mlp(), config.norm(), config.positions(),
-                    config.tiedEmbeddings(), config.dropout(), config.experts(), config.expertsPerToken());
+            // Gson builds records through their constructor, which validates; older files read as GptConfigJson says
             Map<String, String> extra = GSON.fromJson(GSON.toJson(state.get("extra")),
                     new TypeToken<Map<String, String>>() { }.getType());
             Map<String, float[]> weights = readTensors(fn, dir.resolve("weights.bin"));

@@ -42,7 +42,8 @@ public record RunSpec(String name, GptConfig model, Data data, Pretrain.Config t
 
     /** How specs (and sweep specs, which hold one) are read and written; reads the older form of "train" too. */
     public static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
-            .registerTypeAdapterFactory(new OlderTrainForm()).create();
+            .registerTypeAdapterFactory(new OlderTrainForm())
+            .registerTypeAdapterFactory(new org.assay.lib.model.GptConfigJson()).create();
 
     /** A sweep axis as the current spec names it ({@code train.learningRate} was the peak rate before 2026-12-02). */
     public static String axis(String key) {

@@ -60,6 +60,29 @@ public final class TrainingClient implements AutoCloseable {
         return new TrainingClient(model, seed);
     }
 
+    /**
+     * A client for the Hugging Face checkpoint in {@code dir} ({@code config.json} and safetensors weights of a
+     * gpt2, llama or qwen2 model; {@link org.assay.lib.model.Pretrained}), seed 0 for what it draws.
+     */
+    public static TrainingClient fromPretrained(Path dir) {
+        return fromPretrained(dir, 0);
+    }
+
+    /** {@link #fromPretrained(Path)} with the seed its dropout, sampling and data order start from. */
+    public static TrainingClient fromPretrained(Path dir, long seed) {
+        return of(org.assay.lib.model.Pretrained.load(dir), seed);
+    }
+
+    /** The model in Hugging Face's format, float32 weights ({@link org.assay.lib.model.Pretrained#save}). */
+    public void savePretrained(Path dir) {
+        org.assay.lib.model.Pretrained.save(model, dir);
+    }
+
+    /** As {@link #savePretrained(Path)}, in the dtype and shard size of {@code options}. */
+    public void savePretrained(Path dir, org.assay.lib.model.Pretrained.SaveOptions options) {
+        org.assay.lib.model.Pretrained.save(model, dir, options);
+    }
+
     public Gpt model() {
         return model;
     }

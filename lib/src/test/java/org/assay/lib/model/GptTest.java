@@ -20,7 +20,13 @@ class GptTest {
                 base.withMlp(GptConfig.Mlp.SWIGLU).withNorm(GptConfig.Norm.RMS_NORM)
                         .withPositions(GptConfig.Positions.ROPE).withKvHeads(2),
                 base.withTiedEmbeddings(false).withKvHeads(1),
-                base.withExperts(3, 2));
+                base.withExperts(3, 2),
+                // GPT-2's pieces: biases everywhere, GELU's tanh form, its epsilon
+                base.withMlp(GptConfig.Mlp.GELU_TANH).withBiases(true, true, true).withNormEps(1e-6),
+                // Qwen2's: biases on q, k and v only, a large RoPE base, an explicit MLP width
+                base.withMlp(GptConfig.Mlp.SWIGLU).withNorm(GptConfig.Norm.RMS_NORM)
+                        .withPositions(GptConfig.Positions.ROPE).withKvHeads(2).withBiases(true, false, false)
+                        .withRopeTheta(1e6).withMlpHidden(48).withTiedEmbeddings(false));
     }
 
     @ParameterizedTest
