@@ -1,5 +1,12 @@
 package org.assay.lib.data;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.assay.base.AtomicFiles;
 
@@ -13,6 +20,31 @@ public final class DataFiles {
     public static void writeAtomically(String fn, Path file, String text) {
         requireNonNull(fn, "file", file);
         AtomicFiles.writeString(fn, file, text);
+    }
+
+    /**
+     * Reads a file that must hold one JSON object; a missing file, invalid JSON or another JSON value is an
+     * {@link IllegalArgumentException} starting with {@code fn}, which should name the file.
+     */
+    public static JsonObject readJsonObject(String fn, Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(fn + ": no such file");
+        }
+        try {
+            JsonElement e = JsonParser.parseString(Files.readString(file));
+            if (!e.isJsonObject()) {
+                throw new IllegalArgumentException(fn + ": must hold a JSON object, got " + abbreviate(e.toString()));
+            }
+            return e.getAsJsonObject();
+        } catch (JsonParseException e) {
+            throw new IllegalArgumentException(fn + ": not valid JSON (" + e.getMessage() + ")");
+        } catch (IOException e) {
+            throw new UncheckedIOException(fn + ": " + e, e);
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
 
     /** Like {@link java.util.Objects#requireNonNull}, but an {@link IllegalArgumentException} in the house style. */

@@ -1,9 +1,18 @@
 package org.assay.lib.data;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 
 /** Text to token ids and back. */
 public interface Tokenizer {
+
+    /**
+     * The tokenizer of a Hugging Face model folder: {@code tokenizer.json}, or GPT-2's {@code vocab.json} and
+     * {@code merges.txt}, with the special tokens of {@code tokenizer_config.json}; see {@link PretrainedTokenizer}.
+     */
+    static PretrainedTokenizer fromPretrained(Path dir) {
+        return PretrainedTokenizer.load(dir);
+    }
 
     String name();
 

@@ -12,7 +12,6 @@ import ai.djl.ndarray.types.Shape;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,6 +30,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.assay.base.AtomicFiles;
 import org.assay.base.FileTrees;
+import org.assay.lib.data.DataFiles;
 import org.assay.lib.engine.Torch;
 
 /**
@@ -231,20 +231,7 @@ public final class Pretrained {
     }
 
     private static JsonObject readJson(String fn, Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(fn + ": no such file");
-        }
-        try {
-            JsonElement e = JsonParser.parseString(Files.readString(file));
-            if (!e.isJsonObject()) {
-                throw new IllegalArgumentException(fn + ": must hold a JSON object, got " + e);
-            }
-            return e.getAsJsonObject();
-        } catch (JsonParseException e) {
-            throw new IllegalArgumentException(fn + ": not valid JSON (" + e.getMessage() + ")");
-        } catch (IOException e) {
-            throw new UncheckedIOException(fn + ": " + e, e);
-        }
+        return DataFiles.readJsonObject(fn, file);
     }
 
     /** {@code model_type} for a configuration, or an error naming the field no architecture represents. */
