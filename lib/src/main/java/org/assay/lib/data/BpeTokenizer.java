@@ -158,6 +158,16 @@ public final class BpeTokenizer implements Tokenizer {
         return BYTES.encode(s);
     }
 
+    /** Merge i as {left id, right id}; it makes token 256 + i. */
+    int[][] merges() {
+        return merges;
+    }
+
+    /** The bytes of token {@code id}. */
+    byte[] bytesOf(int id) {
+        return bytesOf[id];
+    }
+
     @Override
     public String name() {
         return "bpe-" + vocabSize();

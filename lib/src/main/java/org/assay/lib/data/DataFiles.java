@@ -22,6 +22,15 @@ public final class DataFiles {
         AtomicFiles.writeString(fn, file, text);
     }
 
+    /** Copies {@code from} to {@code to} through a temporary sibling and a rename; a failure names {@code fn}. */
+    public static void copyAtomically(String fn, Path from, Path to) {
+        try {
+            AtomicFiles.write(to, out -> Files.copy(from, out));
+        } catch (IOException e) {
+            throw new UncheckedIOException(fn + ": copying " + from + " to " + to + ": " + e, e);
+        }
+    }
+
     /**
      * Reads a file that must hold one JSON object; a missing file, invalid JSON or another JSON value is an
      * {@link IllegalArgumentException} starting with {@code fn}, which should name the file.

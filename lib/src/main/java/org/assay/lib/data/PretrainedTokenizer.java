@@ -42,6 +42,11 @@ public final class PretrainedTokenizer implements Tokenizer, AutoCloseable {
 
     private static final String GPT2_SPECIAL = "<|endoftext|>";
 
+    /** The files of a tokenizer in a model folder, copied by {@link #copyFilesInto}. */
+    static final List<String> FILES = List.of(TOKENIZER, VOCAB, MERGES, CONFIG, "special_tokens_map.json",
+            "added_tokens.json", "generation_config.json");
+
+    private final Path dir;
     private final String name;
     private final HuggingFaceTokenizer hf;
     private final String[] tokens;               // id -> token as the vocabulary spells it (null: unused id)
@@ -53,9 +58,10 @@ public final class PretrainedTokenizer implements Tokenizer, AutoCloseable {
     private final int[] stopTokens;
     private final boolean addsBos;
 
-    private PretrainedTokenizer(String name, HuggingFaceTokenizer hf, String[] tokens, Map<String, Integer> ids,
+    private PretrainedTokenizer(Path dir, String name, HuggingFaceTokenizer hf, String[] tokens, Map<String, Integer> ids,
                                 Set<Integer> special, OptionalInt bos, OptionalInt eos, OptionalInt pad,
                                 int[] stopTokens, boolean addsBos) {
+        this.dir = dir;
         this.name = name;
         this.hf = hf;
         this.tokens = tokens;
@@ -145,7 +151,7 @@ public final class PretrainedTokenizer implements Tokenizer, AutoCloseable {
             boolean addsBos = config.has("add_bos_token") && config.get("add_bos_token").isJsonPrimitive()
                     ? config.get("add_bos_token").getAsBoolean()
                     : bos.isPresent() && postProcessorAddsBos(json, tokens[bos.getAsInt()]);
-            return new PretrainedTokenizer(dir.getFileName() == null ? dir.toString() : dir.getFileName().toString(),
+            return new PretrainedTokenizer(dir, dir.getFileName() == null ? dir.toString() : dir.getFileName().toString(),
                     hf, tokens, Collections.unmodifiableMap(ids), Collections.unmodifiableSet(special), bos, eos,
                     pad, stops.stream().mapToInt(Integer::intValue).toArray(), addsBos);
         } catch (RuntimeException e) {
@@ -450,6 +456,25 @@ public final class PretrainedTokenizer implements Tokenizer, AutoCloseable {
     /** Whether transformers would put {@link #bos()} before a text it encodes with special tokens (Llama does). */
     public boolean addsBos() {
         return addsBos;
+    }
+
+    /** The folder this tokenizer was read from. */
+    public Path dir() {
+        return dir;
+    }
+
+    /**
+     * Copies the tokenizer's files from {@link #dir()} into {@code target} (tokenizer.json or vocab.json and
+     * merges.txt, the tokenizer's configs, generation_config.json), replacing files of those names.
+     */
+    public void copyFilesInto(Path target) {
+        for (String f : FILES) {
+            Path from = dir.resolve(f);
+            if (Files.isRegularFile(from) && !from.toAbsolutePath().normalize()
+                    .equals(target.resolve(f).toAbsolutePath().normalize())) {
+                DataFiles.copyAtomically(name() + ".copyFilesInto(" + target + ")", from, target.resolve(f));
+            }
+        }
     }
 
     /** Frees the native tokenizer; it is also freed when collected. */

@@ -31,6 +31,9 @@ import java.util.stream.Stream;
 import org.assay.base.AtomicFiles;
 import org.assay.base.FileTrees;
 import org.assay.lib.data.DataFiles;
+import org.assay.lib.data.PretrainedTokenizer;
+import org.assay.lib.data.Tokenizer;
+import org.assay.lib.data.TokenizerJson;
 import org.assay.lib.engine.Torch;
 
 /**
@@ -58,9 +61,12 @@ public final class Pretrained {
 
     /**
      * How {@link #save} writes the weights: the dtype (F32, or BF16 at half the bytes) and the size above which they
-     * are split into shards ({@code model-00001-of-00003.safetensors} and an index), 5 GB by default as transformers.
+     * are split into shards ({@code model-00001-of-00003.safetensors} and an index), 5 GB by default as transformers;
+     * and the tokenizer saved beside them (null: none), so the folder is complete for transformers and
+     * {@code ./assay sample}: one read by {@code Tokenizer.fromPretrained} has its files copied, one of Assay's own
+     * is written as {@code tokenizer.json} ({@link TokenizerJson}).
      */
-    public record SaveOptions(Safetensors.DType dtype, long maxShardBytes) {
+    public record SaveOptions(Safetensors.DType dtype, long maxShardBytes, Tokenizer tokenizer) {
         public SaveOptions {
             if (dtype != Safetensors.DType.F32 && dtype != Safetensors.DType.BF16) {
                 throw new IllegalArgumentException("Pretrained.SaveOptions: dtype must be F32 or BF16, got " + dtype);
@@ -72,15 +78,19 @@ public final class Pretrained {
         }
 
         public static SaveOptions defaults() {
-            return new SaveOptions(Safetensors.DType.F32, 5_000_000_000L);
+            return new SaveOptions(Safetensors.DType.F32, 5_000_000_000L, null);
         }
 
         public SaveOptions withDtype(Safetensors.DType d) {
-            return new SaveOptions(d, maxShardBytes);
+            return new SaveOptions(d, maxShardBytes, tokenizer);
         }
 
         public SaveOptions withMaxShardBytes(long bytes) {
-            return new SaveOptions(dtype, bytes);
+            return new SaveOptions(dtype, bytes, tokenizer);
+        }
+
+        public SaveOptions withTokenizer(Tokenizer t) {
+            return new SaveOptions(dtype, maxShardBytes, t);
         }
     }
 
@@ -551,8 +561,15 @@ public final class Pretrained {
                 AtomicFiles.writeString(staging.resolve(INDEX), new GsonBuilder().setPrettyPrinting().create()
                         .toJson(index) + "\n");
             }
+            if (options.tokenizer() instanceof PretrainedTokenizer t) {
+                t.copyFilesInto(staging);
+            } else if (options.tokenizer() != null) {
+                TokenizerJson.save(options.tokenizer(), staging);
+            }
             for (Path file : kept) {
-                Files.copy(file, staging.resolve(file.getFileName()));
+                if (!Files.exists(staging.resolve(file.getFileName()))) {    // a tokenizer saved now replaces one
+                    Files.copy(file, staging.resolve(file.getFileName()));
+                }
             }
             AtomicFiles.replaceDirectory(staging, target);
         } catch (IOException e) {

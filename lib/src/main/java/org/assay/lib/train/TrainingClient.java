@@ -78,7 +78,16 @@ public final class TrainingClient implements AutoCloseable {
         org.assay.lib.model.Pretrained.save(model, dir);
     }
 
-    /** As {@link #savePretrained(Path)}, in the dtype and shard size of {@code options}. */
+    /**
+     * The model and its tokenizer in Hugging Face's format: a folder transformers, {@code Tokenizer.fromPretrained}
+     * and {@code ./assay sample} read whole.
+     */
+    public void savePretrained(Path dir, org.assay.lib.data.Tokenizer tokenizer) {
+        org.assay.lib.model.Pretrained.save(model, dir,
+                org.assay.lib.model.Pretrained.SaveOptions.defaults().withTokenizer(tokenizer));
+    }
+
+    /** As {@link #savePretrained(Path)}, in the dtype, shard size and with the tokenizer of {@code options}. */
     public void savePretrained(Path dir, org.assay.lib.model.Pretrained.SaveOptions options) {
         org.assay.lib.model.Pretrained.save(model, dir, options);
     }
