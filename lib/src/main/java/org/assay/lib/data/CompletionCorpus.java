@@ -4,15 +4,10 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import org.assay.lib.train.TokenBatch;
 import org.assay.lib.train.TokenBatches;
 
 /**
@@ -42,16 +37,7 @@ public record CompletionCorpus(Path file, List<Example> examples) {
     public static CompletionCorpus read(Path file) {
         String fn = "CompletionCorpus.read";
         DataFiles.requireNonNull(fn, "file", file);
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new IllegalArgumentException(fn + ": no such file " + file);
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException(fn + ": " + file + " is not UTF-8 text");
-        } catch (IOException e) {
-            throw new UncheckedIOException(fn + ": cannot read " + file, e);
-        }
+        List<String> lines = DataFiles.readLines(fn, file);
         List<Example> examples = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             if (!lines.get(i).isBlank()) {
@@ -129,87 +115,26 @@ public record CompletionCorpus(Path file, List<Example> examples) {
     public TokenBatches dataset(Tokenizer tokenizer, int rows, int contextLength, double validationFraction,
                                 long seed) {
         String fn = "CompletionCorpus.dataset";
-        if (rows < 1 || contextLength < 1) {
-            throw new IllegalArgumentException(fn + ": rows and contextLength must be >= 1, got rows=" + rows
-                    + ", contextLength=" + contextLength);
-        }
-        int trainCount = (int) Math.floor(examples.size() * (1 - validationFraction));
-        if (!(validationFraction >= 0 && validationFraction < 1) || trainCount < 1
-                || (validationFraction > 0 && examples.size() - trainCount < rows)) {
-            throw new IllegalArgumentException(fn + ": " + file + " has " + examples.size() + " examples; with"
-                    + " validationFraction " + validationFraction + " that leaves " + trainCount + " to train on and "
-                    + (examples.size() - trainCount) + " held out, and both need at least one batch of " + rows
-                    + " rows (validationFraction in [0, 1))");
-        }
+        int trainCount = WeightedRows.trainCount(fn, file, examples.size(), rows, contextLength, validationFraction);
         int[][] tokens = new int[examples.size()][];
         int[] promptLength = new int[examples.size()];
         for (int i = 0; i < examples.size(); i++) {
             Example e = examples.get(i);
             int[] p = tokenizer.encode(e.prompt());
             int[] c = tokenizer.encode(e.completion());
-            if (p.length + c.length > contextLength + 1) {
-                throw new IllegalArgumentException(fn + ": example " + (i + 1) + " of " + file + " (prompt '"
-                        + abbreviate(e.prompt()) + "') is " + (p.length + c.length) + " tokens, more than contextLength"
-                        + " + 1 = " + (contextLength + 1) + "; raise contextLength or shorten it");
-            }
+            WeightedRows.requireFits(fn, "example " + (i + 1) + " of " + file + " (prompt '" + abbreviate(e.prompt())
+                    + "')", p.length + c.length, contextLength);
             tokens[i] = new int[p.length + c.length];
             System.arraycopy(p, 0, tokens[i], 0, p.length);
             System.arraycopy(c, 0, tokens[i], p.length, c.length);
             promptLength[i] = p.length;
         }
-        double bytesPerToken = tokenizer.bytesPerToken(text());
-        return new TokenBatches() {
-            @Override
-            public int rows() {
-                return rows;
-            }
-
-            @Override
-            public TokenBatch train(long index) {
-                if (index < 0) {
-                    throw new IllegalArgumentException(fn + ".train: index must be >= 0, got " + index);
-                }
-                java.util.SplittableRandom rng = new java.util.SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);
-                int[] picked = new int[rows];
-                for (int r = 0; r < rows; r++) {
-                    picked[r] = rng.nextInt(trainCount);
-                }
-                return batch(picked);
-            }
-
-            @Override
-            public List<TokenBatch> validation(int maxBatches) {
-                List<TokenBatch> batches = new ArrayList<>();
-                for (int b = 0; b < maxBatches && trainCount + (b + 1) * rows <= examples.size(); b++) {
-                    int[] picked = new int[rows];
-                    for (int r = 0; r < rows; r++) {
-                        picked[r] = trainCount + b * rows + r;
-                    }
-                    batches.add(batch(picked));
-                }
-                return batches;
-            }
-
-            private TokenBatch batch(int[] picked) {
-                int t = contextLength;
-                int[] in = new int[rows * t];
-                int[] out = new int[rows * t];
-                float[] w = new float[rows * t];
-                for (int r = 0; r < rows; r++) {
-                    int[] e = tokens[picked[r]];
-                    for (int j = 0; j + 1 < e.length; j++) {
-                        in[r * t + j] = e[j];
-                        out[r * t + j] = e[j + 1];
-                        w[r * t + j] = j + 1 >= promptLength[picked[r]] ? 1f : 0f;
-                    }
-                }
-                return TokenBatch.of(in, out, w, rows);
-            }
-
-            @Override
-            public double bytesPerToken() {
-                return bytesPerToken;
-            }
-        };
+        float[][] weights = new float[examples.size()][];
+        for (int i = 0; i < examples.size(); i++) {
+            weights[i] = new float[tokens[i].length];
+            Arrays.fill(weights[i], promptLength[i], tokens[i].length, 1f);
+        }
+        return WeightedRows.batches(fn, tokens, weights, rows, contextLength, trainCount,
+                tokenizer.bytesPerToken(text()), seed);
     }
 }

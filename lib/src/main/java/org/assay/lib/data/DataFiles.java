@@ -22,6 +22,19 @@ public final class DataFiles {
         AtomicFiles.writeString(fn, file, text);
     }
 
+    /** A UTF-8 text file's lines; a missing file, text that is not UTF-8 or a read error names {@code fn}. */
+    public static java.util.List<String> readLines(String fn, Path file) {
+        try {
+            return Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException(fn + ": no such file " + file);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException(fn + ": " + file + " is not UTF-8 text");
+        } catch (IOException e) {
+            throw new UncheckedIOException(fn + ": cannot read " + file, e);
+        }
+    }
+
     /** Copies {@code from} to {@code to} through a temporary sibling and a rename; a failure names {@code fn}. */
     public static void copyAtomically(String fn, Path from, Path to) {
         try {

@@ -408,6 +408,7 @@ public final class PretrainedTokenizer implements Tokenizer, AutoCloseable {
     }
 
     /** The id of a token as the vocabulary spells it ({@code "<|im_start|>"}, {@code "Ġthe"}), if there is one. */
+    @Override
     public OptionalInt tokenId(String token) {
         Integer id = ids.get(token);
         return id == null ? OptionalInt.empty() : OptionalInt.of(id);

@@ -22,6 +22,11 @@ public interface Tokenizer {
 
     String decode(int[] tokens);
 
+    /** The id of a token by its spelling, for special tokens ({@code <|im_end|>}); none unless the vocabulary has it. */
+    default java.util.OptionalInt tokenId(String token) {
+        return java.util.OptionalInt.empty();
+    }
+
     /** UTF-8 bytes per token on {@code text}: converts a loss per token into bits per byte. */
     default double bytesPerToken(String text) {
         int tokens = encode(text).length;

@@ -24,13 +24,19 @@ public final class Generator {
     /** {@code n} continuations of each prompt (all of one length), sampled together as one batch. */
     public static List<List<Sample>> sample(Gpt model, List<int[]> prompts, long[] seeds, SamplingParams params,
                                             int n) {
+        return sample(model, prompts, seeds, params, n, null);
+    }
+
+    /** As {@link #sample(Gpt, List, long[], SamplingParams, int)}, telling {@code listener} (if not null) each token. */
+    public static List<List<Sample>> sample(Gpt model, List<int[]> prompts, long[] seeds, SamplingParams params,
+                                            int n, TokenListener listener) {
         validate(model, prompts, seeds, params, n);
         Rows rows = new Rows(prompts, seeds, params, n);
         try (StepDecoder decoder = Decoding.open(model, params, rows.count, rows.promptLength)) {
             int v = model.config().vocabSize();
             for (int s = 0; s < params.maxTokens() && !rows.allStopped(); s++) {
                 float[] logits = decoder.next(rows.sequence, rows.width, rows.length()); // (rows, V)
-                rows.append(logits, v, params);
+                rows.append(logits, v, params, listener);
             }
         }
         return rows.samples(prompts.size(), n);
@@ -136,7 +142,7 @@ public final class Generator {
         }
 
         /** One step: a token for each row still going, drawn from its logits (rows, V) or forced by the budget. */
-        void append(float[] logits, int v, SamplingParams params) {
+        void append(float[] logits, int v, SamplingParams params, TokenListener listener) {
             int len = length();
             for (int i = 0; i < count; i++) {
                 if (stopped[i]) {
@@ -149,6 +155,9 @@ public final class Generator {
                 tokens[i][lengths[i]] = token;
                 logprobs[i][lengths[i]] = (float) Sampling.logSoftmaxAt(row, token);
                 lengths[i]++;
+                if (listener != null) {
+                    listener.onToken(i, token);
+                }
                 if (!thinking[i]) {   // a stop sequence ends the answer only, so it must lie inside the answer
                     stopped[i] = Sampling.endsWithStop(tokens[i], thinkingTokens[i], lengths[i], params.stop());
                 } else if (Sampling.endsWith(tokens[i], 0, lengths[i], end)) {

