@@ -499,6 +499,17 @@ public final class Gpt implements AutoCloseable {
     }
 
     /** Copies the weights into a map of float arrays (for checkpoints and tests). */
+    /**
+     * The logits of {@code rows} rows of tokens (row-major, each of one length) as (rows, T, V) floats, computed
+     * in a scope of their own: for checking a model against another implementation, or a saved copy of itself.
+     */
+    public float[] logits(int[] tokens, int rows) {
+        try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+            scope.suppressNotUsedWarning();
+            return forward(tokens(tokens, rows), null, null).toFloatArray();
+        }
+    }
+
     public Map<String, float[]> snapshot() {
         Map<String, float[]> m = new LinkedHashMap<>();
         params.forEach((k, v) -> m.put(k, v.toFloatArray()));

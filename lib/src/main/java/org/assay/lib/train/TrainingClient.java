@@ -241,6 +241,12 @@ public final class TrainingClient implements AutoCloseable {
         }
     }
 
+    /** The model's logits for one row of tokens, (T, V) row-major ({@link Gpt#logits}). */
+    public float[] logits(int[] tokens) {
+        requireContext("logits", tokens.length);
+        return model.logits(tokens, 1);
+    }
+
     /** Log-probability of each token given those before it: element 0 is NaN (nothing precedes it). */
     public float[] computeLogprobs(int[] tokens) {
         if (tokens.length < 2) {
