@@ -7,19 +7,37 @@ import java.util.Locale;
 /**
  * The tensor engine: DJL with PyTorch, loaded once, offline. Before DJL first looks for its native library this sets
  * {@code ai.djl.offline=true}, so nothing is ever downloaded: the JNI bridge and the native library come as Maven
- * jars ({@code ai.djl.pytorch:pytorch-jni} and {@code ai.djl.pytorch:pytorch-native-cpu}, or a CUDA build with
- * {@code -Pcuda}), and a missing one fails with the artifact's name.
+ * jars ({@code ai.djl.pytorch:pytorch-jni} and {@code ai.djl.pytorch:pytorch-native-cpu}, or
+ * {@code pytorch-native-cu124} with {@code -Pcuda}), and a missing one fails with the artifact's name.
  *
  * <p>Threads: {@code ASSAY_THREADS}, else one intra-op thread per core (interop threads: 1, as a training loop runs
  * one op at a time). Device: {@code ASSAY_DEVICE} ({@code cpu}, {@code gpu}, {@code gpu:1}), else the first GPU when
  * the engine sees one, else the CPU.
  */
 public final class Torch {
-    public static final String DJL_VERSION = "0.36.0";
-    public static final String PYTORCH_VERSION = "2.7.1";
+    private static final java.util.Properties BUILD = buildVersions();
+    /** The versions this build was made with: 0.36.0 and 2.7.1 by default, 0.33.0 and 2.5.1 with -Pcuda. */
+    public static final String DJL_VERSION = BUILD.getProperty("djl.version");
+    public static final String PYTORCH_VERSION = BUILD.getProperty("pytorch.version");
+    /** The native library's artifact: {@code pytorch-native-cpu}, or {@code pytorch-native-cu124} with -Pcuda. */
+    public static final String PYTORCH_NATIVE = BUILD.getProperty("pytorch.native");
 
     private static Engine engine;
     private static int threads;
+
+    private static java.util.Properties buildVersions() {
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.InputStream in = Torch.class.getResourceAsStream("versions.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("Torch: versions.properties is missing from the class path; the"
+                        + " build's resources were not copied (build with Maven)");
+            }
+            p.load(in);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Torch: reading versions.properties: " + e, e);
+        }
+        return p;
+    }
 
     private Torch() {
     }
@@ -38,9 +56,9 @@ public final class Torch {
         String libraryPath = System.getenv("PYTORCH_LIBRARY_PATH");
         if (libraryPath == null && Torch.class.getResource("/native/lib/pytorch.properties") == null) {
             throw new IllegalStateException("Torch: the PyTorch native library is not on the class path; add "
-                    + "ai.djl.pytorch:pytorch-native-cpu:" + PYTORCH_VERSION + ":linux-x86_64 (the default build), "
-                    + "or, for a GPU (mvn -Pcuda), set PYTORCH_LIBRARY_PATH to a CUDA 12.8 libtorch " + PYTORCH_VERSION
-                    + " and PYTORCH_FLAVOR=cu128. Nothing is downloaded at run time (ai.djl.offline=true).");
+                    + "ai.djl.pytorch:" + PYTORCH_NATIVE + ":" + PYTORCH_VERSION + ":linux-x86_64 (the CPU build by"
+                    + " default, the CUDA 12.4 one with mvn -Pcuda), or set PYTORCH_LIBRARY_PATH to a libtorch "
+                    + PYTORCH_VERSION + " folder. Nothing is downloaded at run time (ai.djl.offline=true).");
         }
         if (Torch.class.getResource("/jnilib/pytorch.properties") == null) {
             throw new IllegalStateException("Torch: DJL's PyTorch JNI bridge is not on the class path; add "
@@ -53,7 +71,7 @@ public final class Torch {
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             throw new IllegalStateException("Torch: the PyTorch engine failed to load offline; it needs "
                     + "ai.djl.pytorch:pytorch-jni:" + PYTORCH_VERSION + "-" + DJL_VERSION + " and "
-                    + "ai.djl.pytorch:pytorch-native-cpu:" + PYTORCH_VERSION + ":linux-x86_64 on the class path: "
+                    + "ai.djl.pytorch:" + PYTORCH_NATIVE + ":" + PYTORCH_VERSION + ":linux-x86_64 on the class path: "
                     + e.getMessage(), e);
         }
         MklDispatch.apply(); // before the first matrix product: MKL caches its dispatch
