@@ -74,14 +74,14 @@ public final class Gpt implements AutoCloseable {
     }
 
     /**
-     * A model whose parameters are all zero and need no gradient yet, for a reader that sets each of them and then
-     * turns its gradient on ({@link Pretrained}); nothing is drawn, so a large model is made quickly.
+     * A model whose parameters are allocated but not set (not even zeroed) and need no gradient yet, for a reader
+     * that sets every one of them and then turns its gradient on ({@link Pretrained}); a large model is made quickly.
      */
     static Gpt blank(GptConfig config, Device device) {
         Torch.engine();
         Gpt model = new Gpt(config, device);
         for (Object[] spec : model.specs()) {
-            model.params.put((String) spec[0], model.manager.zeros((Shape) spec[1]));
+            model.params.put((String) spec[0], model.manager.create((Shape) spec[1], DataType.FLOAT32)); // unset
         }
         return model;
     }

@@ -384,7 +384,10 @@ public final class Pretrained {
                     try (NDScope scope = new NDScope()) {
                         scope.suppressNotUsedWarning();
                         NDArray w = p.getValue();
-                        w.set(new NDIndex("..."), read(fn, source, byTensor, w.getShape(), config, w.getManager()));
+                        if (!readInPlace(fn, source, byTensor, w, config)) {
+                            w.set(new NDIndex("..."), read(fn, source, byTensor, w.getShape(), config,
+                                    w.getManager()));
+                        }
                         w.setRequiresGradient(true);
                     }
                 }
@@ -453,6 +456,42 @@ public final class Pretrained {
     }
 
     /**
+     * Reads a parameter stored as one tensor in our layout straight into its memory (a CPU tensor's); false when it
+     * cannot (a GPU tensor, a transposed or split source), and {@link #read} makes it instead.
+     */
+    private static boolean readInPlace(String fn, Source source, Map<String, Safetensors> byTensor, NDArray w,
+                                       GptConfig c) {
+        if (source.names().size() != 1 || source.transposed()) {
+            return false;
+        }
+        ByteBuffer view = w.toByteBuffer(true);
+        if (!view.isDirect() || view.remaining() != 4 * w.getShape().size()) {
+            return false;
+        }
+        String name = source.names().get(0);
+        checkedEntry(fn, name, byTensor, w.getShape(), c);
+        byTensor.get(name).readFloat32Into(name, view);
+        return true;
+    }
+
+    /** The entry of a source tensor, which must exist and have shape {@code expected}. */
+    private static Safetensors.Entry checkedEntry(String fn, String name, Map<String, Safetensors> byTensor,
+                                                  Shape expected, GptConfig c) {
+        Safetensors st = byTensor.get(name);
+        if (st == null) {
+            throw new IllegalArgumentException(fn + ": tensor '" + name + "' is missing; the " + c.layers()
+                    + "-layer model of " + CONFIG + " needs it");
+        }
+        Safetensors.Entry e = st.entries().get(name);
+        if (!new Shape(e.shape()).equals(expected)) {
+            throw new IllegalArgumentException(fn + ": tensor '" + name + "' in " + st.file().getFileName()
+                    + ": expected shape " + Arrays.toString(expected.getShape()) + ", found "
+                    + Arrays.toString(e.shape()));
+        }
+        return e;
+    }
+
+    /**
      * One parameter from its source tensors, as float32 arrays of {@code manager} in the caller's scope; each tensor
      * checked against the shape the configuration implies for it.
      */
@@ -461,21 +500,18 @@ public final class Pretrained {
         List<NDArray> parts = new ArrayList<>();
         for (int i = 0; i < source.names().size(); i++) {
             String name = source.names().get(i);
-            Safetensors st = byTensor.get(name);
-            if (st == null) {
-                throw new IllegalArgumentException(fn + ": tensor '" + name + "' is missing; the " + c.layers()
-                        + "-layer model of " + CONFIG + " needs it");
-            }
-            Safetensors.Entry e = st.entries().get(name);
             Shape expected = partShape(source, i, shape, c);
-            if (!new Shape(e.shape()).equals(expected)) {
-                throw new IllegalArgumentException(fn + ": tensor '" + name + "' in " + st.file().getFileName()
-                        + ": expected shape " + Arrays.toString(expected.getShape()) + ", found "
-                        + Arrays.toString(e.shape()));
+            Safetensors.Entry e = checkedEntry(fn, name, byTensor, expected, c);
+            Safetensors st = byTensor.get(name);
+            NDArray f = manager.create(expected, DataType.FLOAT32);           // libtorch's memory, uninitialised
+            ByteBuffer view = f.toByteBuffer(true);
+            if (view.isDirect() && view.remaining() == 4 * e.elements()) {    // a view of it (a CPU tensor): read in
+                st.readFloat32Into(name, view);
+            } else {                                                          // a GPU tensor: through a copy
+                f.close();
+                NDArray raw = manager.create(st.float32(name), expected, DataType.FLOAT32);
+                f = raw.toType(DataType.FLOAT32, true); // a copy: on the CPU raw lies over the buffer's memory
             }
-            ByteBuffer bytes = st.float32(name);
-            NDArray raw = manager.create(bytes, expected, DataType.FLOAT32);
-            NDArray f = raw.toType(DataType.FLOAT32, true); // a copy: on the CPU raw lies over the buffer's memory
             parts.add(source.transposed() ? f.transpose(1, 0) : f);
         }
         return parts.size() == 1 ? parts.get(0) : NDArrays.concat(new NDList(parts), 0);

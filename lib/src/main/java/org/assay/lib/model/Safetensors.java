@@ -54,6 +54,7 @@ public final class Safetensors implements AutoCloseable {
     private final long dataStart;
     private final Map<String, Entry> entries;
     private final Map<String, String> metadata;
+    private ByteBuffer scratch;                   // BF16/F16 bytes on their way to float32, reused
 
     private Safetensors(Path file, FileChannel channel, long dataStart, Map<String, Entry> entries,
                         Map<String, String> metadata) {
@@ -257,6 +258,52 @@ public final class Safetensors implements AutoCloseable {
         return out.flip();
     }
 
+    /**
+     * Reads a tensor as float32 straight into {@code target} (little-endian, exactly 4 bytes an element): memory the
+     * caller owns, such as a libtorch tensor's, so a load makes no copy of its own that must wait for a garbage
+     * collection to be freed. BF16 and F16 pass through one scratch buffer, reused, and are widened exactly.
+     */
+    public void readFloat32Into(String name, ByteBuffer target) {
+        Entry e = entries.get(name);
+        if (e == null) {
+            throw new IllegalArgumentException("Safetensors.readFloat32Into(" + file + "): no tensor '" + name + "'");
+        }
+        long elements = e.elements();
+        if (target.remaining() != 4 * elements) {
+            throw new IllegalArgumentException("Safetensors.readFloat32Into(" + file + "): tensor '" + name + "' has "
+                    + elements + " elements, so target must have " + 4 * elements + " bytes remaining, got "
+                    + target.remaining());
+        }
+        ByteBuffer out = target.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        try {
+            if (e.dtype() == DType.F32) {
+                readFully(channel, out, dataStart + e.begin());
+                return;
+            }
+            int n = Math.toIntExact(elements);
+            if (scratch == null || scratch.capacity() < 2 * n) {
+                scratch = ByteBuffer.allocateDirect(2 * n).order(ByteOrder.LITTLE_ENDIAN);
+            }
+            ByteBuffer raw = scratch.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            raw.limit(2 * n);
+            readFully(channel, raw, dataStart + e.begin());
+            java.nio.ShortBuffer in = scratch.duplicate().order(ByteOrder.LITTLE_ENDIAN).limit(2 * n).asShortBuffer();
+            java.nio.IntBuffer bits = out.asIntBuffer();
+            if (e.dtype() == DType.BF16) {
+                for (int i = 0; i < n; i++) {
+                    bits.put(i, (in.get(i) & 0xFFFF) << 16);
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    bits.put(i, Float.floatToRawIntBits(halfToFloat(in.get(i) & 0xFFFF)));
+                }
+            }
+        } catch (IOException ex) {
+            throw new UncheckedIOException("Safetensors.readFloat32Into(" + file + "): tensor '" + name + "': " + ex,
+                    ex);
+        }
+    }
+
     /** IEEE 754 binary16 to float, exactly (subnormals, infinities and NaN included). */
     static float halfToFloat(int h) {
         int sign = (h & 0x8000) << 16;
@@ -293,6 +340,7 @@ public final class Safetensors implements AutoCloseable {
 
     @Override
     public void close() {
+        scratch = null;
         try {
             channel.close();
         } catch (IOException e) {
