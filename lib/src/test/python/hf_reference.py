@@ -1,6 +1,7 @@
 """An independent reference for Hugging Face checkpoints, for lib's PretrainedTest: no Assay code, no transformers.
 
   make   DIR --type gpt2|llama|qwen2 [--dtype F32|BF16] [--shards N] [--no-prefix] [--untied] [--seed S]
+         [--vocab V] [--context T]
          writes a random tiny model in transformers' layout (config.json, safetensors written here by hand)
   logits DIR --tokens 1,2,3/4,5,6 [--rope interleaved] --out FILE
          reads DIR's config.json and safetensors with its own parser and writes the float64 logits (B, T, V) as JSON
@@ -66,9 +67,9 @@ def read_model(folder):
     return cfg, weights
 
 
-def make(folder, kind, dtype, shards, prefix, tied, seed):
+def make(folder, kind, dtype, shards, prefix, tied, seed, vocab=61, ctx=16):
     g = torch.Generator().manual_seed(seed)
-    vocab, ctx, layers, d, heads = 61, 16, 2, 32, 4
+    layers, d, heads = 2, 32, 4
     kv = heads if kind == "gpt2" else 2
     hd = d // heads
     inner = 40
@@ -248,12 +249,14 @@ def main():
     ap.add_argument("--no-prefix", action="store_true")
     ap.add_argument("--untied", action="store_true")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--vocab", type=int, default=61)
+    ap.add_argument("--context", type=int, default=16)
     ap.add_argument("--tokens")
     ap.add_argument("--rope", default="rotate-half")
     ap.add_argument("--out")
     a = ap.parse_args()
     if a.command == "make":
-        make(a.dir, a.type, a.dtype, a.shards, not a.no_prefix, not a.untied, a.seed)
+        make(a.dir, a.type, a.dtype, a.shards, not a.no_prefix, not a.untied, a.seed, a.vocab, a.context)
         return
     cfg, w = read_model(a.dir)
     ids = torch.tensor([[int(x) for x in row.split(",")] for row in a.tokens.split("/")])

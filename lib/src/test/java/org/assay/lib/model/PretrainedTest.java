@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * code). The random tiny models have sharp attention, so a wrong RoPE layout or a transposed Conv1D fails by far —
  * checked below by asking the reference for Meta's interleaved RoPE instead.
  */
-class PretrainedTest {
+public class PretrainedTest {
     static final Path SCRIPT = Stream.of("src/test/python/hf_reference.py", "lib/src/test/python/hf_reference.py")
             .map(Path::of).filter(Files::exists).findFirst().orElse(Path.of("src/test/python/hf_reference.py"));
     static final int[][] TOKENS = {{3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3}, {2, 7, 1, 8, 2, 8, 1, 8, 2, 8,
@@ -195,7 +195,7 @@ class PretrainedTest {
     }
 
     /** Runs the reference script with the Python that has torch ({@code $PYTHON}, as ./assay sets it, or python3). */
-    static void python(List<String> args) throws IOException, InterruptedException {
+    public static void python(List<String> args) throws IOException, InterruptedException {
         String python = System.getenv().getOrDefault("PYTHON", "python3");
         List<String> cmd = new ArrayList<>(List.of(python, SCRIPT.toString()));
         cmd.addAll(args);

