@@ -64,7 +64,7 @@ public record ChatCorpus(Path file, List<List<Message>> conversations) {
         JsonElement messages = json.isJsonObject() ? json.getAsJsonObject().get("messages") : null;
         if (messages == null || !messages.isJsonArray() || messages.getAsJsonArray().isEmpty()) {
             throw new IllegalArgumentException(where + "must be a JSON object with a non-empty \"messages\" list,"
-                    + " got " + abbreviate(text));
+                    + " got " + DataFiles.abbreviate(text));
         }
         List<Message> out = new ArrayList<>();
         boolean assistant = false;
@@ -74,10 +74,10 @@ public record ChatCorpus(Path file, List<List<Message>> conversations) {
             JsonElement m = list.get(j);
             if (!m.isJsonObject()) {
                 throw new IllegalArgumentException(at + "must be an object with \"role\" and \"content\", got "
-                        + abbreviate(m.toString()));
+                        + DataFiles.abbreviate(m.toString()));
             }
-            String role = string(at, m.getAsJsonObject(), "role");
-            String content = string(at, m.getAsJsonObject(), "content");
+            String role = DataFiles.jsonString(at, m.getAsJsonObject(), "role");
+            String content = DataFiles.jsonString(at, m.getAsJsonObject(), "content");
             try {
                 out.add(new Message(role, content));
             } catch (IllegalArgumentException e) {
@@ -92,18 +92,6 @@ public record ChatCorpus(Path file, List<List<Message>> conversations) {
         return out;
     }
 
-    private static String string(String where, JsonObject o, String field) {
-        JsonElement v = o.get(field);
-        if (v == null || !v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
-            throw new IllegalArgumentException(where + "\"" + field + "\" must be a string, got "
-                    + (v == null ? "none" : abbreviate(v.toString())));
-        }
-        return v.getAsString();
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
-    }
 
     /** Writes {@code conversations} as a JSONL file, atomically. */
     public static void write(Path file, List<List<Message>> conversations) {

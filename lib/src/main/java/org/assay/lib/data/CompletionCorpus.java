@@ -61,29 +61,17 @@ public record CompletionCorpus(Path file, List<Example> examples) {
         }
         if (!json.isJsonObject()) {
             throw new IllegalArgumentException(where + "must be a JSON object with \"prompt\" and \"completion\", got "
-                    + abbreviate(text));
+                    + DataFiles.abbreviate(text));
         }
         JsonObject o = json.getAsJsonObject();
-        String prompt = string(where, o, "prompt");
-        String completion = string(where, o, "completion");
+        String prompt = DataFiles.jsonString(where, o, "prompt");
+        String completion = DataFiles.jsonString(where, o, "completion");
         if (completion.isEmpty()) {
             throw new IllegalArgumentException(where + "\"completion\" is empty; there would be nothing to learn");
         }
         return new Example(prompt, completion);
     }
 
-    private static String string(String where, JsonObject o, String field) {
-        JsonElement v = o.get(field);
-        if (v == null || !v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
-            throw new IllegalArgumentException(where + "\"" + field + "\" must be a string, got "
-                    + (v == null ? "none" : abbreviate(v.toString())));
-        }
-        return v.getAsString();
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
-    }
 
     /** Writes {@code examples} as a JSONL file, atomically. */
     public static void write(Path file, List<Example> examples) {
@@ -122,8 +110,8 @@ public record CompletionCorpus(Path file, List<Example> examples) {
             Example e = examples.get(i);
             int[] p = tokenizer.encode(e.prompt());
             int[] c = tokenizer.encode(e.completion());
-            WeightedRows.requireFits(fn, "example " + (i + 1) + " of " + file + " (prompt '" + abbreviate(e.prompt())
-                    + "')", p.length + c.length, contextLength);
+            WeightedRows.requireFits(fn, "example " + (i + 1) + " of " + file + " (prompt '"
+                    + DataFiles.abbreviate(e.prompt()) + "')", p.length + c.length, contextLength);
             tokens[i] = new int[p.length + c.length];
             System.arraycopy(p, 0, tokens[i], 0, p.length);
             System.arraycopy(c, 0, tokens[i], p.length, c.length);

@@ -65,8 +65,19 @@ public final class DataFiles {
         }
     }
 
-    private static String abbreviate(String s) {
-        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+    /** {@code s} cut to 60 characters for an error message, "..." marking the cut. */
+    public static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    }
+
+    /** A JSON object's string field; an error starting with {@code where} names the field and what it holds. */
+    public static String jsonString(String where, JsonObject o, String field) {
+        JsonElement v = o.get(field);
+        if (v == null || !v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
+            throw new IllegalArgumentException(where + "\"" + field + "\" must be a string, got "
+                    + (v == null ? "none" : abbreviate(v.toString())));
+        }
+        return v.getAsString();
     }
 
     /** Like {@link java.util.Objects#requireNonNull}, but an {@link IllegalArgumentException} in the house style. */

@@ -178,7 +178,7 @@ public final class PretrainedTokenizer implements Tokenizer, AutoCloseable {
             String[] pair = line.split(" ");
             if (pair.length != 2) {
                 throw new IllegalArgumentException(fn + ": " + MERGES + " line " + (i + 1)
-                        + ": a merge must be two tokens separated by one space, got '" + abbreviate(line) + "'");
+                        + ": a merge must be two tokens separated by one space, got '" + DataFiles.abbreviate(line) + "'");
             }
             for (String t : pair) {
                 if (!vocab.has(t)) {
@@ -193,21 +193,7 @@ public final class PretrainedTokenizer implements Tokenizer, AutoCloseable {
             merges.add(line);
         }
         boolean prefixSpace = config.has("add_prefix_space") && config.get("add_prefix_space").getAsBoolean();
-        JsonObject byteLevel = new JsonObject();
-        byteLevel.addProperty("type", "ByteLevel");
-        byteLevel.addProperty("add_prefix_space", prefixSpace);
-        byteLevel.addProperty("trim_offsets", true);
-        byteLevel.addProperty("use_regex", true);
-        JsonObject model = new JsonObject();
-        model.addProperty("type", "BPE");
-        model.add("dropout", null);
-        model.add("unk_token", null);
-        model.addProperty("continuing_subword_prefix", "");
-        model.addProperty("end_of_word_suffix", "");
-        model.addProperty("fuse_unk", false);
-        model.addProperty("byte_fallback", false);
-        model.add("vocab", vocab);
-        model.add("merges", merges);
+        JsonObject byteLevel = TokenizerJson.byteLevelStep(prefixSpace, true, true);
         JsonArray added = new JsonArray();
         Set<String> specials = new LinkedHashSet<>();
         for (String key : List.of("bos_token", "eos_token", "unk_token", "pad_token")) {
@@ -234,17 +220,7 @@ public final class PretrainedTokenizer implements Tokenizer, AutoCloseable {
             a.addProperty("special", true);
             added.add(a);
         }
-        JsonObject json = new JsonObject();
-        json.addProperty("version", "1.0");
-        json.add("truncation", null);
-        json.add("padding", null);
-        json.add("added_tokens", added);
-        json.add("normalizer", null);
-        json.add("pre_tokenizer", byteLevel);
-        json.add("post_processor", byteLevel);
-        json.add("decoder", byteLevel);
-        json.add("model", model);
-        return json;
+        return TokenizerJson.tokenizer(byteLevel, byteLevel, byteLevel, TokenizerJson.bpeModel(vocab, merges), added);
     }
 
     /** Token text to id from the model's vocabulary and the added tokens; the special ones into {@code special}. */
@@ -359,10 +335,6 @@ public final class PretrainedTokenizer implements Tokenizer, AutoCloseable {
         JsonElement first = single.getAsJsonArray().get(0).getAsJsonObject().get("SpecialToken");
         return first != null && first.isJsonObject() && first.getAsJsonObject().has("id")
                 && bos.equals(first.getAsJsonObject().get("id").getAsString());
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 
     @Override

@@ -114,12 +114,18 @@ public final class TokenizerJson {
         return vocab;
     }
 
-    private static JsonObject byteLevel(JsonObject vocab, JsonArray merges, String split) {
+    /** A ByteLevel pre-tokenizer, post-processor or decoder (one object serves as each). */
+    static JsonObject byteLevelStep(boolean prefixSpace, boolean trimOffsets, boolean useRegex) {
         JsonObject level = new JsonObject();
         level.addProperty("type", "ByteLevel");
-        level.addProperty("add_prefix_space", false);
-        level.addProperty("trim_offsets", false);
-        level.addProperty("use_regex", false);
+        level.addProperty("add_prefix_space", prefixSpace);
+        level.addProperty("trim_offsets", trimOffsets);
+        level.addProperty("use_regex", useRegex);
+        return level;
+    }
+
+    private static JsonObject byteLevel(JsonObject vocab, JsonArray merges, String split) {
+        JsonObject level = byteLevelStep(false, false, false);
         JsonObject pre = level;
         if (split != null) {
             JsonObject pattern = new JsonObject();
@@ -139,7 +145,7 @@ public final class TokenizerJson {
         return tokenizer(pre, level, level, bpeModel(vocab, merges));
     }
 
-    private static JsonObject bpeModel(JsonObject vocab, JsonArray merges) {
+    static JsonObject bpeModel(JsonObject vocab, JsonArray merges) {
         JsonObject model = new JsonObject();
         model.addProperty("type", "BPE");
         model.add("dropout", null);
@@ -155,11 +161,17 @@ public final class TokenizerJson {
     }
 
     private static JsonObject tokenizer(JsonObject pre, JsonObject post, JsonObject decoder, JsonObject model) {
+        return tokenizer(pre, post, decoder, model, new JsonArray());
+    }
+
+    /** A whole tokenizer.json: no normalizer, no truncation or padding. */
+    static JsonObject tokenizer(JsonObject pre, JsonObject post, JsonObject decoder, JsonObject model,
+                                JsonArray addedTokens) {
         JsonObject json = new JsonObject();
         json.addProperty("version", "1.0");
         json.add("truncation", null);
         json.add("padding", null);
-        json.add("added_tokens", new JsonArray());
+        json.add("added_tokens", addedTokens);
         json.add("normalizer", null);
         json.add("pre_tokenizer", pre);
         json.add("post_processor", post);

@@ -5,17 +5,14 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.TypeAdapter;
 import com.google.gson.TypeAdapterFactory;
-import com.google.gson.reflect.TypeToken;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonWriter;
 import org.assay.lib.data.CharTokenizer;
 import org.assay.lib.data.CompletionCorpus;
 import org.assay.lib.data.SyntheticLanguage;
 import org.assay.lib.data.TextCorpus;
 import org.assay.lib.data.TokenDataset;
 import org.assay.lib.model.GptConfig;
+import org.assay.lib.model.GptConfigJson;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,49 +37,25 @@ import java.nio.file.Path;
  */
 public record RunSpec(String name, GptConfig model, Data data, Pretrain.Config train) {
 
+    /** Reads {@code "train": {"learningRate": r, ...}} as {@code "optimizer": AdamW's defaults at r, gradAccumulation 1}. */
+    private static final TypeAdapterFactory OLDER_TRAIN_FORM = GptConfigJson.upgrading(Pretrain.Config.class,
+            (gson, t) -> {
+                if (t.has("learningRate") && !t.has("optimizer")) {
+                    t.add("optimizer", gson.toJsonTree(
+                            AdamW.defaults().withLearningRate(t.remove("learningRate").getAsDouble())));
+                }
+                if (!t.has("gradAccumulation")) {
+                    t.addProperty("gradAccumulation", 1);
+                }
+            });
+
     /** How specs (and sweep specs, which hold one) are read and written; reads the older form of "train" too. */
     public static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
-            .registerTypeAdapterFactory(new OlderTrainForm())
-            .registerTypeAdapterFactory(new org.assay.lib.model.GptConfigJson()).create();
+            .registerTypeAdapterFactory(OLDER_TRAIN_FORM).registerTypeAdapterFactory(GptConfigJson.GPT_CONFIG).create();
 
     /** A sweep axis as the current spec names it ({@code train.learningRate} was the peak rate before 2026-12-02). */
     public static String axis(String key) {
         return key.equals("train.learningRate") ? "train.optimizer.learningRate" : key;
-    }
-
-    /** Reads {@code "train": {"learningRate": r, ...}} as {@code "optimizer": AdamW's defaults at r, gradAccumulation 1}. */
-    private static final class OlderTrainForm implements TypeAdapterFactory {
-        @Override
-        @SuppressWarnings("unchecked")
-        public <T> TypeAdapter<T> create(Gson gson, TypeToken<T> type) {
-            if (type.getRawType() != Pretrain.Config.class) {
-                return null;
-            }
-            TypeAdapter<T> current = gson.getDelegateAdapter(this, type);
-            TypeAdapter<JsonElement> tree = gson.getAdapter(JsonElement.class);
-            return new TypeAdapter<>() {
-                @Override
-                public void write(JsonWriter out, T value) throws IOException {
-                    current.write(out, value);
-                }
-
-                @Override
-                public T read(JsonReader in) throws IOException {
-                    JsonElement json = tree.read(in);
-                    if (json != null && json.isJsonObject()) {
-                        JsonObject t = json.getAsJsonObject();
-                        if (t.has("learningRate") && !t.has("optimizer")) {
-                            t.add("optimizer", gson.toJsonTree(
-                                    AdamW.defaults().withLearningRate(t.remove("learningRate").getAsDouble())));
-                        }
-                        if (!t.has("gradAccumulation")) {
-                            t.addProperty("gradAccumulation", 1);
-                        }
-                    }
-                    return current.fromJsonTree(json);
-                }
-            };
-        }
     }
 
     public RunSpec {
