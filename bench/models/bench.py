@@ -16,30 +16,19 @@ import tempfile
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
+sys.path.insert(0, str(HERE.parent))
+from common import cpu_model, run_json  # noqa: E402
+
 PEER_PYTHON = "/usr/bin/python3"  # Debian's python3-torch
 TARGETS = {"load_seconds_max": 3.0, "peak_rss_max": "1.5 x float32 weight bytes + 300 MB"}
 
 
 def run(what, command, env=None):
-    done = subprocess.run(command, capture_output=True, text=True, env=env)
-    if done.returncode != 0:
-        sys.exit(f"bench models: {what} failed (exit {done.returncode}):\n{done.stderr[-4000:]}")
-    try:
-        return json.loads(done.stdout.strip().splitlines()[-1])
-    except (IndexError, json.JSONDecodeError):
-        sys.exit(f"bench models: {what} printed no JSON:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    return run_json("models", what, command, env)
 
 
 def median_of(runs, keys):
     return {k: round(statistics.median(r[k] for r in runs), 3) for k in keys}
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            return next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), None)
-    except OSError:
-        return None
 
 
 def main():

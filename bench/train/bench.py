@@ -17,28 +17,17 @@ import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
+sys.path.insert(0, str(HERE.parent))
+from common import cpu_model, run_json  # noqa: E402
+
 PEER_PYTHON = "/usr/bin/python3"  # Debian's python3-torch
 MALLOC_ENV = ("MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_")  # LaunchEnv.MALLOC
 TARGETS = {"train_ratio": 1.1, "mfu_reference": 0.35, "mfu_larger": 0.50, "kv_cache_speedup": 5,
            "long_generation_ratio_n1": 2.0, "long_generation_ratio_n16": 1.2}
 
 
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            return next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), None)
-    except OSError:
-        return None
-
-
 def run(what, command, env=None):
-    done = subprocess.run(command, capture_output=True, text=True, env=env)
-    if done.returncode != 0:
-        sys.exit(f"bench train: {what} failed (exit {done.returncode}):\n{done.stderr[-4000:]}")
-    try:
-        return json.loads(done.stdout.strip().splitlines()[-1])
-    except (IndexError, json.JSONDecodeError):
-        sys.exit(f"bench train: {what} printed no JSON:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    return run_json("train", what, command, env)
 
 
 def main():
