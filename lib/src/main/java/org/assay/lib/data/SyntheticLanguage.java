@@ -58,7 +58,7 @@ public final class SyntheticLanguage {
         for (int c = 0; c < contexts; c++) {
             double sum = 0;
             for (int s = 0; s < a; s++) {
-                next[c][s] = gamma(config.concentration(), rng);
+                next[c][s] = Dirichlet.gamma(config.concentration(), rng);
                 sum += next[c][s];
             }
             if (!(sum > 0)) { // all draws underflowed (tiny concentration): a point mass
@@ -191,26 +191,5 @@ public final class SyntheticLanguage {
             }
         }
         return pi;
-    }
-
-    /** Gamma(shape, 1) by Marsaglia &amp; Tsang 2000 (with the shape &lt; 1 boost). */
-    private static double gamma(double shape, SplittableRandom rng) {
-        if (shape < 1) {
-            return gamma(shape + 1, rng) * Math.pow(rng.nextDouble(), 1 / shape);
-        }
-        double d = shape - 1.0 / 3;
-        double c = 1 / Math.sqrt(9 * d);
-        while (true) {
-            double x = rng.nextGaussian();
-            double v = 1 + c * x;
-            if (v <= 0) {
-                continue;
-            }
-            v = v * v * v;
-            double u = rng.nextDouble();
-            if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) {
-                return d * v;
-            }
-        }
     }
 }

@@ -26,6 +26,8 @@ public final class TokenDataset implements TokenBatches {
     private final int contextLength;
     private final long seed;
     private final double bytesPerToken;
+    private final double[] weights; // per source, normalised: the share of training rows
+    private final double[] target;  // per source, normalised: the share of the validation loss
 
     private TokenDataset(Map<String, int[]> sources, double[] weights, int rows, int contextLength,
                          double validationFraction, long seed, double bytesPerToken) {
@@ -54,11 +56,15 @@ public final class TokenDataset implements TokenBatches {
         this.cumulativeWeights = new double[weights.length];
         double total = 0;
         for (double w : weights) {
-            if (!(w > 0) || Double.isInfinite(w)) {
-                throw new IllegalArgumentException(fn + ": mixture weights must be > 0 and finite, got "
+            if (!(w >= 0) || Double.isInfinite(w)) {
+                throw new IllegalArgumentException(fn + ": mixture weights must be >= 0 and finite, got "
                         + java.util.Arrays.toString(weights));
             }
             total += w;
+        }
+        if (!(total > 0)) {
+            throw new IllegalArgumentException(fn + ": at least one mixture weight must be > 0, got "
+                    + java.util.Arrays.toString(weights));
         }
         double run = 0;
         for (int i = 0; i < tokens.size(); i++) {
@@ -79,6 +85,24 @@ public final class TokenDataset implements TokenBatches {
         this.contextLength = contextLength;
         this.seed = seed;
         this.bytesPerToken = bytesPerToken;
+        this.weights = new double[weights.length];
+        for (int i = 0; i < weights.length; i++) {
+            this.weights[i] = weights[i] / total;
+        }
+        this.target = this.weights;
+    }
+
+    private TokenDataset(TokenDataset d, double[] target) {
+        this.names = d.names;
+        this.tokens = d.tokens;
+        this.trainEnd = d.trainEnd;
+        this.cumulativeWeights = d.cumulativeWeights;
+        this.rows = d.rows;
+        this.contextLength = d.contextLength;
+        this.seed = d.seed;
+        this.bytesPerToken = d.bytesPerToken;
+        this.weights = d.weights;
+        this.target = target;
     }
 
     /** One token stream; {@code bytesPerToken} 1 for byte-level tokens. */
@@ -88,7 +112,10 @@ public final class TokenDataset implements TokenBatches {
                 seed, bytesPerToken);
     }
 
-    /** Several named streams mixed by weight (normalised), for data-mixture experiments. */
+    /**
+     * Several named streams mixed by weight (normalised), for data-mixture experiments. A source of weight 0 is never
+     * trained on and is still held out and evaluated (a target the mixture is tuned for, RegMix's set-up).
+     */
     public static TokenDataset mixture(Map<String, int[]> sources, double[] weights, int rows, int contextLength,
                                        double validationFraction, long seed, double bytesPerToken) {
         return new TokenDataset(new LinkedHashMap<>(sources), weights, rows, contextLength, validationFraction, seed,
@@ -191,6 +218,104 @@ public final class TokenDataset implements TokenBatches {
             batches.add(TokenBatch.of(in, out, rows));
         }
         return batches;
+    }
+
+    /** The largest token id of any source. */
+    public int maxToken() {
+        return tokens.stream().mapToInt(TokenFile::maxId).max().orElse(-1);
+    }
+
+    /** The sources' names, in order. */
+    public List<String> sources() {
+        return names;
+    }
+
+    /** The share of training rows each source gets (the mixture weights, normalised). */
+    public Map<String, Double> weights() {
+        return byName(weights);
+    }
+
+    /** The share of the validation loss each source has; the training weights unless {@link #withTarget} chose. */
+    public Map<String, Double> target() {
+        return byName(target);
+    }
+
+    /**
+     * The same batches, with the validation loss taken on a target distribution: {@code weights} (normalised) over the
+     * sources, as if the held-out text were documents drawn from source i with probability w_i; the loss of such a
+     * mixture is exactly Σ w_i · loss_i. Sources left out get weight 0.
+     */
+    public TokenDataset withTarget(Map<String, Double> weights) {
+        String fn = "TokenDataset.withTarget";
+        double[] t = new double[names.size()];
+        double total = 0;
+        for (var e : weights.entrySet()) {
+            int i = names.indexOf(e.getKey());
+            if (i < 0) {
+                throw new IllegalArgumentException(fn + ": '" + e.getKey() + "' is not a source; the sources are "
+                        + names);
+            }
+            double w = e.getValue() == null ? Double.NaN : e.getValue();
+            if (!(w >= 0) || Double.isInfinite(w)) {
+                throw new IllegalArgumentException(fn + ": weights must be >= 0 and finite, got " + e.getKey() + "="
+                        + e.getValue());
+            }
+            t[i] = w;
+            total += w;
+        }
+        if (!(total > 0)) {
+            throw new IllegalArgumentException(fn + ": at least one weight must be > 0, got " + weights);
+        }
+        for (int i = 0; i < t.length; i++) {
+            t[i] /= total;
+        }
+        return new TokenDataset(this, t);
+    }
+
+    /**
+     * Each source's held-out part as up to {@code maxBatches} batches of consecutive, non-overlapping windows (the
+     * last may have fewer rows), with its share of the validation loss ({@link #target}); empty for one source.
+     */
+    @Override
+    public List<HeldOut> heldOutBySource(int maxBatches) {
+        if (names.size() == 1) {
+            return List.of();
+        }
+        int t = contextLength;
+        List<HeldOut> out = new ArrayList<>();
+        for (int s = 0; s < tokens.size(); s++) {
+            int[] src = tokens.get(s);
+            List<Integer> starts = new ArrayList<>();
+            for (int start = trainEnd[s]; start + t + 1 <= src.length; start += t) {
+                starts.add(start);
+            }
+            if (starts.isEmpty()) {
+                throw new IllegalStateException("TokenDataset.heldOutBySource: source '" + names.get(s)
+                        + "' has no held-out window of " + t + " tokens (validationFraction 0?)");
+            }
+            List<TokenBatch> batches = new ArrayList<>();
+            for (int b = 0; b < maxBatches && b * rows < starts.size(); b++) {
+                int n = Math.min(rows, starts.size() - b * rows);
+                int[] in = new int[n * t];
+                int[] next = new int[n * t];
+                for (int r = 0; r < n; r++) {
+                    int start = starts.get(b * rows + r);
+                    System.arraycopy(src, start, in, r * t, t);
+                    System.arraycopy(src, start + 1, next, r * t, t);
+                }
+                batches.add(TokenBatch.of(in, next, n));
+            }
+            out.add(new HeldOut(names.get(s), target[s], batches));
+        }
+        return out;
+    }
+
+    private Map<String, Double> byName(double[] values) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            m.put(names.get(i), values[i]);
+        }
+        return m;
     }
 
     /** Training tokens per source (the part batches are drawn from). */

@@ -15,9 +15,10 @@ import java.util.Map;
  * @param valLoss     last validation loss
  * @param valBpb      last validation bits per byte
  * @param interrupted stopped before its last step (a checkpoint was written): not done
+ * @param valLossBySource last validation loss of each source, for data of several sources; null otherwise
  */
 public record RunSummary(long steps, long tokens, double flops, double loss, double valLoss, double valBpb,
-                         boolean interrupted) {
+                         boolean interrupted, Map<String, Double> valLossBySource) {
     public static final String FILE = "result.json";
     private static final String INTERRUPTED = Metrics.key(RunSummary.class, "interrupted");
 

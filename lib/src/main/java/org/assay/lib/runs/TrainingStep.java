@@ -15,9 +15,12 @@ package org.assay.lib.runs;
  * @param elapsed      seconds since the loop started
  * @param valLoss      validation loss (nats/token), on steps that evaluate; null otherwise
  * @param valBpb       validation bits per byte, on steps that evaluate; null otherwise
+ * @param valLossBySource validation loss of each source, on steps that evaluate data of several sources (a mixture);
+ *                     null otherwise. {@code valLoss} is then their average weighted by the target distribution
  */
 public record TrainingStep(long step, long tokens, double flops, double loss, double lr, double gradNorm,
-                           double tokensPerSec, double mfu, double elapsed, Double valLoss, Double valBpb) {
+                           double tokensPerSec, double mfu, double elapsed, Double valLoss, Double valBpb,
+                           java.util.Map<String, Double> valLossBySource) {
     public static final String STEP = Metrics.key(TrainingStep.class, "step");
     public static final String TOKENS = Metrics.key(TrainingStep.class, "tokens");
     public static final String FLOPS = Metrics.key(TrainingStep.class, "flops");
@@ -25,9 +28,11 @@ public record TrainingStep(long step, long tokens, double flops, double loss, do
     public static final String VAL_LOSS = Metrics.key(TrainingStep.class, "valLoss");
     public static final String TOKENS_PER_SEC = Metrics.key(TrainingStep.class, "tokensPerSec");
 
-    /** The same step with its evaluation. */
-    public TrainingStep withEvaluation(double validationLoss, double bitsPerByte) {
+    public static final String VAL_LOSS_BY_SOURCE = Metrics.key(TrainingStep.class, "valLossBySource");
+
+    /** The same step with its evaluation ({@code bySource} null for data of one source). */
+    public TrainingStep withEvaluation(double validationLoss, double bitsPerByte, java.util.Map<String, Double> bySource) {
         return new TrainingStep(step, tokens, flops, loss, lr, gradNorm, tokensPerSec, mfu, elapsed, validationLoss,
-                bitsPerByte);
+                bitsPerByte, bySource);
     }
 }

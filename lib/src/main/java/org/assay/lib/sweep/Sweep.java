@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import org.assay.base.HtmlText;
+import org.assay.lib.runs.RunSummary;
 import org.assay.lib.runs.TrainingStep;
 import org.assay.lib.train.RunSpec;
 import org.assay.lib.train.Trainer;
@@ -134,8 +135,9 @@ public final class Sweep implements Renderable {
      * One row per finished run: run, layers, d_model, N (non-embedding parameters), parameters (all, as Chinchilla
      * counts them), D (training tokens), C (training
      * FLOPs by the model's accounting), budget (the IsoFLOP budget it was planned for, NaN otherwise), final and best
-     * validation loss, final training loss, median tokens/s, and one column per grid or zip axis — ready for the
-     * scaling module.
+     * validation loss, final training loss, median tokens/s, one column per grid or zip axis, and for mixture data a
+     * weight and a validation loss per source ({@code w_<source>}, {@code val_loss_<source>}) — ready for the scaling
+     * module.
      */
     public Table results() {
         StringColumn name = StringColumn.create("run");
@@ -173,7 +175,34 @@ public final class Sweep implements Renderable {
         Table t = Table.create(spec.name(), name, layers, width, n, total, d, c, budget, finalVal, bestVal, trainLoss,
                 speed);
         addAxisColumns(t);
+        addMixtureColumns(t);
         return t;
+    }
+
+    /** Prefix of a mixture's weight columns ({@code w_<source>}: the source's normalised training weight). */
+    public static final String WEIGHT = "w_";
+
+    /**
+     * For mixture data: per source, its normalised training weight ({@code w_<source>}) and its final validation loss
+     * ({@code val_loss_<source>}); {@code val_loss} is then the loss on the target mixture ({@link RunSpec.Data}).
+     */
+    private void addMixtureColumns(Table t) {
+        if (spec.base().data().kind() != RunSpec.Data.Kind.MIXTURE) {
+            return;
+        }
+        for (String source : spec.base().data().sources().keySet()) {
+            DoubleColumn w = DoubleColumn.create(WEIGHT + source);
+            DoubleColumn loss = DoubleColumn.create(TrainingStep.VAL_LOSS + "_" + source);
+            for (String run : t.stringColumn("run")) {
+                RunSpec r = runs.stream().filter(x -> x.name().equals(run)).findFirst().orElseThrow();
+                w.append(r.data().weights().get(source));
+                RunSummary summary = RunSummary.read(out.resolve(run));
+                Double l = summary == null || summary.valLossBySource() == null ? null
+                        : summary.valLossBySource().get(source);
+                loss.append(l == null ? Double.NaN : l);
+            }
+            t.addColumns(w, loss);
+        }
     }
 
     /** One column per grid or zip key (its last path segment), with each finished run's value. */

@@ -26,9 +26,11 @@ import org.assay.lib.train.RunSpec;
  * @param zip       key → values, all lists of one length; the i-th values together
  * @param isoFlop   budgets and shapes, or null
  * @param resources what each run asks of Slurm
+ * @param mixtures  data mixtures to train on (the base data must be a mixture), or null
  */
 public record SweepSpec(String name, RunSpec base, Map<String, List<JsonElement>> grid,
-                        Map<String, List<JsonElement>> zip, IsoFlopAxis isoFlop, Resources resources) {
+                        Map<String, List<JsonElement>> zip, IsoFlopAxis isoFlop, Resources resources,
+                        MixtureAxis mixtures) {
 
     public SweepSpec {
         if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
@@ -48,6 +50,10 @@ public record SweepSpec(String name, RunSpec base, Map<String, List<JsonElement>
             }
             length = e.getValue().size();
         }
+        if (mixtures != null && base.data().kind() != RunSpec.Data.Kind.MIXTURE) {
+            throw new IllegalArgumentException("SweepSpec: a mixture axis needs base data of kind 'mixture', got '"
+                    + base.data().kind() + "'");
+        }
         for (var e : grid.entrySet()) {
             if (e.getValue().isEmpty()) {
                 throw new IllegalArgumentException("SweepSpec: grid values for '" + e.getKey() + "' must not be empty");
@@ -66,6 +72,86 @@ public record SweepSpec(String name, RunSpec base, Map<String, List<JsonElement>
 
     /** IsoFLOP slices: compute budgets, model shapes, and the fewest steps a run may have. */
     public record IsoFlopAxis(double[] budgets, List<IsoFlop.Shape> shapes, long minSteps) {
+    }
+
+    /**
+     * Data mixtures over the sources the base run trains on (weight &gt; 0; sources of weight 0 stay held out):
+     * {@code simplex}, every mixture whose weights are multiples of 1/{@code count} (a source may get 0); or
+     * {@code dirichlet}, {@code count} random mixtures from Dirichlet(concentration × K × base weights), as RegMix
+     * (Liu et al. 2024) samples its proxy runs — with equal base weights a symmetric Dirichlet(concentration), small
+     * concentrations giving mixtures dominated by one or two sources.
+     *
+     * @param kind          "simplex" or "dirichlet"
+     * @param count         divisions of the simplex, or random mixtures
+     * @param concentration Dirichlet concentration (kind dirichlet), &gt; 0
+     * @param seed          draws the random mixtures (kind dirichlet)
+     */
+    public record MixtureAxis(String kind, int count, double concentration, long seed) {
+        public MixtureAxis {
+            String fn = "SweepSpec.MixtureAxis";
+            if (!"simplex".equals(kind) && !"dirichlet".equals(kind)) {
+                throw new IllegalArgumentException(fn + ": kind must be 'simplex' or 'dirichlet', got '" + kind + "'");
+            }
+            if (count < 1) {
+                throw new IllegalArgumentException(fn + ": count must be >= 1, got " + count);
+            }
+            if ("dirichlet".equals(kind) && (!(concentration > 0) || Double.isInfinite(concentration))) {
+                throw new IllegalArgumentException(fn + ": concentration must be > 0 and finite, got " + concentration);
+            }
+        }
+
+        /** The mixtures, each a weight per trained source of {@code base} (in its order), summing to 1. */
+        public List<Map<String, Double>> mixtures(RunSpec.Data base) {
+            List<String> trained = new ArrayList<>();
+            List<Double> baseWeights = new ArrayList<>();
+            base.sources().forEach((k, v) -> {
+                if (v.weight() > 0) {
+                    trained.add(k);
+                    baseWeights.add(v.weight());
+                }
+            });
+            int k = trained.size();
+            List<double[]> points = new ArrayList<>();
+            if (kind.equals("simplex")) {
+                compositions(new int[k], 0, count, points);
+            } else {
+                double total = baseWeights.stream().mapToDouble(Double::doubleValue).sum();
+                double[] alpha = new double[k];
+                for (int i = 0; i < k; i++) {
+                    alpha[i] = concentration * k * baseWeights.get(i) / total;
+                }
+                java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+                for (int i = 0; i < count; i++) {
+                    points.add(org.assay.lib.data.Dirichlet.sample(alpha, rng));
+                }
+            }
+            List<Map<String, Double>> out = new ArrayList<>();
+            for (double[] p : points) {
+                Map<String, Double> m = new LinkedHashMap<>();
+                for (int i = 0; i < k; i++) {
+                    m.put(trained.get(i), p[i]);
+                }
+                out.add(m);
+            }
+            return out;
+        }
+
+        /** Every way to write {@code count} as an ordered sum of parts.length non-negative parts, as shares. */
+        private void compositions(int[] parts, int at, int left, List<double[]> out) {
+            if (at == parts.length - 1) {
+                parts[at] = left;
+                double[] w = new double[parts.length];
+                for (int i = 0; i < parts.length; i++) {
+                    w[i] = (double) parts[i] / count;
+                }
+                out.add(w);
+                return;
+            }
+            for (int v = left; v >= 0; v--) {
+                parts[at] = v;
+                compositions(parts, at + 1, left - v, out);
+            }
+        }
     }
 
     /**
@@ -91,28 +177,39 @@ public record SweepSpec(String name, RunSpec base, Map<String, List<JsonElement>
     }
 
     public static SweepSpec of(String name, RunSpec base) {
-        return new SweepSpec(name, base, Map.of(), Map.of(), null, Resources.defaults());
+        return new SweepSpec(name, base, Map.of(), Map.of(), null, Resources.defaults(), null);
     }
 
     public SweepSpec withGrid(String key, Object... values) {
         Map<String, List<JsonElement>> g = new LinkedHashMap<>(grid);
         g.put(key, json(values));
-        return new SweepSpec(name, base, g, zip, isoFlop, resources);
+        return new SweepSpec(name, base, g, zip, isoFlop, resources, mixtures);
     }
 
     public SweepSpec withZip(String key, Object... values) {
         Map<String, List<JsonElement>> z = new LinkedHashMap<>(zip);
         z.put(key, json(values));
-        return new SweepSpec(name, base, grid, z, isoFlop, resources);
+        return new SweepSpec(name, base, grid, z, isoFlop, resources, mixtures);
     }
 
     public SweepSpec withIsoFlop(double[] budgets, List<IsoFlop.Shape> shapes, long minSteps) {
         return new SweepSpec(name, base, grid, zip, new IsoFlopAxis(budgets, List.copyOf(shapes), minSteps),
-                resources);
+                resources, mixtures);
     }
 
     public SweepSpec withResources(Resources r) {
-        return new SweepSpec(name, base, grid, zip, isoFlop, r);
+        return new SweepSpec(name, base, grid, zip, isoFlop, r, mixtures);
+    }
+
+    /** Every mixture on the simplex with weights in steps of 1/{@code divisions} (runs named {@code -mixNN}). */
+    public SweepSpec withMixtureGrid(int divisions) {
+        return new SweepSpec(name, base, grid, zip, isoFlop, resources, new MixtureAxis("simplex", divisions, 0, 0));
+    }
+
+    /** {@code count} random mixtures as RegMix draws them ({@link MixtureAxis}; runs named {@code -mixNN}). */
+    public SweepSpec withRandomMixtures(int count, double concentration, long seed) {
+        return new SweepSpec(name, base, grid, zip, isoFlop, resources,
+                new MixtureAxis("dirichlet", count, concentration, seed));
     }
 
     /**
@@ -134,6 +231,18 @@ public record SweepSpec(String name, RunSpec base, Map<String, List<JsonElement>
             runs.add(base.withName(name));
         }
         List<RunSpec> out = runs;
+        if (mixtures != null) {
+            List<Map<String, Double>> mixes = mixtures.mixtures(base.data());
+            String format = "%s-mix%0" + String.valueOf(mixes.size() - 1).length() + "d";
+            List<RunSpec> next = new ArrayList<>();
+            for (RunSpec r : out) {
+                for (int i = 0; i < mixes.size(); i++) {
+                    next.add(r.withData(r.data().withWeights(mixes.get(i)))
+                            .withName(String.format(java.util.Locale.ROOT, format, r.name(), i)));
+                }
+            }
+            out = next;
+        }
         for (var axis : grid.entrySet()) {
             List<RunSpec> next = new ArrayList<>();
             for (RunSpec r : out) {

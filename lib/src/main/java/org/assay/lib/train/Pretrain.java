@@ -167,12 +167,13 @@ public final class Pretrain {
      * @param valBpb        last validation bits per byte
      * @param interrupted   stopped early by an interrupt (a checkpoint was written)
      * @param seconds       wall time of this call
+     * @param valLossBySource last validation loss of each source, for data of several sources; null otherwise
      */
     public record Result(Path runDir, long steps, long tokens, double flops, double loss, double valLoss,
-                         double valBpb, boolean interrupted, double seconds) {
+                         double valBpb, boolean interrupted, double seconds, Map<String, Double> valLossBySource) {
         /** What {@code result.json} keeps of it. */
         public RunSummary summary() {
-            return new RunSummary(steps, tokens, flops, loss, valLoss, valBpb, interrupted);
+            return new RunSummary(steps, tokens, flops, loss, valLoss, valBpb, interrupted, valLossBySource);
         }
     }
 
@@ -308,6 +309,7 @@ public final class Pretrain {
         double loss = lastLogged.loss();
         double valLoss = lastLogged.valLoss() == null ? Double.NaN : lastLogged.valLoss();
         double valBpb = lastLogged.valBpb() == null ? Double.NaN : lastLogged.valBpb();
+        Map<String, Double> valLossBySource = lastLogged.valLossBySource();
         boolean interrupted = false;
         boolean live = Display.isInteractive();
         String title = run.dir().getFileName().toString();
@@ -334,15 +336,16 @@ public final class Pretrain {
                 loss = sum / config.gradAccumulation();
                 double tokensPerSec = (double) config.gradAccumulation() * data.rows() * t / seconds;
                 TrainingStep m = new TrainingStep(s.step(), tokens, tokens * flopsPerToken, loss, lr, s.gradNorm(),
-                        tokensPerSec, tokensPerSec * flopsPerToken / peak, (System.nanoTime() - start) / 1e9, null, null);
+                        tokensPerSec, tokensPerSec * flopsPerToken / peak, (System.nanoTime() - start) / 1e9, null, null,
+                        null);
                 boolean last = s.step() == config.steps();
                 if (last || (config.evalEvery() > 0 && s.step() % config.evalEvery() == 0)) {
-                    Results.Evaluation e = client.evaluate(data.validation(config.evalBatches()),
-                            data.bytesPerToken());
+                    Evaluated e = evaluate(client, data, config.evalBatches());
                     valLoss = e.loss();
                     valBpb = e.bitsPerByte();
+                    valLossBySource = e.bySource();
                     valLossAt.put(s.step(), valLoss);
-                    m = m.withEvaluation(valLoss, valBpb);
+                    m = m.withEvaluation(valLoss, valBpb, valLossBySource);
                     if (chart != null) {
                         chart.add("validation", tokens, valLoss);
                     }
@@ -363,9 +366,33 @@ public final class Pretrain {
             Thread.currentThread().interrupt(); // the caller (a notebook cell) still sees the interrupt
         }
         Result r = new Result(run.dir(), client.step(), tokens, tokens * flopsPerToken, loss, valLoss, valBpb,
-                interrupted, (System.nanoTime() - start) / 1e9);
+                interrupted, (System.nanoTime() - start) / 1e9, valLossBySource);
         run.writeJson(RunSummary.FILE, Metrics.toMap(r.summary()));
         return r;
+    }
+
+    /** A validation loss, its bits per byte, and the loss of each source (null for data of one source). */
+    private record Evaluated(double loss, double bitsPerByte, Map<String, Double> bySource) {
+    }
+
+    /**
+     * The validation loss: of {@link TokenBatches#validation} for data of one source; for several, each source's loss
+     * on its own held-out part and their average weighted by the target distribution ({@link TokenBatches.HeldOut}).
+     */
+    private static Evaluated evaluate(TrainingClient client, TokenBatches data, int batches) {
+        List<TokenBatches.HeldOut> parts = data.heldOutBySource(batches);
+        if (parts.isEmpty()) {
+            Results.Evaluation e = client.evaluate(data.validation(batches), data.bytesPerToken());
+            return new Evaluated(e.loss(), e.bitsPerByte(), null);
+        }
+        Map<String, Double> bySource = new LinkedHashMap<>();
+        double loss = 0;
+        for (TokenBatches.HeldOut part : parts) {
+            double l = client.evaluate(part.batches(), data.bytesPerToken()).loss();
+            bySource.put(part.source(), l);
+            loss += part.weight() * l;
+        }
+        return new Evaluated(loss, loss / Math.log(2) / data.bytesPerToken(), bySource);
     }
 
     /**

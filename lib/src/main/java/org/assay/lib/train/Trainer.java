@@ -52,7 +52,7 @@ public final class Trainer {
             if (!extending && isDone(dir)) {
                 return Outcome.ALREADY_DONE;
             }
-            var data = spec.data().dataset();
+            var data = spec.dataset();
             if (!Pretrain.checkpoints(dir).isEmpty()) {
                 writeSpec(spec, dir);
                 if (extending) {

@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
 import java.util.List;
-import org.assay.lib.train.TokenBatch;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.assay.lib.train.TokenBatch;
+import org.assay.lib.train.TokenBatches;
 import org.junit.jupiter.api.Test;
 
 class TokenDatasetTest {
@@ -73,6 +74,43 @@ class TokenDatasetTest {
                 e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> TokenDataset.mixture(Map.of("x", COUNTING),
                 new double[] {0}, 1, 4, 0, 0, 1));
-        assertEquals("TokenDataset: mixture weights must be > 0 and finite, got [0.0]", e.getMessage());
+        assertEquals("TokenDataset: at least one mixture weight must be > 0, got [0.0]", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TokenDataset.mixture(Map.of("x", COUNTING),
+                new double[] {-1}, 1, 4, 0, 0, 1));
+        assertEquals("TokenDataset: mixture weights must be >= 0 and finite, got [-1.0]", e.getMessage());
+    }
+
+    @Test
+    void aSourceOfWeightZeroIsHeldOutAndScoredButNeverTrainedOn() {
+        Map<String, int[]> sources = new LinkedHashMap<>();
+        sources.put("a", new int[200]);
+        sources.put("b", IntStream.range(0, 200).map(i -> 1).toArray());
+        sources.put("target", IntStream.range(0, 200).map(i -> 2).toArray());
+        TokenDataset d = TokenDataset.mixture(sources, new double[] {3, 1, 0}, 4, 5, 0.2, 3, 1);
+        for (int i = 0; i < 300; i++) {
+            for (int x : d.train(i).inputs()) {
+                assertTrue(x < 2, "a source of weight 0 is not trained on");
+            }
+        }
+        assertEquals(0L, d.tokensBySource(300).get("target"));
+        assertEquals(Map.of("a", 0.75, "b", 0.25, "target", 0.0), d.weights());
+        // each source's 40 held-out tokens make 7 windows of 5 (+1): a batch of 4 rows and one of 3
+        var held = d.heldOutBySource(8);
+        assertEquals(List.of("a", "b", "target"), held.stream().map(TokenBatches.HeldOut::source).toList());
+        assertEquals(List.of(4, 3), held.get(2).batches().stream().map(TokenBatch::rows).toList());
+        for (int x : held.get(2).batches().get(1).targets()) {
+            assertEquals(2, x);
+        }
+        assertEquals(List.of(0.75, 0.25, 0.0), held.stream().map(TokenBatches.HeldOut::weight).toList(),
+                "without a target the validation loss is on the training mixture");
+        var target = d.withTarget(Map.of("target", 1.0, "a", 1.0)).heldOutBySource(1);
+        assertEquals(List.of(0.5, 0.0, 0.5), target.stream().map(TokenBatches.HeldOut::weight).toList());
+        assertEquals(1, target.get(0).batches().size(), "at most maxBatches per source");
+        assertTrue(TokenDataset.of(COUNTING, 2, 4, 0.2, 0, 1).heldOutBySource(4).isEmpty(), "one source: none");
+
+        var e = assertThrows(IllegalArgumentException.class, () -> d.withTarget(Map.of("c", 1.0)));
+        assertEquals("TokenDataset.withTarget: 'c' is not a source; the sources are [a, b, target]", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> d.withTarget(Map.of("a", 0.0)));
+        assertEquals("TokenDataset.withTarget: at least one weight must be > 0, got {a=0.0}", e.getMessage());
     }
 }

@@ -153,7 +153,7 @@ class SweepTest {
     @Test
     void aFailedRunIsReportedWithItsReasonAndCanBeRetriedAlone(@TempDir Path out) throws Exception {
         Path corpus = out.resolve("corpus.txt");
-        RunSpec.Data text = new RunSpec.Data(RunSpec.Data.Kind.TEXT, 0, 0, 0, 0, 0, 0, corpus.toString(), 4, 16, 0.1, 0);
+        RunSpec.Data text = RunSpec.Data.text(corpus, 4, 16);
         RunSpec needsFile = new RunSpec("needs-file", base(4).model(), text, RunSpec.training(4, 1e-2, 1));
         SweepSpec spec = SweepSpec.of("f", base(4)).withGrid("train.seed", 1, 2);
         Sweep sweep = Sweep.of(spec, out);
