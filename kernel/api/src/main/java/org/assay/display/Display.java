@@ -13,6 +13,9 @@ public final class Display {
 
     private static volatile DisplaySink sink = new TextSink(System.out);
 
+    /** Set on a thread inside {@link #quietly}: its displays are dropped. */
+    private static final ThreadLocal<Boolean> QUIET = ThreadLocal.withInitial(() -> false);
+
     private Display() {
     }
 
@@ -33,6 +36,9 @@ public final class Display {
     /** Shows a value in a display with the given id. */
     public static String show(Object value, String displayId) {
         requireId("show", displayId);
+        if (QUIET.get()) {
+            return displayId;
+        }
         sink.show(value, displayId, false, Set.of());
         return displayId;
     }
@@ -40,6 +46,9 @@ public final class Display {
     /** Shows a value rendered as the given MIME types only, e.g. {@code "image/svg+xml"} for a chart. */
     public static String showAs(Object value, String... mimeTypes) {
         String id = newId();
+        if (QUIET.get()) {
+            return id;
+        }
         sink.show(value, id, false, Set.of(mimeTypes));
         return id;
     }
@@ -47,6 +56,9 @@ public final class Display {
     /** Replaces the content of an existing display in place. */
     public static void update(String displayId, Object value) {
         requireId("update", displayId);
+        if (QUIET.get()) {
+            return;
+        }
         sink.show(value, displayId, true, Set.of());
     }
 
@@ -55,8 +67,23 @@ public final class Display {
         sink.clear(wait);
     }
 
+    /** Whether displays are rendered (in a kernel), not printed as text or dropped ({@link #quietly}). */
     public static boolean isInteractive() {
-        return sink.isInteractive();
+        return !QUIET.get() && sink.isInteractive();
+    }
+
+    /**
+     * Runs {@code body} with this thread's displays dropped: progress bars, live charts and shown values of a loop
+     * that is one of many (a sweep's runs in this JVM, whose sweep shows its own bar). Other threads are unaffected.
+     */
+    public static <T> T quietly(java.util.function.Supplier<T> body) {
+        boolean was = QUIET.get();
+        QUIET.set(true);
+        try {
+            return body.get();
+        } finally {
+            QUIET.set(was);
+        }
     }
 
     public static String newId() {

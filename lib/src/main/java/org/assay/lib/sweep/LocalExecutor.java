@@ -19,7 +19,8 @@ import org.assay.lib.train.TrainCommand;
 /**
  * Runs on this machine: in this JVM one after another ({@link #inProcess()}: no start-up cost, the engine already
  * loaded), or as {@code ./assay train} subprocesses K at a time ({@link #subprocesses(int)}), each with
- * {@code cores / K} threads and its output in {@code out/logs/<name>.log}. A progress bar follows the runs.
+ * {@code cores / K} threads and its output in {@code out/logs/<name>.log}. A progress bar follows the runs; a run in
+ * this JVM shows nothing of its own ({@link org.assay.display.Display#quietly}).
  */
 public final class LocalExecutor implements Executor {
     private final int parallel;
@@ -89,7 +90,8 @@ public final class LocalExecutor implements Executor {
     private static RunStatus inThisJvm(RunSpec r, Path out) {
         long t0 = System.nanoTime();
         try {
-            Trainer.Outcome o = Trainer.run(r, out);
+            // quiet, as a subprocess run is: the sweep's own bar shows progress, not a chart per run
+            Trainer.Outcome o = org.assay.display.Display.quietly(() -> Trainer.run(r, out));
             return switch (o) {
                 case ALREADY_DONE -> new RunStatus(r.name(), State.SKIPPED, seconds(t0), "");
                 case INTERRUPTED -> new RunStatus(r.name(), State.FAILED, seconds(t0),
