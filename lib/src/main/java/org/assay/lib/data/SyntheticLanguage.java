@@ -109,15 +109,115 @@ public final class SyntheticLanguage {
 
     /** P(next symbol | context), the context as symbol indices (oldest first). */
     public double probability(int[] context, int symbol) {
+        return next[contextIndex("probability", context)][symbol];
+    }
+
+    /** P(· | context) for every symbol, the context as symbol indices (oldest first); a copy. */
+    public double[] nextDistribution(int[] context) {
+        return next[contextIndex("nextDistribution", context)].clone();
+    }
+
+    /**
+     * The true probability mass of rare transitions: Σ π(c) Σ_{s: P(s|c) &lt; threshold} P(s|c), the share of a long
+     * text's transitions that are rare. Models trained on their own samples lose these tails first (Shumailov et al.
+     * 2024, "AI models collapse when trained on recursively generated data").
+     */
+    public double rareMass(double threshold) {
+        double m = 0;
+        for (int c = 0; c < contexts; c++) {
+            for (double p : next[c]) {
+                if (p < threshold) {
+                    m += stationary[c] * p;
+                }
+            }
+        }
+        return m;
+    }
+
+    /**
+     * The share of {@code text}'s transitions (each symbol after the first {@code order}) that are rare under this
+     * language (P(s|c) &lt; threshold): compare with {@link #rareMass} to see how much of the tail a text keeps.
+     */
+    public double rareFrequency(String text, double threshold) {
+        int[] s = symbols("rareFrequency", text);
+        int k = config.order();
+        long rare = 0;
+        for (int i = k; i < s.length; i++) {
+            if (next[context(s, i)][s[i]] < threshold) {
+                rare++;
+            }
+        }
+        return s.length > k ? (double) rare / (s.length - k) : Double.NaN;
+    }
+
+    /**
+     * The plug-in entropy rate of {@code text} as a Markov chain of this language's order, in nats per symbol:
+     * -Σ_c (n_c / n) Σ_s (n_cs / n_c) ln(n_cs / n_c) over its transition counts. Biased low by about
+     * (symbols - 1) × contexts / (2n) for a text of n transitions (Miller 1955), so compare texts of one length.
+     */
+    public double empiricalEntropyRate(String text) {
+        int[] s = symbols("empiricalEntropyRate", text);
+        int k = config.order();
+        int a = config.alphabetSize();
+        long[][] counts = new long[contexts][a];
+        long n = 0;
+        for (int i = k; i < s.length; i++) {
+            counts[context(s, i)][s[i]]++;
+            n++;
+        }
+        if (n == 0) {
+            throw new IllegalArgumentException("SyntheticLanguage.empiricalEntropyRate: the text has no transition"
+                    + " (needs more than " + k + " symbols)");
+        }
+        double h = 0;
+        for (long[] row : counts) {
+            long total = java.util.Arrays.stream(row).sum();
+            for (long x : row) {
+                if (x > 0) {
+                    h -= (double) x / n * Math.log((double) x / total);
+                }
+            }
+        }
+        return h;
+    }
+
+    /** The symbol indices of {@code text}; a character outside the alphabet is an error naming it and its index. */
+    public int[] symbols(String fn, String text) {
+        String alphabet = alphabet();
+        int[] s = new int[text.length()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = alphabet.indexOf(text.charAt(i));
+            if (s[i] < 0) {
+                throw new IllegalArgumentException("SyntheticLanguage." + fn + ": character '" + text.charAt(i)
+                        + "' at index " + i + " is not in the alphabet '" + alphabet + "'");
+            }
+        }
+        return s;
+    }
+
+    /** The context index of the {@code order} symbols before position {@code i}. */
+    private int context(int[] s, int i) {
+        int c = 0;
+        for (int j = i - config.order(); j < i; j++) {
+            c = c * config.alphabetSize() + s[j];
+        }
+        return c;
+    }
+
+    private int contextIndex(String fn, int[] context) {
         if (context.length != config.order()) {
-            throw new IllegalArgumentException("SyntheticLanguage.probability: context must have " + config.order()
+            throw new IllegalArgumentException("SyntheticLanguage." + fn + ": context must have " + config.order()
                     + " symbols, got " + context.length);
         }
         int c = 0;
         for (int s : context) {
+            if (s < 0 || s >= config.alphabetSize()) {
+                throw new IllegalArgumentException("SyntheticLanguage." + fn + ": symbols must be in [0, "
+                        + config.alphabetSize() + "), got " + s);
+            }
             c = c * config.alphabetSize() + s;
         }
-        return next[c][symbol];
+        return c;
     }
 
     /** {@code length} symbol indices, starting from a context drawn from the stationary distribution. */

@@ -3,6 +3,7 @@ package org.assay.lib.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -36,6 +37,26 @@ class SyntheticLanguageTest {
             }
         }
         assertEquals(lang.entropyRateNats(), h, 0.005);
+        assertEquals(h, lang.empiricalEntropyRate(lang.generate(2_000_000, 1)), 1e-9, "the library's plug-in estimate");
+    }
+
+    @Test
+    void aLongTextKeepsTheRareTransitionsInTheirTrueShare() {
+        SyntheticLanguage lang = SyntheticLanguage.small(4);
+        double mass = lang.rareMass(0.05);
+        assertTrue(mass > 0.005 && mass < 0.2, "a tail worth measuring: " + mass);
+        assertEquals(mass, lang.rareFrequency(lang.generate(1_000_000, 2), 0.05), 0.003);
+        assertEquals(1.0, lang.rareMass(1.01), 1e-9, "every transition is below a threshold above 1");
+        double[] p = lang.nextDistribution(new int[] {1, 2});
+        assertEquals(1.0, java.util.Arrays.stream(p).sum(), 1e-12);
+        assertEquals(lang.probability(new int[] {1, 2}, 3), p[3]);
+        // a text that never leaves its most likely transitions has no rare ones
+        assertEquals(0.0, lang.rareFrequency("aaaa".repeat(10), 0.0));
+        var e = assertThrows(IllegalArgumentException.class, () -> lang.rareFrequency("abz", 0.1));
+        assertEquals("SyntheticLanguage.rareFrequency: character 'z' at index 2 is not in the alphabet 'abcdefgh'",
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> lang.nextDistribution(new int[] {1, 9}));
+        assertEquals("SyntheticLanguage.nextDistribution: symbols must be in [0, 8), got 9", e.getMessage());
     }
 
     @Test
