@@ -35,8 +35,13 @@ public record DataConstrainedLaw(ChinchillaLaw base, double rDStar, double rNSta
     public double effectiveData(double tokens, double uniqueTokens) {
         Columns.requirePositiveFinite("DataConstrainedLaw.effectiveData", "D", tokens);
         Columns.requirePositiveFinite("DataConstrainedLaw.effectiveData", "U_D", uniqueTokens);
-        double repeats = Math.max(0, tokens / uniqueTokens - 1);
-        return uniqueTokens + uniqueTokens * rDStar * (1 - Math.exp(-repeats / rDStar));
+        return decayed(tokens, uniqueTokens, rDStar);
+    }
+
+    /** U + U·R*·(1 − exp(−R / R*)), R = total / U − 1 repetitions (eqs. 3 and 4 alike). */
+    private static double decayed(double total, double unique, double rStar) {
+        double repeats = Math.max(0, total / unique - 1);
+        return unique + unique * rStar * (1 - Math.exp(-repeats / rStar));
     }
 
     /** U_N: the compute-optimal model size for U_D unique tokens, at most N. */
@@ -50,9 +55,7 @@ public record DataConstrainedLaw(ChinchillaLaw base, double rDStar, double rNSta
     public double effectiveParameters(double parameters, double uniqueTokens) {
         Columns.requirePositiveFinite("DataConstrainedLaw.effectiveParameters", "N", parameters);
         Columns.requirePositiveFinite("DataConstrainedLaw.effectiveParameters", "U_D", uniqueTokens);
-        double un = uniqueParameters(parameters, uniqueTokens);
-        double excess = Math.max(0, parameters / un - 1);
-        return un + un * rNStar * (1 - Math.exp(-excess / rNStar));
+        return decayed(parameters, uniqueParameters(parameters, uniqueTokens), rNStar);
     }
 
     /** L(N, D, U_D); each finite and &gt; 0. */
@@ -99,6 +102,82 @@ public record DataConstrainedLaw(ChinchillaLaw base, double rDStar, double rNSta
         }
         return new Fit(new DataConstrainedLaw(base, Math.exp(best.x()[0]), Math.exp(best.x()[1])), best.value(),
                 best.converged());
+    }
+
+    /**
+     * R_D* fitted on runs of one model size (the miniature of the paper's Figure 3): the model's loss on fresh data is
+     * {@code L(D) = E + B·D^(−β)} (a {@link Laws#powerLawWithOffset} fit of single-epoch runs, its E holding the
+     * model-size term), and with D tokens drawn from U unique ones, {@code L = E + B·D'^(−β)} with D' as above.
+     *
+     * @param rDStar    the fitted decay constant: repeating data for R_D* epochs beyond the first is worth
+     *                  1 − 1/e of as many fresh epochs
+     * @param objective sum of squared log residuals at the optimum
+     * @param converged whether the optimiser met its convergence test
+     */
+    public record RepetitionFit(double e, double b, double beta, double rDStar, double objective, boolean converged) {
+        /** Effective data D' for D tokens from U unique ones (eq. 3 with this R_D*). */
+        public double effectiveData(double tokens, double uniqueTokens) {
+            return decayed(tokens, uniqueTokens, rDStar);
+        }
+
+        /** The predicted loss of D tokens drawn from U unique ones. */
+        public double predict(double tokens, double uniqueTokens) {
+            return e + b * Math.pow(effectiveData(tokens, uniqueTokens), -beta);
+        }
+    }
+
+    /**
+     * Fits R_D* to runs of one model size with repeated data, given that size's fresh-data curve.
+     *
+     * @param fresh        {@code E + B·D^(−β)} fitted on single-epoch runs of the same model (parameters E, A, alpha
+     *                     of {@link Laws#powerLawWithOffset}, A and alpha standing for B and β)
+     * @param tokens       D per run
+     * @param uniqueTokens U per run (D / U epochs)
+     * @param loss         per run
+     */
+    public static RepetitionFit fitRepetition(CurveFit.Result fresh, double[] tokens, double[] uniqueTokens,
+                                              double[] loss) {
+        String fn = "DataConstrainedLaw.fitRepetition";
+        Columns.requireSameLength(fn, new String[] {"D", "U_D", "loss"}, tokens, uniqueTokens, loss);
+        Columns.requirePositiveFinite(fn, "D", tokens);
+        Columns.requirePositiveFinite(fn, "U_D", uniqueTokens);
+        Columns.requirePositiveFinite(fn, "loss", loss);
+        Columns.requireAtLeast(fn, loss.length, 1);
+        double e = fresh.get("E");
+        double b = fresh.get("A");
+        double beta = fresh.get("alpha");
+        Lbfgs lbfgs = Lbfgs.defaults().withGradientTolerance(1e-12);
+        OptimizationResult best = null;
+        for (double rd : new double[] {0.3, 1, 5, 20, 80}) {
+            OptimizationResult r = lbfgs.minimize((p, g) -> {
+                double f = repetitionSquares(e, b, beta, p[0], tokens, uniqueTokens, loss);
+                double h = 1e-6 * Math.max(1, Math.abs(p[0]));
+                g[0] = (repetitionSquares(e, b, beta, p[0] + h, tokens, uniqueTokens, loss)
+                        - repetitionSquares(e, b, beta, p[0] - h, tokens, uniqueTokens, loss)) / (2 * h);
+                return f;
+            }, new double[] {Math.log(rd)});
+            if (Double.isFinite(r.value()) && (best == null || r.value() < best.value())) {
+                best = r;
+            }
+        }
+        if (best == null) {
+            throw new IllegalStateException(fn + ": no start reached a finite objective");
+        }
+        return new RepetitionFit(e, b, beta, Math.exp(best.x()[0]), best.value(), best.converged());
+    }
+
+    private static double repetitionSquares(double e, double b, double beta, double lnRd, double[] d, double[] u,
+                                            double[] loss) {
+        if (Math.abs(lnRd) > 30) {
+            return Double.POSITIVE_INFINITY;
+        }
+        RepetitionFit law = new RepetitionFit(e, b, beta, Math.exp(lnRd), 0, false);
+        double s = 0;
+        for (int i = 0; i < loss.length; i++) {
+            double r = Math.log(law.predict(d[i], u[i])) - Math.log(loss[i]);
+            s += r * r;
+        }
+        return s;
     }
 
     /** Sum of squared log residuals, with a central-difference gradient (two parameters: cheap and robust). */

@@ -52,4 +52,36 @@ class DataConstrainedLawTest {
                 new double[] {1e9, 1e9}, new double[] {-1, 1e9}, new double[] {3, 3}));
         assertEquals("fitDataConstrained: column 'U_D' must be > 0, got -1.0 at row 1", e.getMessage());
     }
+
+    @Test
+    void fitRepetitionRecoversTheDecayConstantOfOneModelSize() {
+        // fresh-data curve of one model: L = 1.8 + 40 D^-0.35; repeated runs at D = 2^20 tokens, 1 to 64 epochs
+        double[] freshD = {1 << 14, 1 << 16, 1 << 18, 1 << 20};
+        double[] freshL = new double[freshD.length];
+        for (int i = 0; i < freshD.length; i++) {
+            freshL[i] = 1.8 + 40 * Math.pow(freshD[i], -0.35);
+        }
+        CurveFit.Result fresh = CurveFit.create().fit(Laws.powerLawWithOffset(), freshD, freshL);
+        int[] epochs = {1, 2, 4, 8, 16, 32, 64};
+        double[] d = new double[epochs.length];
+        double[] u = new double[epochs.length];
+        double[] l = new double[epochs.length];
+        var truth = new DataConstrainedLaw.RepetitionFit(1.8, 40, 0.35, 6.0, 0, true);
+        Random rng = new Random(3);
+        for (int i = 0; i < epochs.length; i++) {
+            d[i] = 1 << 20;
+            u[i] = d[i] / epochs[i];
+            l[i] = truth.predict(d[i], u[i]) * (1 + 0.001 * rng.nextGaussian());
+        }
+        var fit = DataConstrainedLaw.fitRepetition(fresh, d, u, l);
+        assertTrue(fit.converged());
+        assertEquals(6.0, fit.rDStar(), 0.6);
+        assertEquals(1.8, fit.e(), 0.01, "the fresh curve's floor is kept");
+        assertEquals(d[0], fit.effectiveData(d[0], u[0]), 1e-6, "one epoch: every token counts");
+        assertEquals(u[6] * (1 + fit.rDStar() * (1 - Math.exp(-63 / fit.rDStar()))), fit.effectiveData(d[6], u[6]),
+                1e-6 * d[6]);
+        var e = assertThrows(IllegalArgumentException.class, () -> DataConstrainedLaw.fitRepetition(fresh,
+                new double[] {1}, new double[] {0}, new double[] {2}));
+        assertTrue(e.getMessage().contains("U_D"), e.getMessage());
+    }
 }
