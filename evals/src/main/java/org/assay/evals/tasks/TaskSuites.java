@@ -46,49 +46,115 @@ public final class TaskSuites {
         for (int i = 0; i < count; i++) {
             String name = NAMES[rng.nextInt(NAMES.length)];
             String item = ITEMS[rng.nextInt(ITEMS.length)];
-            long value = 2 + rng.nextInt(19);
-            StringBuilder story = new StringBuilder(name + " has " + value + " " + item + ".");
+            long[] value = {2 + rng.nextInt(19)};
+            StringBuilder story = new StringBuilder(name + " has " + value[0] + " " + item + ".");
             StringBuilder template = new StringBuilder("word");
             for (int s = 0; s < steps; s++) {
                 int kind = rng.nextInt(4);
-                if (kind == 1 && value < 2) {
+                if (kind == 1 && value[0] < 2) {
                     kind = 0;
                 }
-                switch (kind) {
-                    case 0 -> {
-                        long k = 1 + rng.nextInt(15);
-                        value += k;
-                        story.append(" Then ").append(name).append(" finds ").append(k).append(" more.");
-                    }
-                    case 1 -> {
-                        long k = 1 + rng.nextInt((int) Math.min(value, 15));
-                        value -= k;
-                        story.append(" Then ").append(name).append(" gives away ").append(k).append('.');
-                    }
-                    case 2 -> {
-                        value *= 2;
-                        story.append(" Then the number of ").append(item).append(" doubles.");
-                    }
-                    default -> {
-                        long k = 2 + rng.nextInt(3);
-                        long extra = (k - value % k) % k; // make the share come out even
-                        value += extra;
-                        if (extra > 0) {
-                            story.append(" Then ").append(name).append(" buys ").append(extra).append(" more");
-                            story.append(" and shares them equally among ").append(k).append(" friends, keeping one share.");
-                        } else {
-                            story.append(" Then ").append(name).append(" shares them equally among ").append(k)
-                                    .append(" friends, keeping one share.");
-                        }
-                        value /= k;
-                    }
-                }
+                step(kind, name, item, value, story, rng);
                 template.append('-').append(kind);
             }
             story.append(" How many ").append(item).append(" does ").append(name).append(" have now?");
-            tasks.add(new Task("word-" + i, story.toString(), Long.toString(value), template.toString(), steps));
+            tasks.add(new Task("word-" + i, story.toString(), Long.toString(value[0]), template.toString(), steps));
         }
         return tasks;
+    }
+
+    /** One step of a word problem: draws its numbers, tells it, and changes the count. */
+    private static void step(int kind, String name, String item, long[] value, StringBuilder story,
+                             SplittableRandom rng) {
+        switch (kind) {
+            case 0 -> {
+                long k = 1 + rng.nextInt(15);
+                value[0] += k;
+                story.append(" Then ").append(name).append(" finds ").append(k).append(" more.");
+            }
+            case 1 -> {
+                long k = 1 + rng.nextInt((int) Math.min(value[0], 15));
+                value[0] -= k;
+                story.append(" Then ").append(name).append(" gives away ").append(k).append('.');
+            }
+            case 2 -> {
+                value[0] *= 2;
+                story.append(" Then the number of ").append(item).append(" doubles.");
+            }
+            default -> {
+                long k = 2 + rng.nextInt(3);
+                long extra = (k - value[0] % k) % k; // make the share come out even
+                value[0] += extra;
+                if (extra > 0) {
+                    story.append(" Then ").append(name).append(" buys ").append(extra).append(" more");
+                    story.append(" and shares them equally among ").append(k).append(" friends, keeping one share.");
+                } else {
+                    story.append(" Then ").append(name).append(" shares them equally among ").append(k)
+                            .append(" friends, keeping one share.");
+                }
+                value[0] /= k;
+            }
+        }
+    }
+
+    /**
+     * The perturbation probe's twin of a task: the same wording with other numbers, and its own answer (how
+     * contamination of GSM8K was exposed: a model that memorised the item fails its twin; Mirzadeh et al. 2024,
+     * GSM-Symbolic). For {@link #arithmetic} items, new operands of the same digits; for {@link #wordProblems}, the same
+     * person, items and steps, new numbers drawn until every sentence reads as before but for its numbers.
+     */
+    public static Task withNewNumbers(Task task, long seed) {
+        String fn = "TaskSuites.withNewNumbers";
+        SplittableRandom rng = new SplittableRandom(seed);
+        if (task.template().startsWith("arithmetic")) {
+            var m = java.util.regex.Pattern.compile("What is (-?\\d+) ([-+*]) (-?\\d+)\\?").matcher(task.prompt());
+            if (!m.matches()) {
+                throw new IllegalArgumentException(fn + ": task '" + task.id() + "' is not 'What is a op b?': '"
+                        + task.prompt() + "'");
+            }
+            for (int attempt = 0; attempt < 1000; attempt++) {
+                long a = number(rng, m.group(1).length());
+                long b = number(rng, m.group(3).length());
+                if (a == Long.parseLong(m.group(1)) && b == Long.parseLong(m.group(3))) {
+                    continue;
+                }
+                String op = m.group(2);
+                long result = op.equals("+") ? a + b : op.equals("-") ? a - b : a * b;
+                return new Task(task.id() + "-twin", "What is " + a + " " + op + " " + b + "?", Long.toString(result),
+                        task.template(), task.difficulty());
+            }
+            throw new IllegalArgumentException(fn + ": task '" + task.id() + "' has no other numbers of its digits");
+        }
+        if (!task.template().startsWith("word-")) {
+            throw new IllegalArgumentException(fn + ": only arithmetic and word-problem tasks have twins, got template '"
+                    + task.template() + "' (task '" + task.id() + "')");
+        }
+        var first = java.util.regex.Pattern.compile("(\\p{L}+) has \\d+ (\\p{L}+)\\..*").matcher(task.prompt());
+        if (!first.matches()) {
+            throw new IllegalArgumentException(fn + ": task '" + task.id() + "' does not start 'NAME has N ITEMS.'");
+        }
+        String name = first.group(1);
+        String item = first.group(2);
+        int[] kinds = Arrays.stream(task.template().substring("word-".length()).split("-"))
+                .mapToInt(Integer::parseInt).toArray();
+        String shape = task.prompt().replaceAll("\\d+", "#");
+        for (int attempt = 0; attempt < 10_000; attempt++) {
+            long[] value = {2 + rng.nextInt(19)};
+            StringBuilder story = new StringBuilder(name + " has " + value[0] + " " + item + ".");
+            for (int kind : kinds) {
+                if (kind == 1 && value[0] < 1) {
+                    break;
+                }
+                step(kind, name, item, value, story, rng);
+            }
+            story.append(" How many ").append(item).append(" does ").append(name).append(" have now?");
+            String text = story.toString();
+            if (text.replaceAll("\\d+", "#").equals(shape) && !text.equals(task.prompt())) {
+                return new Task(task.id() + "-twin", text, Long.toString(value[0]), task.template(), task.difficulty());
+            }
+        }
+        throw new IllegalArgumentException(fn + ": no numbers found for a twin of task '" + task.id() + "' in 10000"
+                + " draws");
     }
 
     /** Sort {@code length} integers ascending; the answer is space-separated. */

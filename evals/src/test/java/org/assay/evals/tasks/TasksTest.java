@@ -47,34 +47,68 @@ class TasksTest {
     @ValueSource(ints = {1, 3, 8})
     void wordProblemsAnswerWhatTheStorySays(int steps) {
         for (Task t : TaskSuites.wordProblems(200, steps, steps)) {
-            String[] sentences = t.prompt().split("(?<=[.?]) ");
-            Matcher start = Pattern.compile("\\w+ has (\\d+) \\w+\\.").matcher(sentences[0]);
-            assertTrue(start.matches(), sentences[0]);
-            long v = Long.parseLong(start.group(1));
-            int ops = 0;
-            for (String s : sentences) {
-                Matcher m;
-                if ((m = Pattern.compile("Then \\w+ finds (\\d+) more\\.").matcher(s)).matches()) {
-                    v += Long.parseLong(m.group(1));
-                } else if ((m = Pattern.compile("Then \\w+ gives away (\\d+)\\.").matcher(s)).matches()) {
-                    v -= Long.parseLong(m.group(1));
-                } else if (s.matches("Then the number of \\w+ doubles\\.")) {
-                    v *= 2;
-                } else if ((m = Pattern.compile("Then \\w+ (?:buys (\\d+) more and )?shares them equally among (\\d+)"
-                        + " friends, keeping one share\\.").matcher(s)).matches()) {
-                    long k = Long.parseLong(m.group(2));
-                    v += m.group(1) == null ? 0 : Long.parseLong(m.group(1));
-                    assertEquals(0, v % k, "shares come out even: " + t.prompt());
-                    v /= k;
-                } else {
-                    continue;
-                }
-                ops++;
-                assertTrue(v >= 0, t.prompt());
-            }
-            assertEquals(steps, ops, t.prompt());
-            assertEquals(Long.toString(v), t.answer(), t.prompt());
+            assertEquals(t.answer(), answerOf(t, steps), t.prompt());
         }
+    }
+
+    /** The story's answer by reading it, checking that it has {@code steps} steps and every share comes out even. */
+    private static String answerOf(Task t, int steps) {
+        String[] sentences = t.prompt().split("(?<=[.?]) ");
+        Matcher start = Pattern.compile("\\w+ has (\\d+) \\w+\\.").matcher(sentences[0]);
+        assertTrue(start.matches(), sentences[0]);
+        long v = Long.parseLong(start.group(1));
+        int ops = 0;
+        for (String s : sentences) {
+            Matcher m;
+            if ((m = Pattern.compile("Then \\w+ finds (\\d+) more\\.").matcher(s)).matches()) {
+                v += Long.parseLong(m.group(1));
+            } else if ((m = Pattern.compile("Then \\w+ gives away (\\d+)\\.").matcher(s)).matches()) {
+                v -= Long.parseLong(m.group(1));
+            } else if (s.matches("Then the number of \\w+ doubles\\.")) {
+                v *= 2;
+            } else if ((m = Pattern.compile("Then \\w+ (?:buys (\\d+) more and )?shares them equally among (\\d+)"
+                    + " friends, keeping one share\\.").matcher(s)).matches()) {
+                long k = Long.parseLong(m.group(2));
+                v += m.group(1) == null ? 0 : Long.parseLong(m.group(1));
+                assertEquals(0, v % k, "shares come out even: " + t.prompt());
+                v /= k;
+            } else {
+                continue;
+            }
+            ops++;
+            assertTrue(v >= 0, t.prompt());
+        }
+        assertEquals(steps, ops, t.prompt());
+        return Long.toString(v);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 4})
+    void twinsKeepTheWordingChangeTheNumbersAndAnswerThemselves(int steps) {
+        int changedAnswers = 0;
+        for (Task t : TaskSuites.wordProblems(100, steps, 40 + steps)) {
+            Task twin = TaskSuites.withNewNumbers(t, 5);
+            assertEquals(t.prompt().replaceAll("\\d+", "#"), twin.prompt().replaceAll("\\d+", "#"), twin.prompt());
+            assertTrue(!twin.prompt().equals(t.prompt()), twin.prompt());
+            assertEquals(answerOf(twin, steps), twin.answer(), twin.prompt());
+            assertEquals(twin, TaskSuites.withNewNumbers(t, 5), "same seed, same twin");
+            changedAnswers += twin.answer().equals(t.answer()) ? 0 : 1;
+        }
+        assertTrue(changedAnswers > 70, "most twins have another answer: " + changedAnswers);
+        for (Task t : TaskSuites.arithmetic(100, 2, 3)) {
+            Task twin = TaskSuites.withNewNumbers(t, 1);
+            Matcher m = Pattern.compile("What is (\\d\\d) ([+*-]) (\\d\\d)\\?").matcher(twin.prompt());
+            assertTrue(m.matches(), twin.prompt());
+            long a = Long.parseLong(m.group(1));
+            long b = Long.parseLong(m.group(3));
+            long expected = m.group(2).equals("+") ? a + b : m.group(2).equals("-") ? a - b : a * b;
+            assertEquals(Long.toString(expected), twin.answer());
+            assertEquals(t.template(), twin.template());
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> TaskSuites.withNewNumbers(
+                TaskSuites.sorting(1, 3, 1).get(0), 1));
+        assertEquals("TaskSuites.withNewNumbers: only arithmetic and word-problem tasks have twins, got template 'sort'"
+                + " (task 'sort-0')", e.getMessage());
     }
 
     @Test
