@@ -100,12 +100,13 @@ public final class TaskSuites {
     /**
      * The perturbation probe's twin of a task: the same wording with other numbers, and its own answer (how
      * contamination of GSM8K was exposed: a model that memorised the item fails its twin; Mirzadeh et al. 2024,
-     * GSM-Symbolic). For {@link #arithmetic} items, new operands of the same digits; for {@link #wordProblems}, the same
+     * GSM-Symbolic), drawn from {@code seed} and the item. For {@link #arithmetic} items, new operands of the same digits; for {@link #wordProblems}, the same
      * person, items and steps, new numbers drawn until every sentence reads as before but for its numbers.
      */
     public static Task withNewNumbers(Task task, long seed) {
         String fn = "TaskSuites.withNewNumbers";
-        SplittableRandom rng = new SplittableRandom(seed);
+        // the item's own draw: twins of different items differ (String.hashCode is the same in every JVM)
+        SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + task.prompt().hashCode());
         if (task.template().startsWith("arithmetic")) {
             var m = java.util.regex.Pattern.compile("What is (-?\\d+) ([-+*]) (-?\\d+)\\?").matcher(task.prompt());
             if (!m.matches()) {

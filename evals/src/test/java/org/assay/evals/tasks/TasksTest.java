@@ -95,6 +95,9 @@ class TasksTest {
             changedAnswers += twin.answer().equals(t.answer()) ? 0 : 1;
         }
         assertTrue(changedAnswers > 70, "most twins have another answer: " + changedAnswers);
+        var arithmetic = TaskSuites.arithmetic(50, 2, 9);
+        long distinctTwins = arithmetic.stream().map(t -> TaskSuites.withNewNumbers(t, 5).prompt()).distinct().count();
+        assertTrue(distinctTwins > 45, "each item draws its own twin: " + distinctTwins + " distinct of 50");
         for (Task t : TaskSuites.arithmetic(100, 2, 3)) {
             Task twin = TaskSuites.withNewNumbers(t, 1);
             Matcher m = Pattern.compile("What is (\\d\\d) ([+*-]) (\\d\\d)\\?").matcher(twin.prompt());
