@@ -72,7 +72,7 @@ def assert_whole(run, steps):
 
 
 def trainers_of(out):
-    """Pids of TrainCommand JVMs writing under `out` (found in /proc: they outlive a killed parent)."""
+    """Pids of TrainCommand and SweepWorker JVMs writing under `out` (found in /proc: they outlive a killed parent)."""
     pids = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -81,7 +81,8 @@ def trainers_of(out):
             cmd = open("/proc/%s/cmdline" % entry, "rb").read().split(b"\0")
         except OSError:
             continue
-        if b"org.assay.lib.train.TrainCommand" in cmd and str(out).encode() in b" ".join(cmd):
+        trainer = b"org.assay.lib.train.TrainCommand" in cmd or b"org.assay.lib.sweep.SweepWorker" in cmd
+        if trainer and str(out).encode() in b" ".join(cmd):
             pids.append(int(entry))
     return pids
 
@@ -103,7 +104,8 @@ def lines(path):
     return len(path.read_text().splitlines()) if path.exists() else 0
 
 
-def test_killing_the_sweep_stops_its_trainers_and_a_rerun_loses_no_metrics(corpus, tmp_path):
+@pytest.mark.parametrize("executor", ["--parallel", "--workers"])
+def test_killing_the_sweep_stops_its_trainers_and_a_rerun_loses_no_metrics(corpus, tmp_path, executor):
     survived = {signal.SIGKILL: 0, signal.SIGTERM: 0}
     signals = [signal.SIGKILL] * TRIALS + [signal.SIGTERM] * TRIALS
     for trial, sig in enumerate(signals):
@@ -112,7 +114,7 @@ def test_killing_the_sweep_stops_its_trainers_and_a_rerun_loses_no_metrics(corpu
         sweep_file = write(tmp_path / ("sweep%d.json" % trial), {"name": "kill", "base": base,
                                                                 "grid": {"train.learningRate": [0.01, 0.02]}})
         sweep = subprocess.Popen(java("org.assay.lib.sweep.SweepCommand", str(sweep_file), "--out", str(out),
-                                      "--parallel", "2"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                      executor, "2"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                  env=env())
         runs = [out / "kill-learningRate=0.01", out / "kill-learningRate=0.02"]
         wait_for(lambda: all(lines(r / "metrics.jsonl") >= 30 for r in runs), 120, "both trainers to log 30 steps")
@@ -122,13 +124,35 @@ def test_killing_the_sweep_stops_its_trainers_and_a_rerun_loses_no_metrics(corpu
         sweep.wait(timeout=120)
         wait_for(lambda: not trainers_of(out), 30, "the trainers to stop after their sweep died")
         rerun = subprocess.run(java("org.assay.lib.sweep.SweepCommand", str(sweep_file), "--out", str(out),
-                                    "--parallel", "2"), capture_output=True, text=True, env=env(), timeout=600)
+                                    executor, "2"), capture_output=True, text=True, env=env(), timeout=600)
         assert rerun.returncode == 0, rerun.stdout + rerun.stderr
         for r in runs:
             assert_whole(r, 600)
         survived[sig] += 1
     for sig, n in survived.items():
         print("%s trials: %d, survived: %d, metric lines lost: 0" % (sig.name, TRIALS, n))
+
+
+def test_a_worker_that_dies_loses_only_its_run_which_resumes_in_a_new_worker(corpus, tmp_path):
+    out = tmp_path / "runs"
+    base = spec(corpus, "base", steps=300, checkpoint_every=20, eval_every=100)
+    sweep_file = write(tmp_path / "sweep.json", {"name": "w", "base": base, "grid": {"train.seed": [1, 2, 3]}})
+    sweep = subprocess.Popen(java("org.assay.lib.sweep.SweepCommand", str(sweep_file), "--out", str(out),
+                                  "--workers", "1"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=env())
+    first = out / "w-seed=1"
+    wait_for(lambda: lines(first / "metrics.jsonl") >= 50, 120, "the first run to log 50 steps")
+    workers = trainers_of(out)
+    assert len(workers) == 1, workers
+    os.kill(workers[0], signal.SIGKILL)  # as the kernel's OOM killer would
+    stdout, stderr = sweep.communicate(timeout=600)
+    assert sweep.returncode == 0, stdout + stderr
+    assert [l.split()[0] for l in stdout.splitlines() if l.startswith(("SUCCEEDED", "FAILED", "SKIPPED"))] \
+        == ["SUCCEEDED"] * 3, stdout
+    for seed in (1, 2, 3):
+        assert_whole(out / ("w-seed=%d" % seed), 300)
+    assert "w-seed=1 resumed in" in (out / "logs" / "w-seed=1.log").read_text(), "resumed from its checkpoint"
+    assert not trainers_of(out), "the workers exit with their sweep"
 
 
 def test_one_writer_owns_a_run(corpus, tmp_path):

@@ -18,30 +18,48 @@ import org.assay.lib.train.TrainCommand;
 
 /**
  * Runs on this machine: in this JVM one after another ({@link #inProcess()}: no start-up cost, the engine already
- * loaded), or as {@code ./assay train} subprocesses K at a time ({@link #subprocesses(int)}), each with
- * {@code cores / K} threads and its output in {@code out/logs/<name>.log}. A progress bar follows the runs; a run in
+ * loaded), as {@code ./assay train} subprocesses K at a time ({@link #subprocesses(int)}), each with
+ * {@code cores / K} threads and its output in {@code out/logs/<name>.log}, or by K warm worker JVMs
+ * ({@link #workers(int)}): process isolation at nearly the in-process start-up cost. A progress bar follows the runs; a run in
  * this JVM shows nothing of its own ({@link org.assay.display.Display#quietly}).
  */
 public final class LocalExecutor implements Executor {
     private final int parallel;
     private final boolean inProcess;
+    private final boolean warm;
 
-    private LocalExecutor(int parallel, boolean inProcess) {
+    private LocalExecutor(int parallel, boolean inProcess, boolean warm) {
         this.parallel = parallel;
         this.inProcess = inProcess;
+        this.warm = warm;
     }
 
     public static LocalExecutor inProcess() {
-        return new LocalExecutor(1, true);
+        return new LocalExecutor(1, true, false);
     }
 
+    /** A fresh {@code ./assay train} process per run, K at a time. */
     public static LocalExecutor subprocesses(int parallel) {
+        return new LocalExecutor(checkParallel("subprocesses", parallel), false, false);
+    }
+
+    /**
+     * K worker JVMs, started once, each running one run after another from a shared queue ({@link SweepWorker}): each
+     * run still in a process apart from the sweep's and in its own run directory, without a JVM and engine start per
+     * run. A worker that dies loses only its run in flight, which resumes in a new worker from its newest checkpoint
+     * ({@link WorkerPool}); workers stop with their sweep as subprocess trainers do.
+     */
+    public static LocalExecutor workers(int k) {
+        return new LocalExecutor(checkParallel("workers", k), false, true);
+    }
+
+    private static int checkParallel(String fn, int parallel) {
         int cores = Runtime.getRuntime().availableProcessors();
         if (parallel < 1 || parallel > cores) {
-            throw new IllegalArgumentException("LocalExecutor.subprocesses: parallel must be in [1, " + cores
+            throw new IllegalArgumentException("LocalExecutor." + fn + ": parallel must be in [1, " + cores
                     + "] (this machine's cores), got " + parallel);
         }
-        return new LocalExecutor(parallel, false);
+        return parallel;
     }
 
     @Override
@@ -59,6 +77,9 @@ public final class LocalExecutor implements Executor {
                     }
                 }
                 return statuses;
+            }
+            if (warm) {
+                return new WorkerPool(parallel, out).execute(runs, bar);
             }
             ExecutorService pool = Executors.newFixedThreadPool(parallel);
             try {
@@ -133,7 +154,7 @@ public final class LocalExecutor implements Executor {
     }
 
     /** Trainers this JVM started that are still running; a SIGTERM to this JVM stops them first. */
-    private static final java.util.Set<Process> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    static final java.util.Set<Process> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -143,7 +164,7 @@ public final class LocalExecutor implements Executor {
     }
 
     /** SIGTERM, then up to a minute for the step in flight and its checkpoint, then SIGKILL. */
-    private static void stop(Process p) {
+    static void stop(Process p) {
         p.destroy();
         try {
             if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -157,12 +178,19 @@ public final class LocalExecutor implements Executor {
 
     /** {@code java -cp <this JVM's classpath> org.assay.lib.train.TrainCommand --config SPEC --out OUT}. */
     static List<String> trainCommand(Path spec, Path out) {
+        List<String> command = javaCommand();
+        command.addAll(List.of(TrainCommand.class.getName(), "--config", spec.toAbsolutePath().toString(),
+                "--out", out.toAbsolutePath().toString()));
+        return command;
+    }
+
+    /** {@code java -cp <this JVM's classpath>} with the options that keep it quiet, for a main class to follow. */
+    static List<String> javaCommand() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getenv().getOrDefault("ASSAY_CLASSPATH", System.getProperty("java.class.path"));
         List<String> command = new java.util.ArrayList<>(List.of(java, "-Djava.awt.headless=true"));
         command.addAll(org.assay.base.JvmFlags.quiet());
-        command.addAll(List.of("-cp", cp, TrainCommand.class.getName(), "--config", spec.toAbsolutePath().toString(),
-                "--out", out.toAbsolutePath().toString()));
+        command.addAll(List.of("-cp", cp));
         return command;
     }
 

@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code ./assay sweep SPEC.json [--out DIR] [--executor local|slurm] [--parallel K] [--in-process] [--dry-run]
- * [--only RUN]}: runs a sweep's unfinished runs (default folder {@code runs/<sweep name>}) — locally in this JVM
- * (the default) or as K subprocesses ({@code --parallel K}), or as a Slurm job array (K tasks at once, 0: no
- * limit); prints one line per run and a results table; exit status 0 when every run finished, 1 when one failed (its log tail is printed), 2 for a usage error.
+ * {@code ./assay sweep SPEC.json [--out DIR] [--executor local|slurm] [--parallel K] [--workers K] [--in-process]
+ * [--dry-run] [--only RUN]}: runs a sweep's unfinished runs (default folder {@code runs/<sweep name>}) — locally in
+ * this JVM (the default), as K fresh subprocesses ({@code --parallel K}) or by K warm worker JVMs ({@code --workers
+ * K}), or as a Slurm job array (K tasks at once, 0: no limit); prints one line per run and a results table; exit status 0 when every run finished, 1 when one failed (its log tail is printed), 2 for a usage error.
  */
 public final class SweepCommand {
     private SweepCommand() {
@@ -23,6 +23,7 @@ public final class SweepCommand {
         Path out = null;
         String executor = "local";
         int parallel = 0; // 0: in this JVM
+        int workers = 0;
         boolean inProcess = false;
         boolean dryRun = false;
         String only = null;
@@ -32,6 +33,7 @@ public final class SweepCommand {
                     case "--out" -> out = Path.of(value(args, ++i, "--out"));
                     case "--executor" -> executor = value(args, ++i, "--executor");
                     case "--parallel" -> parallel = Integer.parseInt(value(args, ++i, "--parallel"));
+                    case "--workers" -> workers = Integer.parseInt(value(args, ++i, "--workers"));
                     case "--dry-run" -> dryRun = true;
                     case "--in-process" -> inProcess = true;
                     case "--only" -> only = value(args, ++i, "--only");
@@ -48,16 +50,16 @@ public final class SweepCommand {
             }
         } catch (IllegalArgumentException e) {
             System.err.println("sweep: " + e.getMessage());
-            System.err.println("usage: sweep SPEC.json [--out DIR] [--executor local|slurm] [--parallel K] [--in-process]"
-                    + " [--dry-run] [--only RUN]");
+            System.err.println("usage: sweep SPEC.json [--out DIR] [--executor local|slurm] [--parallel K] [--workers K]"
+                    + " [--in-process] [--dry-run] [--only RUN]");
             return 2;
         }
         try {
             SweepSpec spec = SweepSpec.read(specFile);
             Sweep sweep = Sweep.of(spec, out != null ? out : Path.of("runs", spec.name()));
             Executor ex = switch (executor) {
-                case "local" -> inProcess || parallel == 0 ? LocalExecutor.inProcess()
-                        : LocalExecutor.subprocesses(parallel);
+                case "local" -> workers > 0 ? LocalExecutor.workers(workers)
+                        : inProcess || parallel == 0 ? LocalExecutor.inProcess() : LocalExecutor.subprocesses(parallel);
                 case "slurm" -> dryRun ? SlurmExecutor.of(parallel).dryRun() : SlurmExecutor.of(parallel);
                 default -> throw new IllegalArgumentException("--executor must be local or slurm, got '" + executor
                         + "'");
