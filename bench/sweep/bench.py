@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""bench/sweep: a sweep of 16 tiny runs through each executor — in this JVM, as subprocesses 1 and 2 at a time, and
+"""bench/sweep: a sweep of 16 tiny runs through each executor — in this JVM, as subprocesses 1 and 2 at a time, by 1
+and 2 warm worker JVMs, and
 as a Slurm job array on a real single-node cluster (started here when Slurm is installed and we are root) — and the
 overhead per run (process start, engine load, data generation) as a share of the total. Prints one JSON object.
 Run: ./assay bench sweep [--runs 16] [--steps 60]"""
@@ -52,7 +53,10 @@ def measure(label, spec_file, out, args, env=None):
 
 
 def parallel_of(args):
-    return int(args[args.index("--parallel") + 1]) if "--parallel" in args else 1
+    for flag in ("--parallel", "--workers"):
+        if flag in args:
+            return int(args[args.index(flag) + 1])
+    return 1
 
 
 def main():
@@ -68,6 +72,8 @@ def main():
         results.append(measure("local, in this JVM", spec_file, tmp / "inproc", ["--in-process"]))
         results.append(measure("local, 1 subprocess at a time", spec_file, tmp / "sub1", ["--parallel", "1"]))
         results.append(measure("local, 2 subprocesses at a time", spec_file, tmp / "sub2", ["--parallel", "2"]))
+        results.append(measure("local, 1 warm worker", spec_file, tmp / "work1", ["--workers", "1"]))
+        results.append(measure("local, 2 warm workers", spec_file, tmp / "work2", ["--workers", "2"]))
         reason = why_not()
         if reason is None:
             cluster = SlurmCluster.start(str(tmp / "slurm"))
