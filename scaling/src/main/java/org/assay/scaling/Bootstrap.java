@@ -45,8 +45,11 @@ public record Bootstrap(ChinchillaLaw estimate, List<ChinchillaLaw> fits, int co
 
     /** Pearson correlation of two quantities across the refits; near ±1 means the data cannot tell them apart. */
     public double correlation(ToDoubleFunction<ChinchillaLaw> x, ToDoubleFunction<ChinchillaLaw> y) {
-        double[] a = values(x);
-        double[] b = values(y);
+        return pearson(values(x), values(y));
+    }
+
+    /** Pearson correlation of two samples of one length; NaN when either is constant. */
+    static double pearson(double[] a, double[] b) {
         double ma = Arrays.stream(a).average().orElse(Double.NaN);
         double mb = Arrays.stream(b).average().orElse(Double.NaN);
         double sab = 0;
@@ -57,7 +60,7 @@ public record Bootstrap(ChinchillaLaw estimate, List<ChinchillaLaw> fits, int co
             saa += (a[i] - ma) * (a[i] - ma);
             sbb += (b[i] - mb) * (b[i] - mb);
         }
-        return sab / Math.sqrt(saa * sbb);
+        return saa == 0 || sbb == 0 ? Double.NaN : sab / Math.sqrt(saa * sbb);
     }
 
     /** True when |corr(alpha, beta)| across refits exceeds 0.95: the exponents are poorly identified. */

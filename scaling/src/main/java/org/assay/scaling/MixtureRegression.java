@@ -511,25 +511,9 @@ public final class MixtureRegression {
         return m;
     }
 
-    /** Spearman's rank correlation (ties get their mean rank). */
+    /** Spearman's rank correlation: Pearson's of the ranks (ties get their mean rank). */
     static double spearman(double[] a, double[] b) {
-        double[] ra = ranks(a);
-        double[] rb = ranks(b);
-        double ma = 0;
-        double mb = 0;
-        for (int i = 0; i < a.length; i++) {
-            ma += ra[i] / a.length;
-            mb += rb[i] / a.length;
-        }
-        double sab = 0;
-        double saa = 0;
-        double sbb = 0;
-        for (int i = 0; i < a.length; i++) {
-            sab += (ra[i] - ma) * (rb[i] - mb);
-            saa += (ra[i] - ma) * (ra[i] - ma);
-            sbb += (rb[i] - mb) * (rb[i] - mb);
-        }
-        return saa == 0 || sbb == 0 ? Double.NaN : sab / Math.sqrt(saa * sbb);
+        return Bootstrap.pearson(ranks(a), ranks(b));
     }
 
     private static double[] ranks(double[] v) {
