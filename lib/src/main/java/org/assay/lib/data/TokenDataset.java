@@ -193,29 +193,43 @@ public final class TokenDataset implements TokenBatches {
      */
     @Override
     public List<TokenBatch> validation(int maxBatches) {
-        int t = contextLength;
         List<int[]> windows = new ArrayList<>();
         for (int s = 0; s < tokens.size(); s++) {
-            int[] src = tokens.get(s);
-            for (int start = trainEnd[s]; start + t + 1 <= src.length; start += t) {
-                windows.add(new int[] {s, start});
-            }
+            windows.addAll(heldOutWindows(s));
         }
         if (windows.size() < rows) {
             throw new IllegalStateException("TokenDataset.validation: the held-out part has " + windows.size()
-                    + " windows of " + t + " tokens, fewer than one batch of " + rows + " rows");
+                    + " windows of " + contextLength + " tokens, fewer than one batch of " + rows + " rows");
         }
+        return batches(windows, maxBatches, false);
+    }
+
+    /** Source {@code s}'s held-out part as consecutive, non-overlapping windows of T + 1 tokens: {source, start}. */
+    private List<int[]> heldOutWindows(int s) {
+        List<int[]> windows = new ArrayList<>();
+        for (int start = trainEnd[s]; start + contextLength + 1 <= tokens.get(s).length; start += contextLength) {
+            windows.add(new int[] {s, start});
+        }
+        return windows;
+    }
+
+    /** Up to {@code maxBatches} batches of {@link #rows} windows in order; {@code partial}: a last, shorter one too. */
+    private List<TokenBatch> batches(List<int[]> windows, int maxBatches, boolean partial) {
+        int t = contextLength;
         List<TokenBatch> batches = new ArrayList<>();
-        for (int b = 0; b < maxBatches && (b + 1) * rows <= windows.size(); b++) {
-            int[] in = new int[rows * t];
-            int[] out = new int[rows * t];
-            for (int r = 0; r < rows; r++) {
-                int[] w = windows.get(b * rows + r);
-                int[] src = tokens.get(w[0]);
-                System.arraycopy(src, w[1], in, r * t, t);
-                System.arraycopy(src, w[1] + 1, out, r * t, t);
+        for (int b = 0; b < maxBatches && b * rows < windows.size(); b++) {
+            int n = Math.min(rows, windows.size() - b * rows);
+            if (n < rows && !partial) {
+                break;
             }
-            batches.add(TokenBatch.of(in, out, rows));
+            int[] in = new int[n * t];
+            int[] out = new int[n * t];
+            for (int r = 0; r < n; r++) {
+                int[] w = windows.get(b * rows + r);
+                System.arraycopy(tokens.get(w[0]), w[1], in, r * t, t);
+                System.arraycopy(tokens.get(w[0]), w[1] + 1, out, r * t, t);
+            }
+            batches.add(TokenBatch.of(in, out, n));
         }
         return batches;
     }
@@ -281,31 +295,14 @@ public final class TokenDataset implements TokenBatches {
         if (names.size() == 1) {
             return List.of();
         }
-        int t = contextLength;
         List<HeldOut> out = new ArrayList<>();
         for (int s = 0; s < tokens.size(); s++) {
-            int[] src = tokens.get(s);
-            List<Integer> starts = new ArrayList<>();
-            for (int start = trainEnd[s]; start + t + 1 <= src.length; start += t) {
-                starts.add(start);
-            }
-            if (starts.isEmpty()) {
+            List<int[]> windows = heldOutWindows(s);
+            if (windows.isEmpty()) {
                 throw new IllegalStateException("TokenDataset.heldOutBySource: source '" + names.get(s)
-                        + "' has no held-out window of " + t + " tokens (validationFraction 0?)");
+                        + "' has no held-out window of " + contextLength + " tokens (validationFraction 0?)");
             }
-            List<TokenBatch> batches = new ArrayList<>();
-            for (int b = 0; b < maxBatches && b * rows < starts.size(); b++) {
-                int n = Math.min(rows, starts.size() - b * rows);
-                int[] in = new int[n * t];
-                int[] next = new int[n * t];
-                for (int r = 0; r < n; r++) {
-                    int start = starts.get(b * rows + r);
-                    System.arraycopy(src, start, in, r * t, t);
-                    System.arraycopy(src, start + 1, next, r * t, t);
-                }
-                batches.add(TokenBatch.of(in, next, n));
-            }
-            out.add(new HeldOut(names.get(s), target[s], batches));
+            out.add(new HeldOut(names.get(s), target[s], batches(windows, maxBatches, true)));
         }
         return out;
     }

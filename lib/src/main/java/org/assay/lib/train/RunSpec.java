@@ -377,7 +377,12 @@ public record RunSpec(String name, GptConfig model, Data data, Pretrain.Config t
         }
 
         public SyntheticLanguage language() {
-            return new SyntheticLanguage(new SyntheticLanguage.Config(alphabetSize, order, concentration, languageSeed));
+            return asSource().language();
+        }
+
+        /** Kinds synthetic and text: the same text as a source of weight 1. */
+        private Source asSource() {
+            return new Source(1, kind, alphabetSize, order, concentration, languageSeed, characters, textSeed, path);
         }
 
         /** The text (generated or read) and its batches. */
@@ -395,8 +400,7 @@ public record RunSpec(String name, GptConfig model, Data data, Pretrain.Config t
                     return mixtureDataset();
                 }
                 default -> {
-                    String text = kind == Kind.SYNTHETIC ? language().generate(characters, textSeed)
-                            : TextCorpus.read(Path.of(path)).text();
+                    String text = asSource().text();
                     CharTokenizer chars = tokenizerOf(text);
                     return TokenDataset.of(chars.encode(text), rows, contextLength, validationFraction, seed,
                             chars.bytesPerToken(text));
