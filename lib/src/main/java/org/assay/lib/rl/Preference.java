@@ -17,7 +17,8 @@ import org.assay.lib.train.TokenBatch;
  *   with {@link LossFn#crossEntropy()} it is SFT.</li>
  *   <li>{@link #dpo}: rows in (chosen, rejected) pairs; with {@code "reference_logprobs"} per token from the frozen
  *   reference, {@code −log σ(β[(log π(y_w) − log π_ref(y_w)) − (log π(y_l) − log π_ref(y_l))])} averaged over pairs,
- *   sequence log-probabilities summed over completion tokens.</li>
+ *   sequence log-probabilities summed over completion tokens; {@link #conservativeDpo} (label smoothing) and
+ *   {@link #ipo} are TRL's other loss types, and {@link #dpoMetrics} what TRL logs per step.</li>
  * </ul>
  */
 public final class Preference {
@@ -81,20 +82,136 @@ public final class Preference {
 
     /** The DPO loss; rows 2i and 2i+1 are pair i's chosen and rejected completions. */
     public static LossFn dpo(double beta) {
+        return conservativeDpo(beta, 0);
+    }
+
+    /**
+     * Label-smoothed ("conservative") DPO (Mitchell 2023; TRL's {@code label_smoothing}): the preference labels are
+     * taken to be flipped with probability ε, {@code −(1 − ε)·log σ(β·h) − ε·log σ(−β·h)} with h the log-ratio margin
+     * of {@link #dpo}; ε = 0 is DPO. Rows 2i and 2i+1 are pair i's chosen and rejected completions.
+     *
+     * @param beta           β &gt; 0, the strength of the implicit KL penalty
+     * @param labelSmoothing ε in [0, 0.5)
+     */
+    public static LossFn conservativeDpo(double beta, double labelSmoothing) {
         if (!(beta > 0)) {
             throw new IllegalArgumentException("Preference.dpo: beta must be > 0, got " + beta);
         }
+        if (!(labelSmoothing >= 0 && labelSmoothing < 0.5)) {
+            throw new IllegalArgumentException("Preference.conservativeDpo: labelSmoothing must be in [0, 0.5), got "
+                    + labelSmoothing);
+        }
         return in -> {
-            long rows = in.weights().getShape().get(0);
-            if (rows % 2 != 0) {
-                throw new IllegalArgumentException("Preference.dpo: rows must come in (chosen, rejected) pairs, got "
-                        + rows + " rows");
+            NDArray margin = Gpt.scale(margins(in, "Preference.dpo", false), beta);
+            NDArray loss = softplus(margin.neg()); // −log σ(m) = softplus(−m)
+            if (labelSmoothing > 0) {
+                loss = Gpt.scale(loss, 1 - labelSmoothing).add(Gpt.scale(softplus(margin), labelSmoothing));
             }
-            NDArray policy = in.logprobs().mul(in.weights()).sum(new int[] {1});
-            NDArray ref = in.extra(PolicyLoss.REFERENCE_LOGPROBS).mul(in.weights()).sum(new int[] {1});
-            NDArray pairs = policy.sub(ref).reshape(rows / 2, 2);
-            NDArray margin = Gpt.scale(pairs.get(":, 0").sub(pairs.get(":, 1")), beta);
-            return Gpt.scale(softplus(margin.neg()).sum(), 1.0 / (rows / 2)); // −log σ(m) = softplus(−m)
+            return Gpt.scale(loss.sum(), 1.0 / margin.getShape().get(0));
         };
+    }
+
+    /**
+     * IPO (Azar et al. 2023, "A General Theoretical Paradigm to Understand Learning from Human Preferences", eq. 17):
+     * {@code (h − 1/(2τ))²} with h the margin of log-ratios, each sequence's log-probability averaged over its
+     * completion tokens as TRL does for IPO; it regresses the margin to a target instead of pushing it to infinity, so it
+     * does not overfit deterministic preferences. Rows 2i and 2i+1 are pair i's chosen and rejected completions.
+     *
+     * @param tau τ &gt; 0 (TRL's {@code beta} for {@code loss_type="ipo"})
+     */
+    public static LossFn ipo(double tau) {
+        if (!(tau > 0)) {
+            throw new IllegalArgumentException("Preference.ipo: tau must be > 0, got " + tau);
+        }
+        return in -> {
+            NDArray gap = margins(in, "Preference.ipo", true).sub(1 / (2 * tau));
+            return Gpt.scale(gap.mul(gap).sum(), 1.0 / gap.getShape().get(0));
+        };
+    }
+
+    /**
+     * Per pair, (log π(y_w) − log π_ref(y_w)) − (log π(y_l) − log π_ref(y_l)), each sequence's log-probability summed
+     * over its completion tokens ({@code mean}: averaged over them).
+     */
+    private static NDArray margins(LossFn.Inputs in, String fn, boolean mean) {
+        long rows = in.weights().getShape().get(0);
+        if (rows % 2 != 0) {
+            throw new IllegalArgumentException(fn + ": rows must come in (chosen, rejected) pairs, got " + rows
+                    + " rows");
+        }
+        NDArray ratio = in.logprobs().sub(in.extra(PolicyLoss.REFERENCE_LOGPROBS)).mul(in.weights())
+                .sum(new int[] {1});
+        if (mean) {
+            ratio = ratio.div(in.weights().sum(new int[] {1}).clip(1e-9f, Float.MAX_VALUE));
+        }
+        NDArray pairs = ratio.reshape(rows / 2, 2);
+        return pairs.get(":, 0").sub(pairs.get(":, 1"));
+    }
+
+    /**
+     * What TRL's DPOTrainer logs at each step, from a batch of (chosen, rejected) pairs and the policy's per-token
+     * log-probabilities of it (those {@code forwardBackward} returns, before the step's update). Rewards are DPO's
+     * implicit ones, β·(log π(y) − log π_ref(y)), sequence log-probabilities summed over completion tokens; each is a
+     * mean over pairs.
+     *
+     * @param rewardsChosen    β·log-ratio of the chosen completions ({@code rewards/chosen})
+     * @param rewardsRejected  the same for the rejected ones ({@code rewards/rejected})
+     * @param rewardsMargins   chosen minus rejected ({@code rewards/margins})
+     * @param rewardsAccuracies share of pairs whose chosen reward is the larger ({@code rewards/accuracies})
+     * @param logpsChosen      log π of the chosen completions ({@code logps/chosen})
+     * @param logpsRejected    log π of the rejected ones ({@code logps/rejected})
+     */
+    public record DpoMetrics(double rewardsChosen, double rewardsRejected, double rewardsMargins,
+                             double rewardsAccuracies, double logpsChosen, double logpsRejected) {
+    }
+
+    /**
+     * {@link DpoMetrics} of a DPO batch.
+     *
+     * @param batch    rows in (chosen, rejected) pairs, with {@link PolicyLoss#REFERENCE_LOGPROBS}
+     * @param logprobs the policy's log-probability of each target token, (B·T) row-major, as
+     *                 {@code forwardBackward(...).logprobs()} gives them
+     * @param beta     the β the rewards are scaled by
+     */
+    public static DpoMetrics dpoMetrics(TokenBatch batch, float[] logprobs, double beta) {
+        String fn = "Preference.dpoMetrics";
+        int rows = batch.rows();
+        int width = batch.width();
+        if (rows % 2 != 0 || rows == 0) {
+            throw new IllegalArgumentException(fn + ": rows must come in (chosen, rejected) pairs, got " + rows);
+        }
+        if (logprobs.length != rows * width) {
+            throw new IllegalArgumentException(fn + ": logprobs must have rows × width = " + rows * width
+                    + " values, one per target token, got " + logprobs.length);
+        }
+        float[] ref = batch.extras().get(PolicyLoss.REFERENCE_LOGPROBS);
+        if (ref == null) {
+            throw new IllegalArgumentException(fn + ": the batch has no '" + PolicyLoss.REFERENCE_LOGPROBS
+                    + "'; given: " + batch.extras().keySet());
+        }
+        float[] w = batch.weights();
+        double[] policy = new double[rows];
+        double[] reward = new double[rows];
+        for (int r = 0; r < rows; r++) {
+            for (int t = r * width; t < (r + 1) * width; t++) {
+                policy[r] += w[t] * logprobs[t];
+                reward[r] += w[t] * (logprobs[t] - ref[t]);
+            }
+            reward[r] *= beta;
+        }
+        int pairs = rows / 2;
+        double chosen = 0;
+        double rejected = 0;
+        double accurate = 0;
+        double logpsChosen = 0;
+        double logpsRejected = 0;
+        for (int i = 0; i < pairs; i++) {
+            chosen += reward[2 * i] / pairs;
+            rejected += reward[2 * i + 1] / pairs;
+            accurate += reward[2 * i] > reward[2 * i + 1] ? 1.0 / pairs : 0;
+            logpsChosen += policy[2 * i] / pairs;
+            logpsRejected += policy[2 * i + 1] / pairs;
+        }
+        return new DpoMetrics(chosen, rejected, chosen - rejected, accurate, logpsChosen, logpsRejected);
     }
 }

@@ -55,6 +55,55 @@ class PreferenceTest {
     }
 
     @Test
+    void conservativeDpoAndIpoByHand() {
+        // as above: chosen (−1, −2) vs reference (−1.5, −2), rejected (−3) vs (−2.5)
+        float[] logp = {-1f, -2f, -3f, 0f};
+        float[] ref = {-1.5f, -2f, -2.5f, 0f};
+        float[] w = {1f, 1f, 1f, 0f};
+        double h = (-3.0 - -3.5) - (-3.0 - -2.5);               // margin of summed log-ratios: 1.0
+        double m = 0.5 * h;
+        double smoothed = 0.9 * Math.log1p(Math.exp(-m)) + 0.1 * Math.log1p(Math.exp(m));
+        double hMean = ((-1.0 - -1.5) + 0) / 2 - (-3.0 - -2.5); // IPO averages over completion tokens: 0.75
+        try (NDManager mgr = Torch.engine().newBaseManager()) {
+            Shape s = new Shape(2, 2);
+            LossFn.Inputs in = new LossFn.Inputs(mgr.create(logp, s), mgr.create(w, s),
+                    Map.of(PolicyLoss.REFERENCE_LOGPROBS, mgr.create(ref, s)));
+            assertEquals(smoothed, Preference.conservativeDpo(0.5, 0.1).loss(in).getFloat(), 1e-6);
+            assertEquals(Preference.dpo(0.5).loss(in).getFloat(), Preference.conservativeDpo(0.5, 0).loss(in).getFloat());
+            assertEquals(Math.pow(hMean - 1 / (2 * 0.5), 2), Preference.ipo(0.5).loss(in).getFloat(), 1e-6);
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> Preference.conservativeDpo(0.1, 0.5));
+        assertEquals("Preference.conservativeDpo: labelSmoothing must be in [0, 0.5), got 0.5", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Preference.ipo(-1));
+        assertEquals("Preference.ipo: tau must be > 0, got -1.0", e.getMessage());
+    }
+
+    @Test
+    void dpoMetricsAreTrlsByHand() {
+        // two pairs of one-token completions at position 1 of width-2 rows
+        float[] w = {0, 1, 0, 1, 0, 1, 0, 1};
+        float[] ref = {0, -1, 0, -2, 0, -1, 0, -1};
+        float[] policy = {0, -0.5f, 0, -3, 0, -1.5f, 0, -0.5f};
+        TokenBatch b = TokenBatch.of(new int[8], new int[8], w, 4).withExtra(PolicyLoss.REFERENCE_LOGPROBS, ref);
+        var m = Preference.dpoMetrics(b, policy, 0.1);
+        // rewards: pair 0 chosen 0.1·0.5, rejected 0.1·(−1); pair 1 chosen 0.1·(−0.5), rejected 0.1·0.5
+        assertEquals((0.05 - 0.05) / 2, m.rewardsChosen(), 1e-9);
+        assertEquals((-0.1 + 0.05) / 2, m.rewardsRejected(), 1e-9);
+        assertEquals(m.rewardsChosen() - m.rewardsRejected(), m.rewardsMargins(), 1e-12);
+        assertEquals(0.5, m.rewardsAccuracies(), "pair 0 ranks right, pair 1 wrong");
+        assertEquals((-0.5 - 1.5) / 2, m.logpsChosen(), 1e-9);
+        assertEquals((-3 - 0.5) / 2, m.logpsRejected(), 1e-9);
+        assertEquals("rewards_chosen", org.assay.lib.runs.Metrics.key(Preference.DpoMetrics.class, "rewardsChosen"));
+        var e = assertThrows(IllegalArgumentException.class, () -> Preference.dpoMetrics(
+                TokenBatch.of(new int[8], new int[8], w, 4), policy, 0.1));
+        assertTrue(e.getMessage().startsWith("Preference.dpoMetrics: the batch has no 'reference_logprobs'"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Preference.dpoMetrics(b, new float[3], 0.1));
+        assertEquals("Preference.dpoMetrics: logprobs must have rows × width = 8 values, one per target token, got 3",
+                e.getMessage());
+    }
+
+    @Test
     void dpoTrainingPrefersTheChosenCompletion() {
         CharTokenizer chars = CharTokenizer.fit("q=xy");
         TokenBatch b = Preference.batch(chars, List.of("q=", "q="), List.of("x", "y"));
