@@ -18,6 +18,8 @@ import org.assay.lib.data.SyntheticLanguage;
 import org.assay.lib.model.GptConfig;
 import org.assay.lib.rl.Advantages;
 import org.assay.lib.rl.Grpo;
+import org.assay.lib.rl.OnlineDpo;
+import org.assay.lib.rl.Preference;
 import org.assay.lib.rl.PolicyLoss;
 import org.assay.lib.train.RunSpec;
 import org.assay.lib.train.AdamW;
@@ -47,6 +49,10 @@ class ConfigConventionTest {
     private static final Pretrain.Config PRETRAIN = Pretrain.Config.of(100);
     private static final Grpo.Config GRPO = Grpo.Config.defaults();
     private static final ThinkingBudget BUDGET = ThinkingBudget.atMost(new int[] {1}, 8);
+    private static final RunSpec.Data MIXTURE = RunSpec.Data.mixture(java.util.Map.of(
+            "a", RunSpec.Data.Source.synthetic(1, SyntheticLanguage.small(1).config(), 2000, 1),
+            "b", RunSpec.Data.Source.synthetic(1, SyntheticLanguage.small(2).config(), 2000, 2)), 4, 16);
+    private static final OnlineDpo.Config ONLINE_DPO = OnlineDpo.Config.defaults();
     private static final RunSpec SPEC = new RunSpec("r", GptConfig.tiny(8), RunSpec.Data.synthetic(
             SyntheticLanguage.small(1).config(), 2000, 1, 4, 16), RunSpec.training(10, 1e-2, 1));
 
@@ -111,7 +117,18 @@ class ConfigConventionTest {
                 call(SPEC, "withName", Set.of("name"), "other"),
                 call(SPEC, "withModel", Set.of("model"), GptConfig.tiny(8).withLayers(3)),
                 call(SPEC, "withTrain", Set.of("train"), RunSpec.training(20, 1e-2, 1)),
-                call(SPEC.train(), "withSteps", Set.of("steps"), 20L));
+                call(SPEC.train(), "withSteps", Set.of("steps"), 20L),
+                call(SPEC, "withData", Set.of("data"), SPEC.data().withSeed(5)),
+                call(SPEC.data(), "withSeed", Set.of("seed"), 5L),
+                call(SPEC.data(), "withValidationFraction", Set.of("validationFraction"), 0.2),
+                call(MIXTURE, "withWeights", Set.of("sources"), java.util.Map.of("a", 3.0)),
+                call(MIXTURE, "withTarget", Set.of("target"), java.util.Map.of("b", 1.0)),
+                call(ONLINE_DPO, "withGroups", Set.of("promptsPerStep", "groupSize"), 3, 5),
+                call(ONLINE_DPO, "withSampling", Set.of("sampling"), SamplingParams.defaults().withTopK(3)),
+                call(ONLINE_DPO, "withBeta", Set.of("beta", "loss"), 0.3),
+                call(ONLINE_DPO, "withLoss", Set.of("loss"), Preference.ipo(0.5)),
+                call(ONLINE_DPO, "withOptimizer", Set.of("optimizer"), AdamW.defaults().withLearningRate(0.5)),
+                call(ONLINE_DPO, "withSeed", Set.of("seed"), 9L));
     }
 
     @Test
@@ -142,7 +159,7 @@ class ConfigConventionTest {
     @Test
     void everyWithOfEveryConfigRecordIsCovered() {
         List<Class<?>> configs = List.of(GptConfig.class, AdamW.class, SamplingParams.class, ThinkingBudget.class, Pretrain.Config.class,
-                Grpo.Config.class, Advantages.Config.class, RunSpec.class);
+                Grpo.Config.class, Advantages.Config.class, RunSpec.class, RunSpec.Data.class, OnlineDpo.Config.class);
         Set<String> covered = new TreeSet<>();
         for (Call c : calls()) {
             covered.add(c.base().getClass().getName() + "." + c.method() + "/" + c.args().length);
