@@ -214,8 +214,7 @@ public final class Grpo implements AutoCloseable {
             throw new IllegalArgumentException("Grpo.of: processDelimiter '" + config.processDelimiter()
                     + "' must encode to at least 1 token");
         }
-        this.reference = TrainingClient.create(policy.config(), policy.seed());
-        reference.model().restore(policy.model().snapshot()); // the frozen starting policy
+        this.reference = policy.copy(); // the frozen starting policy
     }
 
     /** RL on {@code policy} from its current weights, which become the reference. */

@@ -115,8 +115,7 @@ public final class OnlineDpo implements AutoCloseable {
         this.tokenizer = tokenizer;
         this.env = env;
         this.config = config;
-        this.reference = TrainingClient.create(policy.config(), policy.seed());
-        reference.model().restore(policy.model().snapshot()); // the frozen starting policy
+        this.reference = policy.copy(); // the frozen starting policy
     }
 
     /** Online DPO on {@code policy} from its current weights, which become the reference. */

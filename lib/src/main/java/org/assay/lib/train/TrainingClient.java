@@ -55,6 +55,16 @@ public final class TrainingClient implements AutoCloseable {
         return new TrainingClient(Gpt.create(config, seed), seed);
     }
 
+    /**
+     * A client of its own holding a copy of this model's current weights (no optimizer state): the frozen reference
+     * that RL and preference losses measure a policy against.
+     */
+    public TrainingClient copy() {
+        TrainingClient c = create(model.config(), seed);
+        c.model().restore(model.snapshot());
+        return c;
+    }
+
     /** Trains an existing model (the client owns it from now on and closes it). */
     public static TrainingClient of(Gpt model, long seed) {
         return new TrainingClient(model, seed);
