@@ -18,6 +18,7 @@ import org.assay.lib.data.SyntheticLanguage;
 import org.assay.lib.model.GptConfig;
 import org.assay.lib.rl.Advantages;
 import org.assay.lib.rl.Grpo;
+import org.assay.lib.rl.ExpertIteration;
 import org.assay.lib.rl.OnlineDpo;
 import org.assay.lib.rl.Preference;
 import org.assay.lib.rl.PolicyLoss;
@@ -53,6 +54,7 @@ class ConfigConventionTest {
             "a", RunSpec.Data.Source.synthetic(1, SyntheticLanguage.small(1).config(), 2000, 1),
             "b", RunSpec.Data.Source.synthetic(1, SyntheticLanguage.small(2).config(), 2000, 2)), 4, 16);
     private static final OnlineDpo.Config ONLINE_DPO = OnlineDpo.Config.defaults();
+    private static final ExpertIteration.Config EXPERT = ExpertIteration.Config.defaults();
     private static final RunSpec SPEC = new RunSpec("r", GptConfig.tiny(8), RunSpec.Data.synthetic(
             SyntheticLanguage.small(1).config(), 2000, 1, 4, 16), RunSpec.training(10, 1e-2, 1));
 
@@ -128,7 +130,14 @@ class ConfigConventionTest {
                 call(ONLINE_DPO, "withBeta", Set.of("beta", "loss"), 0.3),
                 call(ONLINE_DPO, "withLoss", Set.of("loss"), Preference.ipo(0.5)),
                 call(ONLINE_DPO, "withOptimizer", Set.of("optimizer"), AdamW.defaults().withLearningRate(0.5)),
-                call(ONLINE_DPO, "withSeed", Set.of("seed"), 9L));
+                call(ONLINE_DPO, "withSeed", Set.of("seed"), 9L),
+                call(EXPERT, "withProblems", Set.of("problemsPerIteration", "samples"), 3, 5),
+                call(EXPERT, "withSampling", Set.of("sampling"), SamplingParams.defaults().withTopK(3)),
+                call(EXPERT, "withFineTuning", Set.of("sftSteps", "rows"), 7, 9),
+                call(EXPERT, "withOptimizer", Set.of("optimizer"), AdamW.defaults().withLearningRate(0.5)),
+                call(EXPERT, "withHint", Set.of("hint"), (java.util.function.Function<org.assay.evals.tasks.Task,
+                        String>) t -> "hint"),
+                call(EXPERT, "withSeed", Set.of("seed"), 9L));
     }
 
     @Test
@@ -159,7 +168,8 @@ class ConfigConventionTest {
     @Test
     void everyWithOfEveryConfigRecordIsCovered() {
         List<Class<?>> configs = List.of(GptConfig.class, AdamW.class, SamplingParams.class, ThinkingBudget.class, Pretrain.Config.class,
-                Grpo.Config.class, Advantages.Config.class, RunSpec.class, RunSpec.Data.class, OnlineDpo.Config.class);
+                Grpo.Config.class, Advantages.Config.class, RunSpec.class, RunSpec.Data.class, OnlineDpo.Config.class,
+                ExpertIteration.Config.class);
         Set<String> covered = new TreeSet<>();
         for (Call c : calls()) {
             covered.add(c.base().getClass().getName() + "." + c.method() + "/" + c.args().length);
