@@ -28,8 +28,6 @@ public record TrainingStep(long step, long tokens, double flops, double loss, do
     public static final String VAL_LOSS = Metrics.key(TrainingStep.class, "valLoss");
     public static final String TOKENS_PER_SEC = Metrics.key(TrainingStep.class, "tokensPerSec");
 
-    public static final String VAL_LOSS_BY_SOURCE = Metrics.key(TrainingStep.class, "valLossBySource");
-
     /** The same step with its evaluation ({@code bySource} null for data of one source). */
     public TrainingStep withEvaluation(double validationLoss, double bitsPerByte, java.util.Map<String, Double> bySource) {
         return new TrainingStep(step, tokens, flops, loss, lr, gradNorm, tokensPerSec, mfu, elapsed, validationLoss,

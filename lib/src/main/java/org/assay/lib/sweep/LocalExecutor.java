@@ -113,12 +113,7 @@ public final class LocalExecutor implements Executor {
         try {
             // quiet, as a subprocess run is: the sweep's own bar shows progress, not a chart per run
             Trainer.Outcome o = org.assay.display.Display.quietly(() -> Trainer.run(r, out));
-            return switch (o) {
-                case ALREADY_DONE -> new RunStatus(r.name(), State.SKIPPED, seconds(t0), "");
-                case INTERRUPTED -> new RunStatus(r.name(), State.FAILED, seconds(t0),
-                        "stopped with a checkpoint (rerun the sweep to resume)");
-                case TRAINED, RESUMED -> new RunStatus(r.name(), State.SUCCEEDED, seconds(t0), "");
-            };
+            return RunStatus.of(r.name(), o, seconds(t0));
         } catch (RuntimeException e) {
             return new RunStatus(r.name(), State.FAILED, seconds(t0), String.valueOf(e.getMessage()));
         }
@@ -143,7 +138,7 @@ public final class LocalExecutor implements Executor {
             int code = p.waitFor();
             return code == 0 ? new RunStatus(r.name(), State.SUCCEEDED, seconds(t0), "")
                     : new RunStatus(r.name(), State.FAILED, seconds(t0), (code == TrainCommand.STOPPED
-                    ? "stopped with a checkpoint (rerun the sweep to resume)" : "exit status " + code) + "; log "
+                    ? STOPPED : "exit status " + code) + "; log "
                     + log + ":\n" + tail(log, 15));
         } catch (InterruptedException e) {
             stop(p); // SIGTERM: the run ends its step and writes a checkpoint

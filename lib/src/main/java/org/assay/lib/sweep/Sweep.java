@@ -13,7 +13,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.assay.base.HtmlText;
 import org.assay.lib.runs.RunSummary;
@@ -190,19 +193,23 @@ public final class Sweep implements Renderable {
         if (spec.base().data().kind() != RunSpec.Data.Kind.MIXTURE) {
             return;
         }
+        Map<String, DoubleColumn> weights = new LinkedHashMap<>();
+        Map<String, DoubleColumn> losses = new LinkedHashMap<>();
         for (String source : spec.base().data().sources().keySet()) {
-            DoubleColumn w = DoubleColumn.create(WEIGHT + source);
-            DoubleColumn loss = DoubleColumn.create(TrainingStep.VAL_LOSS + "_" + source);
-            for (String run : t.stringColumn("run")) {
-                RunSpec r = runs.stream().filter(x -> x.name().equals(run)).findFirst().orElseThrow();
-                w.append(r.data().weights().get(source));
-                RunSummary summary = RunSummary.read(out.resolve(run));
-                Double l = summary == null || summary.valLossBySource() == null ? null
-                        : summary.valLossBySource().get(source);
-                loss.append(l == null ? Double.NaN : l);
-            }
-            t.addColumns(w, loss);
+            weights.put(source, DoubleColumn.create(WEIGHT + source));
+            losses.put(source, DoubleColumn.create(TrainingStep.VAL_LOSS + "_" + source));
         }
+        Map<String, RunSpec> byName = new HashMap<>();
+        runs.forEach(r -> byName.put(r.name(), r));
+        for (String run : t.stringColumn("run")) {
+            Map<String, Double> w = byName.get(run).data().weights();
+            RunSummary summary = RunSummary.read(out.resolve(run));
+            Map<String, Double> l = summary == null || summary.valLossBySource() == null ? Map.of()
+                    : summary.valLossBySource();
+            weights.forEach((source, column) -> column.append(w.get(source)));
+            losses.forEach((source, column) -> column.append(l.getOrDefault(source, Double.NaN)));
+        }
+        weights.keySet().forEach(source -> t.addColumns(weights.get(source), losses.get(source)));
     }
 
     /** One column per grid or zip key (its last path segment), with each finished run's value. */

@@ -1,7 +1,6 @@
 package org.assay.lib.sweep;
 
 import com.google.gson.Gson;
-import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
@@ -16,7 +15,6 @@ import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.assay.lib.train.RunSpec;
-import org.assay.lib.train.TrainCommand;
 import org.assay.lib.train.Trainer;
 
 /**
@@ -31,7 +29,8 @@ import org.assay.lib.train.Trainer;
  * step with a checkpoint and the worker exits; SIGTERM does the same.
  */
 public final class SweepWorker {
-    private static final Gson GSON = new Gson();
+    /** Writes and reads the answers ({@link Executor.RunStatus} as JSON). */
+    static final Gson GSON = new Gson();
     private static final String STOP = "";
 
     private SweepWorker() {
@@ -82,7 +81,7 @@ public final class SweepWorker {
                 break;
             }
             idle.set(false);
-            JsonObject answer = run(order, dir, stderr);
+            Executor.RunStatus answer = run(order, dir, stderr);
             idle.set(true);
             answers.println(GSON.toJson(answer));
             if (Thread.interrupted()) { // told to stop while the run was in flight: it checkpointed
@@ -94,16 +93,14 @@ public final class SweepWorker {
     }
 
     /** Runs one order, with this thread's Java output in the run's log; the answer says how it ended. */
-    static JsonObject run(String order, Path dir, PrintStream stderr) {
+    static Executor.RunStatus run(String order, Path dir, PrintStream stderr) {
         long t0 = System.nanoTime();
-        JsonObject answer = new JsonObject();
         PrintStream out = System.out;
         PrintStream err = System.err;
         String name = "?";
         try {
-            JsonObject o = JsonParser.parseString(order).getAsJsonObject();
-            Path specFile = Path.of(o.get("spec").getAsString());
-            RunSpec spec = RunSpec.read(specFile);
+            RunSpec spec = RunSpec.read(Path.of(JsonParser.parseString(order).getAsJsonObject().get("spec")
+                    .getAsString()));
             name = spec.name();
             Path log = dir.resolve("logs").resolve(name + ".log");
             Files.createDirectories(log.getParent());
@@ -111,35 +108,27 @@ public final class SweepWorker {
                  PrintStream runLog = new PrintStream(file, true, StandardCharsets.UTF_8)) {
                 System.setOut(runLog);
                 System.setErr(runLog);
-                Trainer.Outcome outcome;
                 try {
-                    outcome = Trainer.run(spec, dir);
+                    Trainer.Outcome outcome = Trainer.run(spec, dir);
                     runLog.println("train: " + name + " " + outcome.name().toLowerCase().replace('_', ' ') + " in "
                             + dir.resolve(name));
+                    return Executor.RunStatus.of(name, outcome, seconds(t0));
                 } catch (RuntimeException e) {
                     runLog.println("train: failed: " + e.getMessage());
                     e.printStackTrace(runLog);
                     throw e;
                 }
-                answer.addProperty("state", switch (outcome) {
-                    case ALREADY_DONE -> Executor.State.SKIPPED.name();
-                    case INTERRUPTED -> Executor.State.FAILED.name();
-                    case TRAINED, RESUMED -> Executor.State.SUCCEEDED.name();
-                });
-                answer.addProperty("detail", outcome == Trainer.Outcome.INTERRUPTED
-                        ? "stopped with a checkpoint (rerun the sweep to resume); exit status " + TrainCommand.STOPPED
-                        : "");
             } finally {
                 System.setOut(out);
                 System.setErr(err);
             }
         } catch (IOException | RuntimeException e) {
-            answer.addProperty("state", Executor.State.FAILED.name());
-            answer.addProperty("detail", String.valueOf(e.getMessage()));
             stderr.println("worker: run " + name + " failed: " + e.getMessage());
+            return new Executor.RunStatus(name, Executor.State.FAILED, seconds(t0), String.valueOf(e.getMessage()));
         }
-        answer.addProperty("name", name);
-        answer.addProperty("seconds", (System.nanoTime() - t0) / 1e9);
-        return answer;
+    }
+
+    private static double seconds(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
     }
 }

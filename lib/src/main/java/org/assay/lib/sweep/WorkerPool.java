@@ -1,7 +1,6 @@
 package org.assay.lib.sweep;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -112,14 +111,13 @@ final class WorkerPool {
                     done(r, died(r, code, index, t0), bar);
                     continue;
                 }
-                JsonObject a = JsonParser.parseString(line).getAsJsonObject();
-                String detail = a.get("detail").getAsString();
-                Executor.State state = Executor.State.valueOf(a.get("state").getAsString());
-                if (state == Executor.State.FAILED && !detail.startsWith("stopped with a checkpoint")) {
+                Executor.RunStatus s = SweepWorker.GSON.fromJson(line, Executor.RunStatus.class);
+                if (s.state() == Executor.State.FAILED && !s.detail().equals(Executor.STOPPED)) {
                     Path log = out.resolve("logs").resolve(r.name() + ".log");
-                    detail = detail + "; log " + log + ":\n" + LocalExecutor.tail(log, 15);
+                    s = new Executor.RunStatus(s.name(), s.state(), s.seconds(), s.detail() + "; log " + log + ":\n"
+                            + LocalExecutor.tail(log, 15));
                 }
-                done(r, new Executor.RunStatus(r.name(), state, a.get("seconds").getAsDouble(), detail), bar);
+                done(r, s, bar);
             }
         } finally {
             if (p != null) {
@@ -134,8 +132,7 @@ final class WorkerPool {
         Path log = out.resolve("logs").resolve("worker-" + index + ".log");
         synchronized (this) {
             if (stopping) {
-                return new Executor.RunStatus(r.name(), Executor.State.FAILED, seconds(t0),
-                        "stopped with a checkpoint (rerun the sweep to resume)");
+                return new Executor.RunStatus(r.name(), Executor.State.FAILED, seconds(t0), Executor.STOPPED);
             }
             if (attempts.get(r.name()) < ATTEMPTS) {
                 queue.addFirst(r); // a new worker resumes it from its newest checkpoint
