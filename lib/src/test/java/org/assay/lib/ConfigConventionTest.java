@@ -115,6 +115,8 @@ class ConfigConventionTest {
                 call(GRPO, "withSeed", Set.of("seed"), 9L),
                 call(GRPO, "withProcessRewards", Set.of("processDelimiter"), "?"),
                 call(GRPO, "withKlInReward", Set.of("klInReward"), 0.1),
+                call(GRPO, "withMaskTruncatedCompletions", Set.of("maskTruncatedCompletions"), true),
+                call(GRPO, "withCheckpointEvery", Set.of("checkpointEvery"), 5),
                 call(Advantages.Config.grpo(), "withDropZeroVariance", Set.of("dropZeroVariance"), true),
                 call(SPEC, "withName", Set.of("name"), "other"),
                 call(SPEC, "withModel", Set.of("model"), GptConfig.tiny(8).withLayers(3)),

@@ -100,17 +100,38 @@ public final class PolicyLoss {
 
     /**
      * The fraction of weighted tokens whose PPO term was clipped (the clipped side was the minimum): ratio above
-     * 1+ε_high with a positive advantage, or below 1−ε_low with a negative one.
+     * 1+ε_high with a positive advantage, or below 1−ε_low with a negative one ({@link Clipping#total()}).
      */
     public static double clipFraction(float[] logprobs, float[] samplingLogprobs, float[] advantages, float[] weights,
                                       double epsLow, double epsHigh) {
+        return clipping(logprobs, samplingLogprobs, advantages, weights, epsLow, epsHigh).total();
+    }
+
+    /**
+     * Fractions of weighted tokens clipped on each side, as TRL logs them ({@code clip_ratio/low_mean},
+     * {@code clip_ratio/high_mean}).
+     *
+     * @param low  ratio below 1−ε_low with a negative advantage (the update was held back from lowering it further)
+     * @param high ratio above 1+ε_high with a positive advantage
+     */
+    public record Clipping(double low, double high) {
+        /** Either side: TRL's {@code clip_ratio/region_mean}. */
+        public double total() {
+            return low + high;
+        }
+    }
+
+    /** Each side's clip fraction ({@link Clipping}). */
+    public static Clipping clipping(float[] logprobs, float[] samplingLogprobs, float[] advantages, float[] weights,
+                                    double epsLow, double epsHigh) {
         String fn = "PolicyLoss.clipFraction";
         if (logprobs.length != samplingLogprobs.length || logprobs.length != advantages.length
                 || logprobs.length != weights.length) {
             throw new IllegalArgumentException(fn + ": the arrays must have one length, got " + logprobs.length + ", "
                     + samplingLogprobs.length + ", " + advantages.length + " and " + weights.length);
         }
-        int clipped = 0;
+        int low = 0;
+        int high = 0;
         int counted = 0;
         for (int i = 0; i < logprobs.length; i++) {
             if (weights[i] <= 0) {
@@ -118,10 +139,12 @@ public final class PolicyLoss {
             }
             counted++;
             double ratio = Math.exp(logprobs[i] - samplingLogprobs[i]);
-            if ((advantages[i] > 0 && ratio > 1 + epsHigh) || (advantages[i] < 0 && ratio < 1 - epsLow)) {
-                clipped++;
+            if (advantages[i] > 0 && ratio > 1 + epsHigh) {
+                high++;
+            } else if (advantages[i] < 0 && ratio < 1 - epsLow) {
+                low++;
             }
         }
-        return counted == 0 ? 0 : (double) clipped / counted;
+        return counted == 0 ? new Clipping(0, 0) : new Clipping((double) low / counted, (double) high / counted);
     }
 }

@@ -3,6 +3,7 @@ package org.assay.lib.rl;
 import org.assay.evals.tasks.Task;
 import org.assay.lib.data.Tokenizer;
 import org.assay.lib.sample.SamplingParams;
+import org.assay.lib.sample.StopReason;
 import org.assay.lib.train.TrainingClient;
 import tech.tablesaw.api.Table;
 import org.assay.evals.RecordRows;
@@ -24,9 +25,14 @@ public final class Rollouts {
      *
      * @param group      index of its group (its prompt) in the batch
      * @param logprobs   log-probability of each completion token under the sampling policy
+     * @param stopReason STOP, or LENGTH when the token limit cut the completion off (truncated)
      */
     public record Rollout(Task task, int group, int[] prompt, int[] completion, float[] logprobs, String text,
-                         Env.Reward reward) {
+                         Env.Reward reward, StopReason stopReason) {
+
+        public boolean truncated() {
+            return stopReason == StopReason.LENGTH;
+        }
     }
 
     /** A row of {@link Batch#table()}: its columns are these components, in snake case. */
@@ -52,6 +58,15 @@ public final class Rollouts {
                 c[i] = samples.get(i).reward().correct();
             }
             return c;
+        }
+
+        /** Whether each sample was cut off by the token limit. */
+        public boolean[] truncated() {
+            boolean[] t = new boolean[samples.size()];
+            for (int i = 0; i < t.length; i++) {
+                t[i] = samples.get(i).truncated();
+            }
+            return t;
         }
 
         public long completionTokens() {
@@ -137,13 +152,13 @@ public final class Rollouts {
     }
 
     /**
-     * Samples {@code groupSize} completions for each of {@code prompts} problems of the environment, starting at
+     * Samples {@code groupSize} completions (1 for PPO, 2 or more for group-relative methods) for each of {@code prompts} problems of the environment, starting at
      * problem {@code from} (cycling), seeded per group from {@code seed}.
      */
     public static Batch collect(TrainingClient policy, Tokenizer tokenizer, Env env, int from, int prompts,
                                 int groupSize, SamplingParams params, long seed) {
-        if (prompts < 1 || groupSize < 2) {
-            throw new IllegalArgumentException("Rollouts.collect: prompts must be >= 1 and groupSize >= 2, got prompts="
+        if (prompts < 1 || groupSize < 1) {
+            throw new IllegalArgumentException("Rollouts.collect: prompts and groupSize must be >= 1, got prompts="
                     + prompts + ", groupSize=" + groupSize);
         }
         Task[] tasks = new Task[prompts];
@@ -174,7 +189,7 @@ public final class Rollouts {
             for (org.assay.lib.sample.Sample s : got.get(g)) {
                 String text = tokenizer.decode(s.tokens());
                 samples.add(new Rollout(tasks[g], g, encoded[g], s.tokens(), s.logprobs(), text,
-                        env.verifier().score(tasks[g], text)));
+                        env.verifier().score(tasks[g], text), s.stopReason()));
             }
         }
         long scoring = System.nanoTime() - t1;

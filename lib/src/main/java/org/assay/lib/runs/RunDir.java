@@ -31,6 +31,7 @@ public final class RunDir implements AutoCloseable {
     private final RunLock lock;
     private final BufferedWriter metrics;
     private final List<Map<String, Object>> resumedFrom;
+    private final Map<String, BufferedWriter> logs = new LinkedHashMap<>(); // the other JSON-lines logs, by name
 
     private RunDir(Path dir, RunLock lock, BufferedWriter metrics, List<Map<String, Object>> resumedFrom) {
         this.dir = dir;
@@ -94,28 +95,43 @@ public final class RunDir implements AutoCloseable {
         }
         return opened("RunDir.resume", dir, lock -> {
             removeLeftovers(dir);
-            List<Map<String, Object>> kept = new java.util.ArrayList<>();
-            long keep = 0;
-            byte[] bytes = Files.readAllBytes(file);
-            int lineStart = 0;
-            for (int i = 0; i < bytes.length; i++) {
-                if (bytes[i] != '\n') {
-                    continue;
+            List<Map<String, Object>> kept = cut(file, fromStep);
+            try (var others = Files.list(dir)) { // the run's other logs (rollouts.jsonl, ...) are cut alike
+                for (Path log : others.filter(p -> p.getFileName().toString().endsWith(".jsonl") && !p.equals(file))
+                        .toList()) {
+                    cut(log, fromStep);
                 }
-                Map<String, Object> m = parseLine(new String(bytes, lineStart, i - lineStart, StandardCharsets.UTF_8));
-                if (m == null || ((Number) m.getOrDefault("step", 0)).longValue() > fromStep) {
-                    break;
-                }
-                kept.add(m);
-                lineStart = i + 1;
-                keep = lineStart;
-            }
-            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
-                f.setLength(keep);
-                f.getFD().sync();
             }
             return new RunDir(dir, lock, appender(file), List.copyOf(kept));
         });
+    }
+
+    /**
+     * Cuts a JSON-lines log after its last complete line whose {@code "step"} is at most {@code fromStep}, in place;
+     * returns the lines kept.
+     */
+    private static List<Map<String, Object>> cut(Path file, long fromStep) throws IOException {
+        List<Map<String, Object>> kept = new java.util.ArrayList<>();
+        long keep = 0;
+        byte[] bytes = Files.readAllBytes(file);
+        int lineStart = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] != '\n') {
+                continue;
+            }
+            Map<String, Object> m = parseLine(new String(bytes, lineStart, i - lineStart, StandardCharsets.UTF_8));
+            if (m == null || ((Number) m.getOrDefault("step", 0)).longValue() > fromStep) {
+                break;
+            }
+            kept.add(m);
+            lineStart = i + 1;
+            keep = lineStart;
+        }
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(keep);
+            f.getFD().sync();
+        }
+        return kept;
     }
 
     /** The metric lines a {@link #resume} kept, oldest first; empty for a new run. */
@@ -187,6 +203,29 @@ public final class RunDir implements AutoCloseable {
             metrics.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("RunDir.log(" + dir + "): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Appends one line to the run's JSON-lines log {@code name} (e.g. {@code rollouts.jsonl}) and flushes; the line
+     * should carry the {@code "step"} it belongs to, so that {@link #resume} cuts the log where it cuts the metrics.
+     */
+    public synchronized void log(String name, Map<String, ?> line) {
+        if (!name.endsWith(".jsonl") || name.contains("/") || name.equals(METRICS)) {
+            throw new IllegalArgumentException("RunDir.log: name must be a plain file name ending in .jsonl, other than "
+                    + METRICS + ", got '" + name + "'");
+        }
+        try {
+            BufferedWriter w = logs.get(name);
+            if (w == null) {
+                w = appender(dir.resolve(name));
+                logs.put(name, w);
+            }
+            w.write(LINE.toJson(line));
+            w.write('\n');
+            w.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("RunDir.log(" + dir.resolve(name) + "): " + e.getMessage(), e);
         }
     }
 
@@ -270,6 +309,9 @@ public final class RunDir implements AutoCloseable {
     public synchronized void close() {
         try {
             metrics.close();
+            for (BufferedWriter w : logs.values()) {
+                w.close();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("RunDir.close(" + dir + "): " + e.getMessage(), e);
         } finally {

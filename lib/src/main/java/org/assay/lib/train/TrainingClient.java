@@ -351,6 +351,16 @@ public final class TrainingClient implements AutoCloseable {
         return loadState(dir, Checkpoint.read(dir));
     }
 
+    /**
+     * Restores the newest checkpoint under {@code runDir/checkpoints} that reads back whole (newer corrupt ones are
+     * moved aside, as {@link Pretrain#resume} does); returns its extra state. Call it with the run locked.
+     */
+    public Map<String, String> loadNewestState(Path runDir) {
+        List<Map<String, String>> extra = new java.util.ArrayList<>(1);
+        Pretrain.newestValidCheckpoint(runDir, (dir, c) -> extra.add(loadState(dir, c)));
+        return extra.get(0);
+    }
+
     /** {@link #loadState(Path)} of a checkpoint already read from {@code dir}. */
     Map<String, String> loadState(Path dir, Checkpoint c) {
         if (!c.config().equals(config())) {

@@ -70,14 +70,111 @@ class GrpoTest {
         var metrics = Runs.metrics(runs.resolve("grpo"));
         assertEquals(4, metrics.rowCount());
         for (String column : List.of("reward", "reward_std", "accuracy", "groups_all_correct", "groups_all_wrong",
-                "groups_mixed", "frac_reward_zero_std", "clip_ratio", "kl_sampling", "kl", "entropy",
-                "completion_length", "grad_norm", "lr", "tokens", "flops", "sampling_seconds", "scoring_seconds",
+                "groups_mixed", "frac_reward_zero_std", "clip_ratio", "clip_ratio_low", "clip_ratio_high", "kl_sampling",
+                "kl", "entropy", "completion_length", "completion_length_min", "completion_length_max",
+                "truncated_fraction", "grad_norm", "lr", "tokens", "flops", "sampling_seconds", "scoring_seconds",
                 "training_seconds")) {
             assertTrue(metrics.columnNames().contains(column), column + " missing: " + metrics.columnNames());
         }
         assertTrue(Files.isRegularFile(runs.resolve("grpo").resolve("config.json")));
         // with two optimizer steps per batch the second sees a moved policy: ratios differ from 1
         assertTrue(a.get(3).klSampling() > 0, a.get(3).toString());
+    }
+
+    @Test
+    void aStoppedRunResumesToTheSameNumbersAndKeepsEverySampleOnce(@TempDir Path runs) throws Exception {
+        Grpo.Config c = config(3).withKl(0.05).withCheckpointEvery(2);
+        List<Grpo.StepMetrics> whole;
+        try (TrainingClient policy = tiny(3); Grpo grpo = Grpo.of(policy, CHARS, FIRST_A, c)) {
+            whole = grpo.run(6, runs, "whole");
+        }
+        List<Grpo.StepMetrics> resumed = new java.util.ArrayList<>();
+        try (TrainingClient policy = tiny(3); Grpo grpo = Grpo.of(policy, CHARS, FIRST_A, c)) {
+            resumed.addAll(grpo.run(3, runs, "stopped")); // ends with a checkpoint at step 3
+        }
+        Path stopped = runs.resolve("stopped");
+        // as if killed after logging step 4 but before its checkpoint: step 4's lines are cut on resume
+        try (TrainingClient policy = tiny(3); Grpo grpo = Grpo.of(policy, CHARS, FIRST_A, c)) {
+            grpo.resume(stopped, 4);
+        }
+        Files.walk(stopped.resolve("checkpoints")).sorted(java.util.Comparator.reverseOrder())
+                .filter(p -> p.toString().contains("step-00000004")).forEach(p -> p.toFile().delete());
+        try (TrainingClient other = tiny(99); Grpo grpo = Grpo.of(other, CHARS, FIRST_A, c)) {
+            resumed.addAll(grpo.resume(stopped, 6)); // a differently initialised policy: its weights are replaced
+        }
+        assertEquals(withoutTimes(whole), withoutTimes(resumed));
+        assertEquals(6, Runs.metrics(stopped).rowCount(), "step 4's first line was cut, so the file reads as one run");
+        List<String> rollouts = Files.readAllLines(stopped.resolve(Grpo.ROLLOUTS));
+        assertEquals(6 * 32, rollouts.size(), "each step's 32 samples once");
+        assertEquals(Files.readAllLines(runs.resolve("whole").resolve(Grpo.ROLLOUTS)), rollouts);
+        Map<?, ?> first = new com.google.gson.Gson().fromJson(rollouts.get(0), Map.class);
+        for (String key : List.of("step", "group", "item", "prompt", "completion", "reward", "correct", "advantage",
+                "tokens", "truncated", "trained")) {
+            assertTrue(first.containsKey(key), key + " missing from " + first);
+        }
+        try (TrainingClient policy = tiny(3); Grpo grpo = Grpo.of(policy, CHARS, FIRST_A, c)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> grpo.run(2, runs,
+                    "stopped"));
+            assertTrue(e.getMessage().contains("already exists"), e.getMessage());
+        }
+    }
+
+    @Test
+    void periodicEvaluationJoinsItsSteps(@TempDir Path runs) {
+        org.assay.evals.Eval eval = org.assay.evals.Eval.of(FIRST_A.problems()).withFormat(
+                new org.assay.evals.tasks.ResponseFormat() {
+                    @Override
+                    public String name() {
+                        return "FIRST_CHARACTER";
+                    }
+
+                    @Override
+                    public String prompt(Task task) {
+                        return task.prompt();
+                    }
+
+                    @Override
+                    public String extract(String completion) {
+                        return completion.isEmpty() ? null : completion.substring(0, 1);
+                    }
+                }).withPrompt(Task::prompt).withSamples(2).withProgress(false);
+        try (TrainingClient policy = tiny(4); Grpo grpo = Grpo.of(policy, CHARS, FIRST_A, config(4))
+                .withEval(eval, 2)) {
+            List<Grpo.StepMetrics> m = grpo.run(5, runs, "eval");
+            assertEquals(List.of(false, true, false, true, true), m.stream().map(x -> x.evalAccuracy() != null)
+                    .toList(), "steps 2, 4 and the last");
+            Grpo.StepMetrics e = m.get(4);
+            assertTrue(e.evalAccuracyLow() <= e.evalAccuracy() && e.evalAccuracy() <= e.evalAccuracyHigh(),
+                    e.toString());
+        }
+        var metrics = Runs.metrics(runs.resolve("eval"));
+        assertTrue(metrics.columnNames().contains("eval_accuracy"), metrics.columnNames().toString());
+    }
+
+    @Test
+    void truncatedCompletionsAreMaskedWhenAskedAndCounted() {
+        // with one token allowed and no stop, every completion is cut off
+        Grpo.Config c = config(5).withSampling(SamplingParams.defaults().withMaxTokens(1));
+        try (TrainingClient policy = tiny(5); Grpo grpo = Grpo.of(policy, CHARS, FIRST_A, c)) {
+            Grpo.StepMetrics m = grpo.step();
+            assertEquals(1.0, m.truncatedFraction());
+            assertEquals(1.0, m.completionLengthMin());
+            assertEquals(1.0, m.completionLengthMax());
+            assertTrue(m.trained());
+        }
+        try (TrainingClient policy = tiny(5); Grpo grpo = Grpo.of(policy, CHARS, FIRST_A,
+                c.withMaskTruncatedCompletions(true))) {
+            Grpo.StepMetrics m = grpo.step();
+            assertFalse(m.trained(), "every completion was truncated, so none is in the loss: " + m);
+        }
+        try (TrainingClient policy = tiny(5); Grpo grpo = Grpo.of(policy, CHARS, FIRST_A, config(5).withSampling(
+                SamplingParams.defaults().withMaxTokens(3).withStop(List.of(CHARS.encode("?")))))) {
+            Grpo.StepMetrics m = grpo.step();
+            long cut = grpo.lastRollouts().samples().stream().filter(Rollouts.Rollout::truncated).count();
+            assertEquals(cut / 32.0, m.truncatedFraction(), 1e-12);
+            assertTrue(m.completionLengthMin() <= m.completionLength() && m.completionLength()
+                    <= m.completionLengthMax(), m.toString());
+        }
     }
 
     /** Everything but the seconds, which vary from run to run. */

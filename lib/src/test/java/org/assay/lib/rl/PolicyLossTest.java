@@ -57,6 +57,9 @@ class PolicyLossTest {
         assertEquals(-sum / 5, lossOf(PolicyLoss.ppo(lo, hi, PolicyLoss.Normalization.TOKEN), LOGP), 1e-6);
         assertEquals(-sum / 6, lossOf(PolicyLoss.ppo(lo, hi, PolicyLoss.Normalization.CONSTANT), LOGP), 1e-6);
         assertEquals(2.0 / 5, PolicyLoss.clipFraction(LOGP, OLD, ADV, W, lo, hi), 1e-12);
+        PolicyLoss.Clipping sides = PolicyLoss.clipping(LOGP, OLD, ADV, W, lo, hi);
+        assertEquals(1.0 / 5, sides.low(), 1e-12);  // token 4
+        assertEquals(1.0 / 5, sides.high(), 1e-12); // token 0
     }
 
     @Test
