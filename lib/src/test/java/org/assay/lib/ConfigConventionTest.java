@@ -17,6 +17,7 @@ import java.util.TreeSet;
 import org.assay.lib.data.SyntheticLanguage;
 import org.assay.lib.model.GptConfig;
 import org.assay.lib.rl.Advantages;
+import org.assay.lib.rl.Distillation;
 import org.assay.lib.rl.Grpo;
 import org.assay.lib.rl.ExpertIteration;
 import org.assay.lib.rl.OnlineDpo;
@@ -55,6 +56,7 @@ class ConfigConventionTest {
             "b", RunSpec.Data.Source.synthetic(1, SyntheticLanguage.small(2).config(), 2000, 2)), 4, 16);
     private static final OnlineDpo.Config ONLINE_DPO = OnlineDpo.Config.defaults();
     private static final ExpertIteration.Config EXPERT = ExpertIteration.Config.defaults();
+    private static final Distillation.Config DISTIL = Distillation.Config.defaults();
     private static final RunSpec SPEC = new RunSpec("r", GptConfig.tiny(8), RunSpec.Data.synthetic(
             SyntheticLanguage.small(1).config(), 2000, 1, 4, 16), RunSpec.training(10, 1e-2, 1));
 
@@ -139,7 +141,13 @@ class ConfigConventionTest {
                 call(EXPERT, "withOptimizer", Set.of("optimizer"), AdamW.defaults().withLearningRate(0.5)),
                 call(EXPERT, "withHint", Set.of("hint"), (java.util.function.Function<org.assay.evals.tasks.Task,
                         String>) t -> "hint"),
-                call(EXPERT, "withSeed", Set.of("seed"), 9L));
+                call(EXPERT, "withSeed", Set.of("seed"), 9L),
+                call(DISTIL, "withRecipe", Set.of("recipe"), Distillation.Recipe.LOGITS),
+                call(DISTIL, "withGroups", Set.of("promptsPerStep", "samplesPerPrompt"), 3, 5),
+                call(DISTIL, "withSampling", Set.of("sampling"), SamplingParams.defaults().withTopK(3)),
+                call(DISTIL, "withTopK", Set.of("topK"), 4),
+                call(DISTIL, "withOptimizer", Set.of("optimizer"), AdamW.defaults().withLearningRate(0.5)),
+                call(DISTIL, "withSeed", Set.of("seed"), 9L));
     }
 
     @Test
@@ -171,7 +179,7 @@ class ConfigConventionTest {
     void everyWithOfEveryConfigRecordIsCovered() {
         List<Class<?>> configs = List.of(GptConfig.class, AdamW.class, SamplingParams.class, ThinkingBudget.class, Pretrain.Config.class,
                 Grpo.Config.class, Advantages.Config.class, RunSpec.class, RunSpec.Data.class, OnlineDpo.Config.class,
-                ExpertIteration.Config.class);
+                ExpertIteration.Config.class, Distillation.Config.class);
         Set<String> covered = new TreeSet<>();
         for (Call c : calls()) {
             covered.add(c.base().getClass().getName() + "." + c.method() + "/" + c.args().length);

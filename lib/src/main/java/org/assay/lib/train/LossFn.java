@@ -4,8 +4,9 @@ import ai.djl.ndarray.NDArray;
 import java.util.Map;
 
 /**
- * A training loss over per-token quantities: the log-probabilities of the target tokens, their weights (masks), and
- * any per-token inputs the caller passed (advantages, sampler log-probabilities, ...). Returns a scalar.
+ * A training loss over per-token quantities: the log-probabilities of the target tokens, their weights (masks), any
+ * per-token inputs the caller passed (advantages, sampler log-probabilities, a teacher's top-k, ...) and the model's
+ * whole next-token distribution at each position (for distillation's forward and reverse KL). Returns a scalar.
  */
 @FunctionalInterface
 public interface LossFn {
@@ -13,11 +14,29 @@ public interface LossFn {
     NDArray loss(Inputs in);
 
     /**
-     * @param logprobs (B, T) log-probability of each target token under the model
-     * @param weights  (B, T) per-token weights; zero masks a token out
-     * @param extra    (B, T) per-token inputs by name, as passed to {@code forwardBackward}
+     * @param logprobs     (B, T) log-probability of each target token under the model
+     * @param weights      (B, T) per-token weights; zero masks a token out
+     * @param extra        per-token inputs by name, as passed to {@code forwardBackward}: (B, T), or (B, T, k) for an
+     *                     extra of k values per position
+     * @param distribution (B, T, V) the model's log-softmax over the vocabulary at each position (null where a caller
+     *                     has none)
      */
-    record Inputs(NDArray logprobs, NDArray weights, Map<String, NDArray> extra) {
+    record Inputs(NDArray logprobs, NDArray weights, Map<String, NDArray> extra, NDArray distribution) {
+
+        /** Inputs without the whole distribution (a loss that needs only the targets' log-probabilities). */
+        public Inputs(NDArray logprobs, NDArray weights, Map<String, NDArray> extra) {
+            this(logprobs, weights, extra, null);
+        }
+
+        /** The (B, T, V) log-softmax; an error when this caller gave none. */
+        public NDArray distribution() {
+            if (distribution == null) {
+                throw new IllegalArgumentException("LossFn: this loss needs the whole next-token distribution, which"
+                        + " these inputs do not carry (TrainingClient.forwardBackward passes it)");
+            }
+            return distribution;
+        }
+
         public NDArray extra(String name) {
             NDArray a = extra.get(name);
             if (a == null) {

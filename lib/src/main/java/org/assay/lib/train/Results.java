@@ -30,4 +30,22 @@ public final class Results {
      */
     public record Evaluation(double loss, double bitsPerByte, long tokens) {
     }
+
+    /**
+     * The k most likely next tokens at each position, most likely first ({@code TrainingClient.computeTopLogprobs}).
+     *
+     * @param tokens   (rows × T × k) token ids, row-major
+     * @param logprobs (rows × T × k) their log-probabilities
+     */
+    public record TopLogprobs(int rows, int width, int k, int[] tokens, float[] logprobs) {
+
+        /** The ids as floats, for a batch extra of k values per position (exact below 2^24). */
+        public float[] tokensAsFloats() {
+            float[] f = new float[tokens.length];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = tokens[i];
+            }
+            return f;
+        }
+    }
 }

@@ -14,7 +14,8 @@ import java.util.Map;
  * @param targets (rows × T) the token each position should predict
  * @param weights (rows × T) per-token weights, finite and >= 0
  * @param rows    rows of the batch
- * @param extras  further per-token inputs for the loss, by name, each (rows × T)
+ * @param extras  further per-token inputs for the loss, by name, each (rows × T), or (rows × T × k) for k values per
+ *                position (a teacher's top-k tokens and log-probabilities)
  */
 public record TokenBatch(int[] inputs, int[] targets, float[] weights, int rows, Map<String, float[]> extras) {
     public TokenBatch {
@@ -31,7 +32,12 @@ public record TokenBatch(int[] inputs, int[] targets, float[] weights, int rows,
         }
         requireSize(fn, "targets", targets.length, inputs.length);
         requireSize(fn, "weights", weights.length, inputs.length);
-        extras.forEach((name, v) -> requireSize(fn, "extra '" + name + "'", v == null ? -1 : v.length, inputs.length));
+        extras.forEach((name, v) -> {
+            if (v == null || v.length == 0 || v.length % inputs.length != 0) {
+                throw new IllegalArgumentException(fn + ": extra '" + name + "' must have k >= 1 entries per input token"
+                        + " (a multiple of " + inputs.length + "), got " + (v == null ? "null" : v.length));
+            }
+        });
         extras = Collections.unmodifiableMap(new LinkedHashMap<>(extras));
     }
 
@@ -69,6 +75,11 @@ public record TokenBatch(int[] inputs, int[] targets, float[] weights, int rows,
         Map<String, float[]> e = new LinkedHashMap<>(extras);
         e.put(name, values);
         return new TokenBatch(inputs, targets, weights, rows, e);
+    }
+
+    /** Values per position of the extra {@code name} (1, or k for a (rows × T × k) extra). */
+    public int valuesPerToken(String name) {
+        return extra(name).length / inputs.length;
     }
 
     /** The extra {@code name}; an error naming the ones there are if it is missing. */

@@ -154,12 +154,14 @@ public final class TrainingClient implements AutoCloseable {
         Engine engine = Torch.engine();
         try (NDScope scope = new NDScope(); GradientCollector collector = engine.newGradientCollector()) {
             scope.suppressNotUsedWarning();
-            NDArray logprobs = targetLogprobs(inputs, targets, rows, t, new Dropout(config().dropout(), seed, step
-                    * 1_000_003L + pendingMicroBatches));
+            NDArray distribution = logSoftmax(inputs, rows, new Dropout(config().dropout(), seed, step * 1_000_003L
+                    + pendingMicroBatches));                                                       // (B, T, V)
+            NDArray logprobs = targetLogprobs(distribution, targets, rows);                    // (B, T)
             Shape bt = new Shape(rows, t);
             Map<String, NDArray> extraArrays = new LinkedHashMap<>();
-            extra.forEach((name, v) -> extraArrays.put(name, floats(v, bt)));
-            NDArray value = loss.loss(new LossFn.Inputs(logprobs, floats(weights, bt), extraArrays));
+            extra.forEach((name, v) -> extraArrays.put(name, floats(v, v.length == inputs.length ? bt
+                    : new Shape(rows, t, v.length / inputs.length))));
+            NDArray value = loss.loss(new LossFn.Inputs(logprobs, floats(weights, bt), extraArrays, distribution));
             if (value.getShape().size() != 1) {
                 throw new IllegalArgumentException(fn + ": the loss must be a scalar, got shape " + value.getShape());
             }
@@ -174,11 +176,15 @@ public final class TrainingClient implements AutoCloseable {
         }
     }
 
-    /** (B, T) log-probabilities of the targets; dropout null for evaluation. */
-    private NDArray targetLogprobs(int[] inputs, int[] targets, int rows, int t, Dropout dropout) {
-        NDArray logits = model.forward(model.tokens(inputs, rows), null, dropout); // (B, T, V)
-        NDArray targetIds = model.tokens(targets, rows).expandDims(2);            // (B, T, 1)
-        return logits.logSoftmax(2).gather(targetIds, 2).squeeze(2);              // (B, T)
+    /** (B, T, V) log-softmax of the next-token logits; dropout null for evaluation. */
+    private NDArray logSoftmax(int[] inputs, int rows, Dropout dropout) {
+        return model.forward(model.tokens(inputs, rows), null, dropout).logSoftmax(2);
+    }
+
+    /** (B, T) log-probabilities of the targets under a (B, T, V) log-softmax. */
+    private NDArray targetLogprobs(NDArray distribution, int[] targets, int rows) {
+        NDArray targetIds = model.tokens(targets, rows).expandDims(2); // (B, T, 1)
+        return distribution.gather(targetIds, 2).squeeze(2);          // (B, T)
     }
 
     /**
@@ -247,7 +253,32 @@ public final class TrainingClient implements AutoCloseable {
         requireContext("computeLogprobs", batch.width());
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            return targetLogprobs(batch.inputs(), batch.targets(), batch.rows(), batch.width(), null).toFloatArray();
+            return targetLogprobs(logSoftmax(batch.inputs(), batch.rows(), null), batch.targets(), batch.rows())
+                    .toFloatArray();
+        }
+    }
+
+    /**
+     * The {@code k} most likely next tokens at every position of the batch and their log-probabilities, most likely
+     * first, in one forward pass without gradients (Tinker's top-k prompt logprobs; a teacher's targets for
+     * distillation). {@code k} = vocabSize gives the whole distribution.
+     */
+    public Results.TopLogprobs computeTopLogprobs(TokenBatch batch, int k) {
+        int v = config().vocabSize();
+        if (k < 1 || k > v) {
+            throw new IllegalArgumentException("computeTopLogprobs: k must be in [1, vocabSize=" + v + "], got " + k);
+        }
+        requireContext("computeTopLogprobs", batch.width());
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray all = logSoftmax(batch.inputs(), batch.rows(), null);   // (B, T, V)
+            NDList top = all.topK(k, 2, true, true);                          // values, indices: (B, T, k)
+            long[] ids = top.get(1).toLongArray();
+            int[] tokens = new int[ids.length];
+            for (int i = 0; i < ids.length; i++) {
+                tokens[i] = (int) ids[i];
+            }
+            return new Results.TopLogprobs(batch.rows(), batch.width(), k, tokens, top.get(0).toFloatArray());
         }
     }
 
