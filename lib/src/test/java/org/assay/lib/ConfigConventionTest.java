@@ -19,6 +19,7 @@ import org.assay.lib.model.GptConfig;
 import org.assay.lib.rl.Advantages;
 import org.assay.lib.rl.Distillation;
 import org.assay.lib.rl.Grpo;
+import org.assay.lib.rl.Ppo;
 import org.assay.lib.rl.ExpertIteration;
 import org.assay.lib.rl.OnlineDpo;
 import org.assay.lib.rl.Preference;
@@ -57,6 +58,7 @@ class ConfigConventionTest {
     private static final OnlineDpo.Config ONLINE_DPO = OnlineDpo.Config.defaults();
     private static final ExpertIteration.Config EXPERT = ExpertIteration.Config.defaults();
     private static final Distillation.Config DISTIL = Distillation.Config.defaults();
+    private static final Ppo.Config PPO = Ppo.Config.defaults();
     private static final RunSpec SPEC = new RunSpec("r", GptConfig.tiny(8), RunSpec.Data.synthetic(
             SyntheticLanguage.small(1).config(), 2000, 1, 4, 16), RunSpec.training(10, 1e-2, 1));
 
@@ -147,7 +149,18 @@ class ConfigConventionTest {
                 call(DISTIL, "withSampling", Set.of("sampling"), SamplingParams.defaults().withTopK(3)),
                 call(DISTIL, "withTopK", Set.of("topK"), 4),
                 call(DISTIL, "withOptimizer", Set.of("optimizer"), AdamW.defaults().withLearningRate(0.5)),
-                call(DISTIL, "withSeed", Set.of("seed"), 9L));
+                call(DISTIL, "withSeed", Set.of("seed"), 9L),
+                call(PPO, "withGroups", Set.of("promptsPerStep", "samplesPerPrompt"), 3, 5),
+                call(PPO, "withSampling", Set.of("sampling"), SamplingParams.defaults().withTopK(3)),
+                call(PPO, "withGae", Set.of("gamma", "lambda"), 0.9, 0.5),
+                call(PPO, "withClipping", Set.of("clipRange", "clipRangeValue"), 0.1, 0.3),
+                call(PPO, "withValueCoef", Set.of("vfCoef"), 0.5),
+                call(PPO, "withKl", Set.of("klCoef"), 0.2),
+                call(PPO, "withWhitening", Set.of("whitenAdvantages"), false),
+                call(PPO, "withEpochs", Set.of("epochs"), 2),
+                call(PPO, "withSharedCritic", Set.of("sharedCritic"), true),
+                call(PPO, "withOptimizer", Set.of("optimizer"), AdamW.defaults().withLearningRate(0.5)),
+                call(PPO, "withSeed", Set.of("seed"), 9L));
     }
 
     @Test
@@ -179,7 +192,8 @@ class ConfigConventionTest {
     void everyWithOfEveryConfigRecordIsCovered() {
         List<Class<?>> configs = List.of(GptConfig.class, AdamW.class, SamplingParams.class, ThinkingBudget.class, Pretrain.Config.class,
                 Grpo.Config.class, Advantages.Config.class, RunSpec.class, RunSpec.Data.class, OnlineDpo.Config.class,
-                ExpertIteration.Config.class, Distillation.Config.class);
+                ExpertIteration.Config.class, Distillation.Config.class,
+                Ppo.Config.class);
         Set<String> covered = new TreeSet<>();
         for (Call c : calls()) {
             covered.add(c.base().getClass().getName() + "." + c.method() + "/" + c.args().length);

@@ -186,9 +186,13 @@ public final class Gpt implements AutoCloseable {
         return Collections.unmodifiableMap(params);
     }
 
-    /** Counts the elements of the model's own parameters (equals {@link GptConfig#parameters()}; adapters apart). */
+    /**
+     * Counts the elements of the model's own parameters (equals {@link GptConfig#parameters()}; adapters and a value
+     * head apart).
+     */
     public long parameterCount() {
-        return params.entrySet().stream().filter(e -> !e.getKey().contains(LORA))
+        return params.entrySet().stream().filter(e -> !e.getKey().contains(LORA)
+                        && !e.getKey().startsWith(VALUE_HEAD))
                 .mapToLong(e -> e.getValue().getShape().size()).sum();
     }
 
@@ -317,6 +321,19 @@ public final class Gpt implements AutoCloseable {
      * @param dropout null, or the dropout of this training step
      */
     public NDArray forward(NDArray tokens, KvCache cache, Dropout dropout) {
+        return lmHead(hidden(tokens, cache, dropout));
+    }
+
+    /** The language-model head: final hidden states (B, T, d) → logits (B, T, V). */
+    public NDArray lmHead(NDArray hidden) {
+        return linear(hidden, params.get(config.tiedEmbeddings() ? "wte" : "lm_head")); // (B, T, V)
+    }
+
+    /**
+     * The final hidden states, after the last norm: tokens (B, T) int64 → (B, T, d); {@link #forward} is
+     * {@link #lmHead} of them. The cache and dropout as there.
+     */
+    public NDArray hidden(NDArray tokens, KvCache cache, Dropout dropout) {
         long b = tokens.getShape().get(0);
         long t = tokens.getShape().get(1);
         int start = cache == null ? 0 : cache.length();
@@ -339,8 +356,55 @@ public final class Gpt implements AutoCloseable {
         if (cache != null) {
             cache.advance((int) t);
         }
-        x = norm(x, "ln_f");
-        return linear(x, params.get(config.tiedEmbeddings() ? "wte" : "lm_head")); // (B, T, V)
+        return norm(x, "ln_f"); // (B, T, d)
+    }
+
+    static final String VALUE_HEAD = "value_head.";
+
+    /**
+     * Adds a scalar value head on the trunk, {@code v = h·w + b} from the final hidden state h (the critic of PPO,
+     * Schulman et al. 2017; InstructGPT's value function), w drawn from N(0, 1/d) times 0.1 and b zero, so values start
+     * near 0. It is trained with the rest of the model; {@link #removeValueHead} takes it off. Hugging Face export
+     * ignores it.
+     */
+    public void addValueHead(long seed) {
+        if (hasValueHead()) {
+            throw new IllegalStateException("Gpt.addValueHead: the model has a value head already");
+        }
+        int d = config.dModel();
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] w = new float[d];
+        for (int i = 0; i < d; i++) {
+            w[i] = (float) (0.1 * rng.nextGaussian() / Math.sqrt(d));
+        }
+        NDArray weight = manager.create(w, new Shape(1, d));
+        NDArray bias = manager.zeros(new Shape(1));
+        weight.setRequiresGradient(true);
+        bias.setRequiresGradient(true);
+        params.put(VALUE_HEAD + "weight", weight);
+        params.put(VALUE_HEAD + "bias", bias);
+    }
+
+    public boolean hasValueHead() {
+        return params.containsKey(VALUE_HEAD + "weight");
+    }
+
+    public void removeValueHead() {
+        for (String n : List.of(VALUE_HEAD + "weight", VALUE_HEAD + "bias")) {
+            NDArray p = params.remove(n);
+            if (p != null) {
+                p.close();
+            }
+        }
+    }
+
+    /** The value head on final hidden states: (B, T, d) → (B, T). */
+    public NDArray values(NDArray hidden) {
+        if (!hasValueHead()) {
+            throw new IllegalStateException("Gpt.values: the model has no value head; call addValueHead first");
+        }
+        return hidden.getNDArrayInternal().linear(hidden, params.get(VALUE_HEAD + "weight"),
+                params.get(VALUE_HEAD + "bias")).singletonOrThrow().squeeze(2);
     }
 
     private NDArray attention(NDArray x, int layer, long b, long t, int start, KvCache cache, Dropout dropout) {

@@ -172,6 +172,84 @@ public final class Advantages {
     }
 
     /**
+     * Generalised advantage estimation (Schulman et al. 2016, eqs. 11–16) over per-token rewards, one row per
+     * sequence of a (rows × T) batch whose weighted positions (weight > 0) are the sequence's actions, in order:
+     * {@code δ_t = r_t + γ·V_{t+1} − V_t} (V after the last action is 0: the episode ends), {@code A_t = δ_t +
+     * γλ·A_{t+1}}, and the value targets {@code R_t = A_t + V_t}. Unweighted positions get 0.
+     *
+     * @param rewards (rows × T) the reward of each action (the KL penalty per token, the outcome on the last)
+     * @param values  (rows × T) the critic's value of the state before each action
+     */
+    public record Gae(float[] advantages, float[] returns) {
+    }
+
+    public static Gae gae(float[] rewards, float[] values, float[] weights, int rows, double gamma, double lambda) {
+        String fn = "Advantages.gae";
+        if (rewards.length != values.length || rewards.length != weights.length || rows < 1
+                || rewards.length % rows != 0) {
+            throw new IllegalArgumentException(fn + ": rewards, values and weights must be rows × T (rows=" + rows
+                    + "), got " + rewards.length + ", " + values.length + " and " + weights.length);
+        }
+        if (!(gamma >= 0 && gamma <= 1) || !(lambda >= 0 && lambda <= 1)) {
+            throw new IllegalArgumentException(fn + ": gamma and lambda must be in [0, 1], got " + gamma + " and "
+                    + lambda);
+        }
+        int width = rewards.length / rows;
+        float[] adv = new float[rewards.length];
+        float[] ret = new float[rewards.length];
+        for (int r = 0; r < rows; r++) {
+            double nextValue = 0;
+            double nextAdv = 0;
+            for (int t = width - 1; t >= 0; t--) {
+                int i = r * width + t;
+                if (weights[i] <= 0) {
+                    continue;
+                }
+                double delta = rewards[i] + gamma * nextValue - values[i];
+                double a = delta + gamma * lambda * nextAdv;
+                adv[i] = (float) a;
+                ret[i] = (float) (a + values[i]);
+                nextValue = values[i];
+                nextAdv = a;
+            }
+        }
+        return new Gae(adv, ret);
+    }
+
+    /**
+     * The values at weighted positions shifted to mean 0 and standard deviation 1 (PPO's advantage whitening, as TRL
+     * does it); unweighted positions stay 0.
+     */
+    public static float[] whiten(float[] values, float[] weights) {
+        double sum = 0;
+        long n = 0;
+        for (int i = 0; i < values.length; i++) {
+            if (weights[i] > 0) {
+                sum += values[i];
+                n++;
+            }
+        }
+        if (n < 2) {
+            return values.clone();
+        }
+        double mean = sum / n;
+        double ss = 0;
+        for (int i = 0; i < values.length; i++) {
+            if (weights[i] > 0) {
+                ss += (values[i] - mean) * (values[i] - mean);
+            }
+        }
+        double std = Math.sqrt(ss / (n - 1));
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            if (weights[i] > 0) {
+                out[i] = (float) ((values[i] - mean) / (std + 1e-8));
+            }
+        }
+        return out;
+    }
+
+    /**
      * How groups ended, by correctness: fractions of groups all correct, all wrong, and mixed (only mixed groups
      * teach anything under a 0/1 reward).
      */

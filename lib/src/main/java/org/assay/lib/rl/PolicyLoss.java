@@ -35,6 +35,10 @@ public final class PolicyLoss {
     public static final String ADVANTAGES = "advantages";
     public static final String SAMPLING_LOGPROBS = "sampling_logprobs";
     public static final String REFERENCE_LOGPROBS = "reference_logprobs";
+    /** Extra for {@link #valueLoss}: the critic's value targets (GAE's returns). */
+    public static final String RETURNS = "returns";
+    /** Extra for {@link #valueLoss}: the critic's values when the rollouts were collected. */
+    public static final String OLD_VALUES = "old_values";
 
     public static LossFn importanceSampling(Normalization normalization) {
         return in -> {
@@ -75,6 +79,33 @@ public final class PolicyLoss {
      */
     public static LossFn withEntropyBonus(LossFn base, double coef, Normalization normalization) {
         return in -> base.loss(in).sub(Gpt.scale(average(in.logprobs().neg(), in.weights(), normalization), coef));
+    }
+
+    /**
+     * PPO's clipped value loss (the critic's, as in OpenAI's baselines and TRL): {@code ½·max((V − R)², (clip(V,
+     * V_old − ε, V_old + ε) − R)²)} per token, averaged over the weighted tokens, V the model's values, R the returns
+     * ({@link #RETURNS}), V_old the values at collection ({@link #OLD_VALUES}); {@code clipRange} 0 for no clipping.
+     */
+    public static LossFn valueLoss(double clipRange) {
+        if (!(clipRange >= 0)) {
+            throw new IllegalArgumentException("PolicyLoss.valueLoss: clipRange must be >= 0, got " + clipRange);
+        }
+        return in -> {
+            NDArray v = in.values();
+            NDArray returns = in.extra(RETURNS);
+            NDArray loss = v.sub(returns).square();
+            if (clipRange > 0) {
+                NDArray old = in.extra(OLD_VALUES);
+                NDArray clipped = v.minimum(old.add(clipRange)).maximum(old.sub(clipRange)).sub(returns).square();
+                loss = loss.maximum(clipped);
+            }
+            return Gpt.scale(average(loss, in.weights(), Normalization.TOKEN), 0.5);
+        };
+    }
+
+    /** {@code a + coef·b}: a policy loss and a value loss on one trunk. */
+    public static LossFn plus(LossFn a, LossFn b, double coef) {
+        return in -> a.loss(in).add(Gpt.scale(b.loss(in), coef));
     }
 
     static NDArray average(NDArray perToken, NDArray weights, Normalization normalization) {

@@ -20,12 +20,23 @@ public interface LossFn {
      *                     extra of k values per position
      * @param distribution (B, T, V) the model's log-softmax over the vocabulary at each position (null where a caller
      *                     has none)
+     * @param values       (B, T) the model's value head at each position (null for a model without one)
      */
-    record Inputs(NDArray logprobs, NDArray weights, Map<String, NDArray> extra, NDArray distribution) {
+    record Inputs(NDArray logprobs, NDArray weights, Map<String, NDArray> extra, NDArray distribution,
+                  NDArray values) {
 
-        /** Inputs without the whole distribution (a loss that needs only the targets' log-probabilities). */
+        /** Inputs without the whole distribution or values (a loss that needs only the targets' log-probabilities). */
         public Inputs(NDArray logprobs, NDArray weights, Map<String, NDArray> extra) {
-            this(logprobs, weights, extra, null);
+            this(logprobs, weights, extra, null, null);
+        }
+
+        /** The (B, T) values; an error when the model has no value head. */
+        public NDArray values() {
+            if (values == null) {
+                throw new IllegalArgumentException("LossFn: this loss needs the model's values, and the model has no"
+                        + " value head (Gpt.addValueHead)");
+            }
+            return values;
         }
 
         /** The (B, T, V) log-softmax; an error when this caller gave none. */

@@ -9,8 +9,10 @@ public final class Results {
      * @param loss     the loss of this batch
      * @param logprobs (B·T) log-probability of each target token, row-major
      * @param tokens   tokens with non-zero weight
+     * @param values   (B·T) the value head's output at each position before this update, or null for a model
+     *                 without one
      */
-    public record ForwardBackward(double loss, float[] logprobs, long tokens) {
+    public record ForwardBackward(double loss, float[] logprobs, long tokens, float[] values) {
     }
 
     /**

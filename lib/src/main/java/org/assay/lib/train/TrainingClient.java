@@ -154,14 +154,17 @@ public final class TrainingClient implements AutoCloseable {
         Engine engine = Torch.engine();
         try (NDScope scope = new NDScope(); GradientCollector collector = engine.newGradientCollector()) {
             scope.suppressNotUsedWarning();
-            NDArray distribution = logSoftmax(inputs, rows, new Dropout(config().dropout(), seed, step * 1_000_003L
-                    + pendingMicroBatches));                                                       // (B, T, V)
+            NDArray hidden = model.hidden(model.tokens(inputs, rows), null, new Dropout(config().dropout(), seed,
+                    step * 1_000_003L + pendingMicroBatches));                                    // (B, T, d)
+            NDArray distribution = model.lmHead(hidden).logSoftmax(2);                          // (B, T, V)
+            NDArray values = model.hasValueHead() ? model.values(hidden) : null;                // (B, T)
             NDArray logprobs = targetLogprobs(distribution, targets, rows);                    // (B, T)
             Shape bt = new Shape(rows, t);
             Map<String, NDArray> extraArrays = new LinkedHashMap<>();
             extra.forEach((name, v) -> extraArrays.put(name, floats(v, v.length == inputs.length ? bt
                     : new Shape(rows, t, v.length / inputs.length))));
-            NDArray value = loss.loss(new LossFn.Inputs(logprobs, floats(weights, bt), extraArrays, distribution));
+            NDArray value = loss.loss(new LossFn.Inputs(logprobs, floats(weights, bt), extraArrays, distribution,
+                    values));
             if (value.getShape().size() != 1) {
                 throw new IllegalArgumentException(fn + ": the loss must be a scalar, got shape " + value.getShape());
             }
@@ -172,7 +175,8 @@ public final class TrainingClient implements AutoCloseable {
             }
             collector.backward(value);
             pendingMicroBatches++;
-            return new Results.ForwardBackward(lossValue, logprobs.toFloatArray(), counted);
+            return new Results.ForwardBackward(lossValue, logprobs.toFloatArray(), counted,
+                    values == null ? null : values.toFloatArray());
         }
     }
 
@@ -255,6 +259,19 @@ public final class TrainingClient implements AutoCloseable {
             scope.suppressNotUsedWarning();
             return targetLogprobs(logSoftmax(batch.inputs(), batch.rows(), null), batch.targets(), batch.rows())
                     .toFloatArray();
+        }
+    }
+
+    /** The value head's output at every position of the batch, (rows × T), without gradients (a critic's). */
+    public float[] computeValues(TokenBatch batch) {
+        if (!model.hasValueHead()) {
+            throw new IllegalStateException("computeValues: the model has no value head; call model().addValueHead"
+                    + " first");
+        }
+        requireContext("computeValues", batch.width());
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            return model.values(model.hidden(model.tokens(batch.inputs(), batch.rows()), null, null)).toFloatArray();
         }
     }
 
