@@ -110,6 +110,10 @@ public record ThinkingFormat(String open, String close, AnswerFormat answer) imp
      * @param rightTrace     every step right and as many as the reference
      */
     public record Verdict(boolean correct, boolean wellFormed, int steps, int firstWrongStep, boolean rightTrace) {
+        /** The right answer reached through a wrong step (Lightman et al. 2023's false positives of outcome checks). */
+        public boolean rightAnswerWrongStep() {
+            return correct && firstWrongStep >= 0;
+        }
     }
 
     /** The completion parsed once, and each written step checked once. */

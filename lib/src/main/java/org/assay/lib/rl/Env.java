@@ -1,7 +1,9 @@
 package org.assay.lib.rl;
 
+import org.assay.evals.tasks.ReasoningTask;
 import org.assay.evals.tasks.ResponseFormat;
 import org.assay.evals.tasks.Task;
+import org.assay.evals.tasks.ThinkingFormat;
 
 import java.util.List;
 import java.util.Objects;
@@ -87,6 +89,48 @@ public record Env(String name, List<Task> problems, Function<Task, String> promp
             boolean right = format.isCorrect(task, completion);
             boolean readable = format.extract(completion) != null;
             return Reward.of((right ? 1 : 0) + (readable ? formatReward : 0), right);
+        };
+    }
+
+    /**
+     * The verifier of step-checked reasoning tasks ({@code ReasoningSuites}) answered in {@code format}: reward 1 for
+     * the right answer after the thinking, else 0; and, for process supervision ({@code Grpo.Config
+     * .withProcessRewards("\n")}), a reward for each line of the completion (each line break ends one): a thinking step
+     * earns 1 when it and every step before it are right by the task's step checker ({@link ReasoningTask#firstWrongStep}),
+     * else 0; a blank line 0; the lines from the closing delimiter on (the decision to stop, and the answer) earn the
+     * answer's reward.
+     */
+    public static Verifier stepChecked(List<ReasoningTask> tasks, ThinkingFormat format) {
+        java.util.Map<String, ReasoningTask> byId = new java.util.HashMap<>();
+        for (ReasoningTask t : tasks) {
+            byId.put(t.task().id(), t);
+        }
+        return (task, completion) -> {
+            ReasoningTask rt = byId.get(task.id());
+            if (rt == null) {
+                throw new IllegalArgumentException("Env.stepChecked: task '" + task.id() + "' is not one of the "
+                        + byId.size() + " step-checked tasks this verifier was given");
+            }
+            ThinkingFormat.Verdict v = format.verdict(rt, completion);
+            double outcome = v.correct() ? 1 : 0;
+            int close = completion.indexOf(format.close());
+            List<Double> perLine = new java.util.ArrayList<>();
+            int step = 0;
+            for (int at = 0; at < completion.length(); ) {
+                int end = completion.indexOf('\n', at);
+                end = end < 0 ? completion.length() : end + 1;
+                String line = completion.substring(at, end);
+                if (close >= 0 && end > close) { // the line holds the closing delimiter, or comes after it
+                    perLine.add(outcome);
+                } else if (line.isBlank()) {
+                    perLine.add(0.0);
+                } else {
+                    perLine.add(v.firstWrongStep() < 0 || step < v.firstWrongStep() ? 1.0 : 0.0);
+                    step++;
+                }
+                at = end;
+            }
+            return new Reward(outcome, v.correct(), perLine.stream().mapToDouble(Double::doubleValue).toArray());
         };
     }
 }
