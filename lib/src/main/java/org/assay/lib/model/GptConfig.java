@@ -284,4 +284,9 @@ public record GptConfig(int vocabSize, int contextLength, int layers, int dModel
         return 6.0 * parametersPerToken()
                 + 12.0 * layers * contextLength * dModel;
     }
+
+    /** Forward-pass FLOPs per token (sampling, scoring, a reference's pass): a third of {@link #trainingFlopsPerToken}. */
+    public double forwardFlopsPerToken() {
+        return trainingFlopsPerToken() / 3;
+    }
 }

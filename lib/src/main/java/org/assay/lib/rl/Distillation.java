@@ -231,7 +231,7 @@ public final class Distillation {
         Rollouts.Batch batch = collect(teacher);
         teacherFlops += forwardFlops(teacher, batch.promptTokens() + batch.completionTokens());
         Rollouts.Rows rows = batch.arrays(new double[batch.samples().size()], all(batch));
-        return new Step(train(rows.batch(), LossFn.crossEntropy()), Double.NaN, accuracy(batch));
+        return new Step(train(rows.batch(), LossFn.crossEntropy()), Double.NaN, batch.accuracy());
     }
 
     private Step onPolicyStep() {
@@ -253,7 +253,7 @@ public final class Distillation {
         }
         b = b.withExtra(PolicyLoss.ADVANTAGES, advantages);
         return new Step(train(b, PolicyLoss.importanceSampling(PolicyLoss.Normalization.TOKEN)), gap / counted,
-                accuracy(batch));
+                batch.accuracy());
     }
 
     private Rollouts.Batch collect(TrainingClient sampler) {
@@ -271,21 +271,13 @@ public final class Distillation {
     }
 
     private static double forwardFlops(TrainingClient model, long tokens) {
-        return tokens * model.config().trainingFlopsPerToken() / 3;
+        return tokens * model.config().forwardFlopsPerToken();
     }
 
     private static boolean[] all(Rollouts.Batch batch) {
         boolean[] all = new boolean[batch.samples().size()];
         Arrays.fill(all, true);
         return all;
-    }
-
-    private static double accuracy(Rollouts.Batch batch) {
-        int right = 0;
-        for (boolean c : batch.correct()) {
-            right += c ? 1 : 0;
-        }
-        return (double) right / batch.samples().size();
     }
 
     /** {@code batch} with the teacher's {@code k} most likely tokens and their log-probabilities at each position. */

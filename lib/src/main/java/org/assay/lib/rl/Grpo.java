@@ -354,7 +354,7 @@ public final class Grpo implements AutoCloseable {
     }
 
     private double forwardFlopsPerToken() {
-        return policy.config().trainingFlopsPerToken() / 3;
+        return policy.config().forwardFlopsPerToken();
     }
 
     /** What the optimizer steps on one rollout batch measured (NaN throughout when nothing was trained). */
@@ -394,20 +394,7 @@ public final class Grpo implements AutoCloseable {
     }
 
     private StepMetrics metrics(Rollouts.Batch batch, Advantages.Result adv, Training t) {
-        double[] rewards = batch.rewards();
-        double mean = 0;
-        for (double r : rewards) {
-            mean += r / rewards.length;
-        }
-        double var = 0;
-        for (double r : rewards) {
-            var += (r - mean) * (r - mean) / rewards.length;
-        }
         boolean[] correct = batch.correct();
-        int right = 0;
-        for (boolean c : correct) {
-            right += c ? 1 : 0;
-        }
         int shortest = Integer.MAX_VALUE;
         int longest = 0;
         int cut = 0;
@@ -418,7 +405,7 @@ public final class Grpo implements AutoCloseable {
         }
         int n = batch.samples().size();
         Advantages.GroupOutcomes outcomes = Advantages.GroupOutcomes.of(correct, config.groupSize());
-        return new StepMetrics(step, mean, Math.sqrt(var), (double) right / correct.length, outcomes.allCorrect(),
+        return new StepMetrics(step, batch.meanReward(), batch.rewardStd(), batch.accuracy(), outcomes.allCorrect(),
                 outcomes.allWrong(), outcomes.mixed(), adv.zeroVarianceFraction(), t.clipping().total(),
                 t.clipping().low(), t.clipping().high(), t.klSampling(), t.kl(), t.entropy(),
                 (double) batch.completionTokens() / n, shortest, longest, (double) cut / n, t.gradNorm(),

@@ -330,15 +330,8 @@ public final class Ppo implements AutoCloseable {
                 varResidual += res * res;
             }
         }
-        double[] scores = batch.rewards();
-        int n = scores.length;
-        double mean = Arrays.stream(scores).average().orElse(Double.NaN);
-        double var = Arrays.stream(scores).map(x -> (x - mean) * (x - mean)).sum() / n;
-        long right = 0;
-        for (boolean c : batch.correct()) {
-            right += c ? 1 : 0;
-        }
-        return new StepMetrics(step, mean, Math.sqrt(var), (double) right / n, -config.klCoef() * klSum / n,
+        int n = batch.samples().size();
+        return new StepMetrics(step, batch.meanReward(), batch.rewardStd(), batch.accuracy(), -config.klCoef() * klSum / n,
                 klSum / n, surrogate / count, vLoss / count,
                 PolicyLoss.clipFraction(logp, sampling, adv, w, eps, eps), vClipped / count, approxKl / count,
                 varReturns > 0 ? 1 - varResidual / varReturns : Double.NaN, entropy / count, valueSum / count,
@@ -347,7 +340,7 @@ public final class Ppo implements AutoCloseable {
     }
 
     private static double forwardFlops(TrainingClient model) {
-        return model.config().trainingFlopsPerToken() / 3.0;
+        return model.config().forwardFlopsPerToken();
     }
 
     /** {@code steps} steps with a progress bar. */

@@ -60,6 +60,23 @@ public final class Rollouts {
             return c;
         }
 
+        /** Mean reward of the samples. */
+        public double meanReward() {
+            return java.util.Arrays.stream(rewards()).average().orElse(Double.NaN);
+        }
+
+        /** Standard deviation of the samples' rewards (population). */
+        public double rewardStd() {
+            double mean = meanReward();
+            return Math.sqrt(java.util.Arrays.stream(rewards()).map(r -> (r - mean) * (r - mean)).average()
+                    .orElse(Double.NaN));
+        }
+
+        /** Fraction of the samples the verifier marked correct. */
+        public double accuracy() {
+            return (double) samples.stream().filter(s -> s.reward().correct()).count() / samples.size();
+        }
+
         /** Whether each sample was cut off by the token limit. */
         public boolean[] truncated() {
             boolean[] t = new boolean[samples.size()];

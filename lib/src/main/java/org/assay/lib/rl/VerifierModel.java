@@ -60,6 +60,7 @@ public final class VerifierModel {
     }
 
     private static final String LABEL = "verifier_label";
+    private static final String LM_WEIGHTS = "verifier_lm_weights";
 
     private final TrainingClient client;
     private final Tokenizer tokenizer;
@@ -67,15 +68,30 @@ public final class VerifierModel {
     private final Supervision supervision;
     private final int good;
     private final int bad;
+    private final double languageModelling;
 
     private VerifierModel(TrainingClient client, Tokenizer tokenizer, ThinkingFormat format, Supervision supervision,
-                          int good, int bad) {
+                          int good, int bad, double languageModelling) {
         this.client = client;
         this.tokenizer = tokenizer;
         this.format = format;
         this.supervision = supervision;
         this.good = good;
         this.bad = bad;
+        this.languageModelling = languageModelling;
+    }
+
+    /**
+     * This verifier trained also to model the text of the right solutions in its batches, with weight {@code coef}
+     * (Cobbe et al. 2021 train their verifiers with this auxiliary language-modelling objective): it learns the task
+     * itself, which checking a step needs, from the same samples.
+     */
+    public VerifierModel withLanguageModelling(double coef) {
+        if (!(coef >= 0) || !Double.isFinite(coef)) {
+            throw new IllegalArgumentException("VerifierModel.withLanguageModelling: coef must be finite and >= 0, got "
+                    + coef);
+        }
+        return new VerifierModel(client, tokenizer, format, supervision, good, bad, coef);
     }
 
     /**
@@ -93,7 +109,7 @@ public final class VerifierModel {
             throw new IllegalArgumentException("VerifierModel.of: good and bad must be two different token ids in [0, "
                     + v + "), got " + good + " and " + bad);
         }
-        return new VerifierModel(client, tokenizer, format, supervision, good, bad);
+        return new VerifierModel(client, tokenizer, format, supervision, good, bad, 0);
     }
 
     public Supervision supervision() {
@@ -198,21 +214,45 @@ public final class VerifierModel {
                     + " examples has a label");
         }
         Rows rows = rows(labelled);
-        float[] label = new float[rows.batch().tokens()];
+        int width = rows.batch().width();
+        int[] inputs = rows.batch().inputs();
+        float[] label = new float[inputs.length];
         float[] weights = new float[label.length];
+        float[] lmWeights = new float[label.length];
+        int[] targets = new int[inputs.length]; // next tokens, for the language-modelling term
         for (int i = 0; i < labelled.size(); i++) {
-            boolean[] l = labelled.get(i).labels();
+            Example e = labelled.get(i);
+            boolean[] l = e.labels();
+            int[] ends = rows.positions()[i];
             for (int s = 0; s < l.length; s++) {
-                int at = rows.positions()[i][s];
-                label[at] = l[s] ? 1 : -1;
-                weights[at] = 1;
+                label[ends[s]] = l[s] ? 1 : -1;
+                weights[ends[s]] = 1;
+            }
+            boolean right = l.length == (supervision == Supervision.OUTCOME ? 1 : e.steps().size());
+            for (boolean x : l) {
+                right &= x;
+            }
+            int rowEnd = ends.length == 0 ? rows.starts()[i] : ends[ends.length - 1];
+            for (int at = i * width; at < rowEnd; at++) {
+                targets[at] = inputs[at + 1];
+                lmWeights[at] = right && at >= rows.starts()[i] - 1 ? 1 : 0;
             }
         }
-        TokenBatch b = new TokenBatch(rows.batch().inputs(), rows.batch().targets(), weights, rows.batch().rows(),
-                java.util.Map.of(LABEL, label));
-        double loss = client.forwardBackward(b, logistic(good, bad)).loss();
+        TokenBatch b = new TokenBatch(inputs, targets, weights, rows.batch().rows(),
+                java.util.Map.of(LABEL, label, LM_WEIGHTS, lmWeights));
+        LossFn loss = logistic(good, bad);
+        if (languageModelling > 0) {
+            LossFn verify = loss;
+            double coef = languageModelling;
+            loss = in -> {
+                NDArray w = in.extra(LM_WEIGHTS);
+                NDArray lm = in.logprobs().mul(w).sum().neg().div(w.sum().maximum(1f));
+                return verify.loss(in).add(org.assay.lib.model.Gpt.scale(lm, coef));
+            };
+        }
+        double value = client.forwardBackward(b, loss).loss();
         client.optimStep(optimizer);
-        return loss;
+        return value;
     }
 
     /**
@@ -255,20 +295,22 @@ public final class VerifierModel {
     }
 
     /**
-     * Solutions as one row each (prompt then steps, encoded step by step so step ends are token positions), and for
-     * each row the position of each step's last token (where the verifier judges it).
+     * Solutions as one row each (prompt then steps, encoded step by step so step ends are token positions), for each
+     * row the position of each step's last token (where the verifier judges it), and of the solution's first token.
      */
-    private record Rows(TokenBatch batch, int[][] positions) {
+    private record Rows(TokenBatch batch, int[][] positions, int[] starts) {
     }
 
     private Rows rows(List<Example> examples) {
         List<int[]> sequences = new ArrayList<>();
         int[][] positions = new int[examples.size()][];
+        int[] starts = new int[examples.size()];
         for (int i = 0; i < examples.size(); i++) {
             Example e = examples.get(i);
             List<int[]> parts = new ArrayList<>();
             parts.add(tokenizer.encode(e.prompt()));
             int length = parts.get(0).length;
+            starts[i] = length;
             positions[i] = new int[e.steps().size()];
             for (int s = 0; s < e.steps().size(); s++) {
                 int[] t = tokenizer.encode(e.steps().get(s));
@@ -296,8 +338,9 @@ public final class VerifierModel {
             for (int s = 0; s < positions[i].length; s++) {
                 positions[i][s] += i * width;
             }
+            starts[i] += i * width;
         }
         // the verifier reads the distribution at each position, not a target: targets are the inputs themselves
-        return new Rows(TokenBatch.of(inputs, inputs.clone(), examples.size()), positions);
+        return new Rows(TokenBatch.of(inputs, inputs.clone(), examples.size()), positions, starts);
     }
 }

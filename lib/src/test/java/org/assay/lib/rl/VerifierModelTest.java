@@ -83,6 +83,43 @@ class VerifierModelTest {
     }
 
     @Test
+    void theLanguageModellingTermIsTheCrossEntropyOfTheRightSolutions() {
+        ReasoningTask t = ReasoningSuites.addition(1, 2, 1).get(0);
+        String right = solution(t, -1);
+        String prompt = THINK.prompt(t.task());
+        CharTokenizer chars = CharTokenizer.fit("+-x" + prompt + right + solution(t, 0, false));
+        GptConfig config = GptConfig.tiny(chars.vocabSize()).withContextLength(64);
+        int good = chars.encode("+")[0];
+        int bad = chars.encode("-")[0];
+        double[] losses = new double[2];
+        double crossEntropy;
+        try (TrainingClient probe = TrainingClient.create(config, 3)) {
+            float[] lp = probe.computeLogprobs(chars.encode(prompt + right));
+            int from = chars.encode(prompt).length;
+            double sum = 0;
+            for (int i = from; i < lp.length; i++) {
+                sum -= lp[i];
+            }
+            crossEntropy = sum / (lp.length - from);
+        }
+        for (int k = 0; k < 2; k++) {
+            try (TrainingClient c = TrainingClient.create(config, 3)) {
+                VerifierModel m = VerifierModel.of(c, chars, THINK, VerifierModel.Supervision.PROCESS, good, bad)
+                        .withLanguageModelling(k);
+                losses[k] = m.trainStep(List.of(m.label(t, right), m.label(t, solution(t, 0, false))),
+                        AdamW.defaults());
+            }
+        }
+        assertEquals(crossEntropy, losses[1] - losses[0], 1e-4, "only the right solution's text is modelled");
+        try (TrainingClient c = TrainingClient.create(config, 1)) {
+            VerifierModel m = VerifierModel.of(c, chars, THINK, VerifierModel.Supervision.PROCESS, good, bad);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> m.withLanguageModelling(-1));
+            assertTrue(e.getMessage().contains("coef must be finite and >= 0, got -1.0"), e.getMessage());
+        }
+    }
+
+    @Test
     void verifiersLearnToTellRightSolutionsFromWrongOnes() {
         List<ReasoningTask> tasks = ReasoningSuites.addition(64, 2, 3);
         StringBuilder alphabet = new StringBuilder("+-x");
