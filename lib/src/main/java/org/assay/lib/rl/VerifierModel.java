@@ -32,6 +32,11 @@ import org.assay.lib.train.TrainingClient;
  * right, or their minimum ({@link Aggregate}); its ORM score is the one probability.
  * A solution is split into steps as a {@link ThinkingFormat} writes it: each non-blank line of the thinking (with its
  * line break and any blank lines after it) is a step, and everything from the closing delimiter on is the last.
+ *
+ * <p>Two things notebook 11 found it needs at small scale: judge tokens that occur in no text (otherwise the starting
+ * weights already hold an opinion between them, about the next character), and {@link #withLanguageModelling}, the
+ * auxiliary language-modelling loss of Cobbe et al. 2021 — a verifier must learn the task it checks, and one
+ * judgement per step is too little signal to learn it from.
  */
 public final class VerifierModel {
 
