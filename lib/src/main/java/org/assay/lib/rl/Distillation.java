@@ -3,7 +3,6 @@ package org.assay.lib.rl;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -230,14 +229,13 @@ public final class Distillation {
     private Step sequenceStep() {
         Rollouts.Batch batch = collect(teacher);
         teacherFlops += forwardFlops(teacher, batch.promptTokens() + batch.completionTokens());
-        Rollouts.Rows rows = batch.arrays(new double[batch.samples().size()], all(batch));
-        return new Step(train(rows.batch(), LossFn.crossEntropy()), Double.NaN, batch.accuracy());
+        return new Step(train(batch.allRows().batch(), LossFn.crossEntropy()), Double.NaN, batch.accuracy());
     }
 
     private Step onPolicyStep() {
         Rollouts.Batch batch = collect(student);
         studentFlops += forwardFlops(student, batch.promptTokens() + batch.completionTokens());
-        TokenBatch b = batch.arrays(new double[batch.samples().size()], all(batch)).batch();
+        TokenBatch b = batch.allRows().batch();
         float[] teacherLogp = teacher.computeLogprobs(b);
         teacherFlops += forwardFlops(teacher, b.tokens());
         float[] sampling = b.extra(PolicyLoss.SAMPLING_LOGPROBS);
@@ -258,7 +256,7 @@ public final class Distillation {
 
     private Rollouts.Batch collect(TrainingClient sampler) {
         Rollouts.Batch batch = Rollouts.collect(sampler, tokenizer, env, cursor, config.promptsPerStep(),
-                config.samplesPerPrompt(), config.sampling(), config.seed() * 7919 + step);
+                config.samplesPerPrompt(), config.sampling(), Rollouts.stepSeed(config.seed(), step));
         cursor += config.promptsPerStep();
         return batch;
     }
@@ -272,12 +270,6 @@ public final class Distillation {
 
     private static double forwardFlops(TrainingClient model, long tokens) {
         return tokens * model.config().forwardFlopsPerToken();
-    }
-
-    private static boolean[] all(Rollouts.Batch batch) {
-        boolean[] all = new boolean[batch.samples().size()];
-        Arrays.fill(all, true);
-        return all;
     }
 
     /** {@code batch} with the teacher's {@code k} most likely tokens and their log-probabilities at each position. */

@@ -123,7 +123,7 @@ public final class ExpertIteration {
 
     /** Sample, keep what is right (rationalising the rest when a hint is given), fine-tune, report. */
     public IterationMetrics iteration() {
-        long seed = config.seed() * 7919 + iteration;
+        long seed = Rollouts.stepSeed(config.seed(), iteration);
         Rollouts.Batch batch = Rollouts.collect(policy, tokenizer, env, cursor, config.problemsPerIteration(),
                 config.samples(), config.sampling(), seed);
         cursor += config.problemsPerIteration();

@@ -344,7 +344,7 @@ public final class Grpo implements AutoCloseable {
     /** G completions of each of the step's P prompts, scored; their sampling FLOPs counted. */
     private Rollouts.Batch collect() {
         Rollouts.Batch batch = Rollouts.collect(policy, tokenizer, env, cursor, config.promptsPerStep(),
-                config.groupSize(), config.sampling(), config.seed() * 7919 + step);
+                config.groupSize(), config.sampling(), Rollouts.stepSeed(config.seed(), step));
         last = batch;
         cursor += config.promptsPerStep();
         long sampled = batch.promptTokens() + batch.completionTokens();
@@ -414,9 +414,7 @@ public final class Grpo implements AutoCloseable {
     }
 
     private double[] klShaped(Rollouts.Batch batch, double[] rewards) {
-        boolean[] all = new boolean[rewards.length];
-        java.util.Arrays.fill(all, true);
-        Rollouts.Rows rows = batch.arrays(new double[rewards.length], all);
+        Rollouts.Rows rows = batch.allRows();
         TokenBatch a = rows.batch();
         float[] ref = referenceLogprobs(a);
         double[] out = rewards.clone();

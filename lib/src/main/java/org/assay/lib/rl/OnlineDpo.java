@@ -131,18 +131,13 @@ public final class OnlineDpo implements AutoCloseable {
     /** Sample, pair each group's best and worst, take one DPO step, report. */
     public StepMetrics step() {
         Rollouts.Batch batch = Rollouts.collect(policy, tokenizer, env, cursor, config.promptsPerStep(),
-                config.groupSize(), config.sampling(), config.seed() * 7919 + step);
+                config.groupSize(), config.sampling(), Rollouts.stepSeed(config.seed(), step));
         last = batch;
         cursor += config.promptsPerStep();
         step++;
         double[] rewards = batch.rewards();
-        boolean[] correct = batch.correct();
-        double meanReward = 0;
-        double accuracy = 0;
-        for (int i = 0; i < rewards.length; i++) {
-            meanReward += rewards[i] / rewards.length;
-            accuracy += correct[i] ? 1.0 / rewards.length : 0;
-        }
+        double meanReward = batch.meanReward();
+        double accuracy = batch.accuracy();
         List<int[]> sequences = new ArrayList<>();
         List<Integer> completionFrom = new ArrayList<>();
         int g = config.groupSize();

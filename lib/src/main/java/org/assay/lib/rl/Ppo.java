@@ -1,7 +1,6 @@
 package org.assay.lib.rl;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -218,17 +217,14 @@ public final class Ppo implements AutoCloseable {
     /** One PPO step: collect, reward per token, GAE, {@code epochs} updates of the policy and the value function. */
     public StepMetrics step() {
         Rollouts.Batch batch = Rollouts.collect(policy, tokenizer, env, cursor, config.promptsPerStep(),
-                config.samplesPerPrompt(), config.sampling(), config.seed() * 7919 + step);
+                config.samplesPerPrompt(), config.sampling(), Rollouts.stepSeed(config.seed(), step));
         last = batch;
         cursor += config.promptsPerStep();
         long sampled = batch.promptTokens() + batch.completionTokens();
         tokens += sampled;
         flops += sampled * forwardFlops(policy);
         long t0 = System.nanoTime();
-        int n = batch.samples().size();
-        boolean[] all = new boolean[n];
-        Arrays.fill(all, true);
-        Rollouts.Rows rows = batch.arrays(new double[n], all);
+        Rollouts.Rows rows = batch.allRows();
         TokenBatch b = rows.batch();
         float[] w = b.weights();
         float[] sampling = b.extra(PolicyLoss.SAMPLING_LOGPROBS);

@@ -102,6 +102,16 @@ public final class Rollouts {
         }
 
         /**
+         * Every sample as {@code forwardBackward} arrays, advantages 0 (for a pass that scores the samples, or a loss
+         * that brings its own per-token inputs: PPO's, distillation's).
+         */
+        public Rows allRows() {
+            boolean[] all = new boolean[samples.size()];
+            java.util.Arrays.fill(all, true);
+            return arrays(new double[samples.size()], all);
+        }
+
+        /**
          * The kept samples as {@code forwardBackward} arrays, one row each, padded to the longest: a row holds the
          * prompt and completion shifted by one; weights are 1 where the target is a completion token.
          */
@@ -166,6 +176,14 @@ public final class Rollouts {
      * @param sampleIndex for each row, the sample of the batch it came from
      */
     public record Rows(TokenBatch batch, List<Integer> sampleIndex) {
+    }
+
+    /**
+     * The sampling seed of step {@code step} of a loop seeded with {@code seed}: what every RL and post-training loop
+     * passes to {@link #collect}, so a loop's rollouts are a function of its seed and its step alone.
+     */
+    public static long stepSeed(long seed, long step) {
+        return seed * 7919 + step;
     }
 
     /**

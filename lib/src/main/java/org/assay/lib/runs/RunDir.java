@@ -198,12 +198,17 @@ public final class RunDir implements AutoCloseable {
     /** Appends one step's metrics and flushes. */
     public synchronized void log(Map<String, ?> step) {
         try {
-            metrics.write(LINE.toJson(step));
-            metrics.write('\n');
-            metrics.flush();
+            append(metrics, step);
         } catch (IOException e) {
             throw new UncheckedIOException("RunDir.log(" + dir + "): " + e.getMessage(), e);
         }
+    }
+
+    /** One JSON line, flushed. */
+    private static void append(BufferedWriter w, Map<String, ?> line) throws IOException {
+        w.write(LINE.toJson(line));
+        w.write('\n');
+        w.flush();
     }
 
     /**
@@ -221,9 +226,7 @@ public final class RunDir implements AutoCloseable {
                 w = appender(dir.resolve(name));
                 logs.put(name, w);
             }
-            w.write(LINE.toJson(line));
-            w.write('\n');
-            w.flush();
+            append(w, line);
         } catch (IOException e) {
             throw new UncheckedIOException("RunDir.log(" + dir.resolve(name) + "): " + e.getMessage(), e);
         }
