@@ -21,9 +21,8 @@ public class DecoderBench {
                 default -> GptConfig.small(256).withLayers(6).withWidth(256, 8).withContextLength(512);
             };
             int[] rowCounts = switch (name) {
-                case "small" -> new int[] {1, 2, 4, 8, 16, 32, 64};
-                case "tiny" -> new int[] {1, 2, 4, 8, 16, 32};
-                default -> new int[] {1, 2, 4, 8};
+                case "small", "tiny" -> new int[] {1, 2, 4, 8, 16, 32, 64, 128, 256};
+                default -> new int[] {1, 2, 4, 8, 16, 32, 64};
             };
             int newTokens = name.equals("tiny") ? 100 : 256;
             int[] prompt = new SplittableRandom(2).ints(16, 0, c.vocabSize()).toArray();

@@ -26,45 +26,58 @@ import java.util.concurrent.Future;
  * a sum of rows scaled by x's entries — a loop over whole arrays that the JIT vectorises (a dot product, a float
  * reduction, it does not). Keys are kept transposed per head ({@code hd} rows of positions) for the same reason.
  */
-public final class CpuDecoder {
-    private final GptConfig c;
+public final class CpuDecoder implements AutoCloseable {
+    /**
+     * Rows per group from which the group is computed rows-innermost ({@link WideGroup}): measured with
+     * {@code GptConfig.tiny}, 8 rows take the same time either way and 128 rows 5× less that way.
+     */
+    static final int WIDE_ROWS = 8;
+
+    final GptConfig c;
     private final int rows;
     private final int capacity;
-    private final float[][] wte;       // (V)(d): token embeddings
-    private final float[][] wpe;       // (T)(d) or null with RoPE
-    private final float[][] head;      // (d)(V): the output projection, transposed
-    private final float[] lnfW;
-    private final float[] lnfB;
-    private final Block[] blocks;
-    private final float[][] ropeCos;   // (T)(hd/2) or null
-    private final float[][] ropeSin;
-    private final float queryScale;
-    private final double eps;          // the norms' epsilon
-    private final float[][][][] keysT; // [layer][row·KV + g][hd][position]
+    private final boolean wide;        // the groups are WideGroups, and the weights are kept (out)(in)
+    final float[][] wte;               // (V)(d): token embeddings
+    final float[][] wpe;               // (T)(d) or null with RoPE
+    final float[][] head;              // the output projection: (d)(V), transposed, or (V)(d) when wide
+    final float[] lnfW;
+    final float[] lnfB;
+    final Block[] blocks;
+    final float[][] ropeCos;           // (T)(hd/2) or null
+    final float[][] ropeSin;
+    final float queryScale;
+    final double eps;                  // the norms' epsilon
+    private final float[][][][] keysT; // [layer][row·KV + g][hd][position], row by row only
     private final float[][][][] vals;  // [layer][row·KV + g][position][hd]
     private final Scratch[] groups;    // the rows split into one group per thread, each with its own work arrays
+    private final WideGroup[] wideGroups; // or, when wide, these, each with its rows' cache
     private int length;                // positions cached
+    private boolean closed;
 
-    /** A block's weights, transposed, and biases (null where none); {@code experts}: one MLP, or one per expert. */
-    private record Block(float[] ln1W, float[] ln1B, float[][] qkv, float[] qkvB, float[][] proj, float[] projB,
+    /**
+     * A block's weights, transposed (or as the model keeps them, when wide), and biases (null where none);
+     * {@code experts}: one MLP, or one per expert.
+     */
+    record Block(float[] ln1W, float[] ln1B, float[][] qkv, float[] qkvB, float[][] proj, float[] projB,
                          float[] ln2W, float[] ln2B, float[][] router, Mlp[] experts) {
     }
 
-    /** fc (GELU) or gate (SwiGLU), up (SwiGLU only, else null), proj — each transposed, with its bias or null. */
-    private record Mlp(float[][] in, float[] inB, float[][] up, float[] upB, float[][] proj, float[] projB,
+    /** fc (GELU) or gate (SwiGLU), up (SwiGLU only, else null), proj — each as Block's, with its bias or null. */
+    record Mlp(float[][] in, float[] inB, float[][] up, float[] upB, float[][] proj, float[] projB,
                        boolean tanh) {
     }
 
-    private CpuDecoder(Gpt model, int rows, int capacity, int groupCount) {
+    private CpuDecoder(Gpt model, int rows, int capacity, int groupCount, boolean wide) {
         this.c = model.config();
         this.rows = rows;
         this.capacity = capacity;
+        this.wide = wide;
         Map<String, NDArray> p = model.parameters();
         int d = c.dModel();
         wte = rowsOf(p.get("wte").toFloatArray(), c.vocabSize(), d);
         wpe = c.positions() == GptConfig.Positions.LEARNED ? rowsOf(p.get("wpe").toFloatArray(), c.contextLength(), d)
                 : null;
-        head = transposed(model, c.tiedEmbeddings() ? "wte" : "lm_head");
+        head = weight(model, c.tiedEmbeddings() ? "wte" : "lm_head", wide);
         lnfW = p.get("ln_f.weight").toFloatArray();
         lnfB = c.norm() == GptConfig.Norm.LAYER_NORM ? p.get("ln_f.bias").toFloatArray() : null;
         blocks = new Block[c.layers()];
@@ -73,16 +86,16 @@ public final class CpuDecoder {
             Mlp[] experts;
             float[][] router = null;
             if (c.experts() > 0) {
-                router = transposed(model, b + "moe.router");
+                router = weight(model, b + "moe.router", wide);
                 experts = new Mlp[c.experts()];
                 for (int e = 0; e < c.experts(); e++) {
-                    experts[e] = mlp(model, b + "moe." + e + ".");
+                    experts[e] = mlp(model, b + "moe." + e + ".", wide);
                 }
             } else {
-                experts = new Mlp[] {mlp(model, b + "mlp.")};
+                experts = new Mlp[] {mlp(model, b + "mlp.", wide)};
             }
             blocks[l] = new Block(p.get(b + "ln1.weight").toFloatArray(), bias(p, b + "ln1"),
-                    transposed(model, b + "attn.qkv"), bias(p, b + "attn.qkv"), transposed(model, b + "attn.proj"),
+                    weight(model, b + "attn.qkv", wide), bias(p, b + "attn.qkv"), weight(model, b + "attn.proj", wide),
                     bias(p, b + "attn.proj"), p.get(b + "ln2.weight").toFloatArray(), bias(p, b + "ln2"), router,
                     experts);
         }
@@ -96,13 +109,19 @@ public final class CpuDecoder {
         }
         queryScale = model.queryScale().getFloat();
         eps = c.normEps();
-        keysT = new float[c.layers()][rows * c.kvHeads()][hd][capacity];
-        vals = new float[c.layers()][rows * c.kvHeads()][capacity][hd];
         int parts = Math.min(rows, groupCount);
-        groups = new Scratch[parts];
+        keysT = wide ? null : new float[c.layers()][rows * c.kvHeads()][hd][capacity];
+        vals = wide ? null : new float[c.layers()][rows * c.kvHeads()][capacity][hd];
+        groups = wide ? null : new Scratch[parts];
+        wideGroups = wide ? new WideGroup[parts] : null;
         for (int g = 0; g < parts; g++) {
             int from = rows * g / parts;
-            groups[g] = new Scratch(c, from, rows * (g + 1) / parts - from, capacity);
+            int count = rows * (g + 1) / parts - from;
+            if (wide) {
+                wideGroups[g] = new WideGroup(this, c, from, count, capacity);
+            } else {
+                groups[g] = new Scratch(c, from, count, capacity);
+            }
         }
     }
 
@@ -120,12 +139,35 @@ public final class CpuDecoder {
      * ~0.13 ms here, so a split pays only for steps longer than that ({@code sample} decides: sample.Decoding).
      */
     public static CpuDecoder continuing(Gpt model, KvCache cache, int rows, int capacity, int groups) {
-        String fn = "CpuDecoder.continuing";
+        return open("CpuDecoder.continuing", model, cache, rows, 1, capacity, groups, null);
+    }
+
+    /**
+     * A decoder of {@code samplesPerRow} rows for each row of {@code cache}: rows {@code g·n} to {@code g·n + n − 1}
+     * continue cached row g, so a prompt read once (prefilled once) starts n samples. Groups as {@link
+     * #continuing(Gpt, KvCache, int, int, int)}.
+     */
+    public static CpuDecoder branching(Gpt model, KvCache cache, int samplesPerRow, int capacity, int groups) {
+        String fn = "CpuDecoder.branching";
+        if (samplesPerRow < 1) {
+            throw new IllegalArgumentException(fn + ": samplesPerRow must be >= 1, got " + samplesPerRow);
+        }
+        long cached = cache.length() == 0 ? 0 : cache.keys(0).getShape().get(0);
+        return open(fn, model, cache, Math.toIntExact(cached * samplesPerRow), samplesPerRow, capacity, groups,
+                null);
+    }
+
+    /**
+     * As {@link #branching}, the groups computed row by row ({@code wide} false) or rows-innermost (true) whatever
+     * their size, or as {@link #WIDE_ROWS} decides (null): for tests, which compare the two.
+     */
+    static CpuDecoder open(String fn, Gpt model, KvCache cache, int rows, int repeat, int capacity, int groups,
+                           Boolean wide) {
         if (!ai.djl.Device.Type.CPU.equals(model.device().getDeviceType())) {
             throw new IllegalArgumentException(fn + ": the model must be on the CPU, got " + model.device());
         }
-        if (cache.length() == 0 || rows < 1 || cache.keys(0).getShape().get(0) != rows) {
-            throw new IllegalArgumentException(fn + ": the cache must hold the prompt of each of the " + rows
+        if (cache.length() == 0 || rows < 1 || cache.keys(0).getShape().get(0) * repeat != rows) {
+            throw new IllegalArgumentException(fn + ": the cache must hold the prompt of each of the " + rows / repeat
                     + " rows, got " + cache.length() + " positions of "
                     + (cache.length() == 0 ? 0 : cache.keys(0).getShape().get(0)) + " rows");
         }
@@ -136,21 +178,31 @@ public final class CpuDecoder {
         if (groups < 1) {
             throw new IllegalArgumentException(fn + ": groups must be >= 1, got " + groups);
         }
-        CpuDecoder decoder = new CpuDecoder(model, rows, capacity, groups);
-        decoder.load(cache);
+        boolean layout = wide != null ? wide && model.config().experts() == 0
+                : model.config().experts() == 0 && rows / Math.min(rows, groups) >= WIDE_ROWS;
+        CpuDecoder decoder = new CpuDecoder(model, rows, capacity, groups, layout);
+        decoder.load(cache, repeat);
         return decoder;
     }
 
-    private void load(KvCache cache) {
+    /** The cache's positions, each cached row r continuing as rows {@code r·repeat} to {@code r·repeat + repeat − 1}. */
+    private void load(KvCache cache, int repeat) {
         int cached = cache.length();
         int kv = c.kvHeads();
         int hd = c.headDim();
         for (int l = 0; l < c.layers(); l++) {
             float[] k = cache.keys(l).toFloatArray(); // (B, KV, S, hd)
             float[] v = cache.values(l).toFloatArray();
+            if (wide) {
+                for (WideGroup group : wideGroups) {
+                    group.load(l, k, v, cached, repeat);
+                }
+                continue;
+            }
             for (int rg = 0; rg < rows * kv; rg++) {
+                int source = (rg / kv / repeat) * kv + rg % kv;
                 for (int t = 0; t < cached; t++) {
-                    int at = (rg * cached + t) * hd;
+                    int at = (source * cached + t) * hd;
                     System.arraycopy(v, at, vals[l][rg][t], 0, hd);
                     for (int i = 0; i < hd; i++) {
                         keysT[l][rg][i][t] = k[at + i];
@@ -159,6 +211,17 @@ public final class CpuDecoder {
             }
         }
         length = cached;
+    }
+
+    /** Gives the cache's memory back for the next decoder (its arrays are reused); the decoder is done. */
+    @Override
+    public void close() {
+        if (wideGroups != null) {
+            for (WideGroup group : wideGroups) {
+                group.release();
+            }
+        }
+        closed = true;
     }
 
     /** Positions read so far (cached). */
@@ -172,6 +235,9 @@ public final class CpuDecoder {
         if (tokens.length != rows) {
             throw new IllegalArgumentException(fn + ": one token per row needed (" + rows + "), got " + tokens.length);
         }
+        if (closed) {
+            throw new IllegalStateException(fn + ": the decoder is closed");
+        }
         if (length >= capacity) {
             throw new IllegalStateException(fn + ": the decoder holds " + capacity + " positions, all used");
         }
@@ -182,12 +248,14 @@ public final class CpuDecoder {
                         + " in row " + r);
             }
         }
+        float[] logits = new float[rows * v];
         List<Future<?>> others = new ArrayList<>();
-        for (int g = 1; g < groups.length; g++) {
-            Scratch group = groups[g];
-            others.add(POOL.submit(() -> step(group, tokens)));
+        int parts = wide ? wideGroups.length : groups.length;
+        for (int g = 1; g < parts; g++) {
+            int group = g;
+            others.add(POOL.submit(() -> step(group, tokens, logits)));
         }
-        step(groups[0], tokens);
+        step(0, tokens, logits);
         for (Future<?> f : others) {
             try {
                 f.get();
@@ -201,14 +269,22 @@ public final class CpuDecoder {
                 throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
             }
         }
-        float[] logits = new float[rows * v];
-        for (Scratch group : groups) {
-            for (int r = 0; r < group.rows; r++) {
-                System.arraycopy(group.logits[r], 0, logits, (group.from + r) * v, v);
-            }
-        }
         length++;
         return logits;
+    }
+
+    /** Group g's rows through every block at position {@code length}; their logits into {@code logits}. */
+    private void step(int g, int[] tokens, float[] logits) {
+        if (wide) {
+            wideGroups[g].step(tokens, length, logits);
+            return;
+        }
+        Scratch group = groups[g];
+        step(group, tokens);
+        int v = c.vocabSize();
+        for (int r = 0; r < group.rows; r++) {
+            System.arraycopy(group.logits[r], 0, logits, (group.from + r) * v, v);
+        }
     }
 
     /** Threads for the row groups after the first, which the caller computes itself; idle ones end after a minute. */
@@ -414,7 +490,7 @@ public final class CpuDecoder {
 
     /** GELU, exact form x·Φ(x) (Hendrycks &amp; Gimpel 2016), as libtorch's {@code approximate='none'}. */
     static float gelu(float x) {
-        return (float) (0.5 * x * (1 + erf(x * 0.7071067811865476)));
+        return 0.5f * x * (1f + erf(x * 0.70710677f));
     }
 
     /** GELU's tanh approximation (GPT-2's {@code gelu_new}), as libtorch's {@code approximate='tanh'}. */
@@ -424,15 +500,20 @@ public final class CpuDecoder {
     }
 
     /**
-     * erf by Abramowitz &amp; Stegun 7.1.26 (absolute error under 1.5e-7, float rounding's size), the form libtorch's
-     * vectorised CPU erf uses: one exponential and a polynomial.
+     * erf in float arithmetic only, so that a loop of it vectorises (a loop calling {@code Math.exp} does not, and
+     * spent as long on GELU as on all the products): x·P(x²)/Q(x²), P of degree 6 and Q of degree 4 in x², fitted by
+     * iteratively reweighted least squares on [0, 4] (bench/rl/README.md), x clamped to ±4, where erf is ±1 to
+     * float precision. Absolute error under 4.5e-7 in float evaluation (5.4e-8 in exact arithmetic) — a few units in
+     * the last place of numbers near 1, the size of libtorch's float erf's differences between CPU kernels.
      */
-    static double erf(double x) {
-        double z = Math.abs(x);
-        double t = 1 / (1 + 0.3275911 * z);
-        double poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-        double y = 1 - poly * Math.exp(-z * z);
-        return x >= 0 ? y : -y;
+    static float erf(float x) {
+        float z = Math.max(-4f, Math.min(4f, x));
+        float z2 = z * z;
+        float p = ((((((1.92168877e-08f * z2 - 1.99032350e-06f) * z2 + 1.55540556e-04f) * z2 + 4.29322807e-03f)
+                * z2 + 5.24340328e-02f) * z2 + 2.13948946e-01f) * z2 + 1.12837868f);
+        float q = (((1.09807902e-03f * z2 + 1.55514514e-02f) * z2 + 1.20801379e-01f) * z2 + 5.22934972e-01f) * z2
+                + 1f;
+        return z * p / q;
     }
 
     private void norm(float[][] x, float[] w, float[] bias, float[][] out) {
@@ -489,8 +570,9 @@ public final class CpuDecoder {
 
     /**
      * y = W·x + b for every row, with W kept as its transpose: {@code wT[i]} is column i of W and each y row has W's
-     * row count; b may be null. Rows inner: a column is read from memory once per step and used for all rows from
-     * the L1 cache.
+     * row count; b may be null. Rows in tiles of {@link #TILE}, whose outputs stay in the L1 cache while W's columns
+     * pass four at a time, each read once per tile. Every output is summed in W's column order, each product fused
+     * into the sum ({@code Math.fma}: one rounding, as WideGroup's), so the tiling and the unrolling change no bit.
      */
     private static void matVec(float[][] x, float[][] wT, float[] b, float[][] y) {
         for (float[] row : y) {
@@ -500,17 +582,43 @@ public final class CpuDecoder {
                 System.arraycopy(b, 0, row, 0, row.length);
             }
         }
-        for (int i = 0; i < wT.length; i++) {
-            float[] column = wT[i];
-            for (int r = 0; r < x.length; r++) {
-                float xi = x[r][i];
-                float[] yr = y[r];
-                for (int o = 0; o < yr.length; o++) {
-                    yr[o] += xi * column[o];
+        int in = wT.length;
+        for (int from = 0; from < x.length; from += TILE) {
+            int to = Math.min(x.length, from + TILE);
+            int i = 0;
+            for (; i + 4 <= in; i += 4) {
+                float[] c0 = wT[i];
+                float[] c1 = wT[i + 1];
+                float[] c2 = wT[i + 2];
+                float[] c3 = wT[i + 3];
+                for (int r = from; r < to; r++) {
+                    float[] xr = x[r];
+                    float x0 = xr[i];
+                    float x1 = xr[i + 1];
+                    float x2 = xr[i + 2];
+                    float x3 = xr[i + 3];
+                    float[] yr = y[r];
+                    for (int o = 0; o < yr.length; o++) {
+                        float partial = Math.fma(x1, c1[o], Math.fma(x0, c0[o], yr[o]));
+                        yr[o] = Math.fma(x3, c3[o], Math.fma(x2, c2[o], partial));
+                    }
+                }
+            }
+            for (; i < in; i++) {
+                float[] column = wT[i];
+                for (int r = from; r < to; r++) {
+                    float xi = x[r][i];
+                    float[] yr = y[r];
+                    for (int o = 0; o < yr.length; o++) {
+                        yr[o] = Math.fma(xi, column[o], yr[o]);
+                    }
                 }
             }
         }
     }
+
+    /** Rows per tile of {@link #matVec}: 16 rows of a 1024-wide output take 64 KB, about what L1 holds. */
+    private static final int TILE = 16;
 
     private static void add(float[][] x, float[][] y) {
         for (int r = 0; r < x.length; r++) {
@@ -530,29 +638,27 @@ public final class CpuDecoder {
         return b == null ? null : b.toFloatArray();
     }
 
-    private static Mlp mlp(Gpt model, String prefix) {
+    private static Mlp mlp(Gpt model, String prefix, boolean wide) {
         Map<String, NDArray> p = model.parameters();
         GptConfig.Mlp kind = model.config().mlp();
         if (kind.isGelu()) {
-            return new Mlp(transposed(model, prefix + "fc"), bias(p, prefix + "fc"), null, null,
-                    transposed(model, prefix + "proj"), bias(p, prefix + "proj"), kind == GptConfig.Mlp.GELU_TANH);
+            return new Mlp(weight(model, prefix + "fc", wide), bias(p, prefix + "fc"), null, null,
+                    weight(model, prefix + "proj", wide), bias(p, prefix + "proj"), kind == GptConfig.Mlp.GELU_TANH);
         }
-        return new Mlp(transposed(model, prefix + "gate"), bias(p, prefix + "gate"), transposed(model, prefix + "up"),
-                bias(p, prefix + "up"), transposed(model, prefix + "proj"), bias(p, prefix + "proj"), false);
+        return new Mlp(weight(model, prefix + "gate", wide), bias(p, prefix + "gate"),
+                weight(model, prefix + "up", wide), bias(p, prefix + "up"), weight(model, prefix + "proj", wide),
+                bias(p, prefix + "proj"), false);
     }
 
-    /** Weight {@code name} (out, in), with its LoRA update (alpha/rank)·B·A added when it has adapters, as (in)(out). */
-    private static float[][] transposed(Gpt model, String name) {
+    /**
+     * Weight {@code name} (out, in), with its LoRA update (alpha/rank)·B·A added when it has adapters: as the model
+     * keeps it, (out)(in), when {@code asIs}, else transposed, (in)(out).
+     */
+    private static float[][] weight(Gpt model, String name, boolean asIs) {
         NDArray w = model.parameters().get(name);
         int out = Math.toIntExact(w.getShape().get(0));
         int in = Math.toIntExact(w.getShape().get(1));
         float[] values = w.toFloatArray();
-        float[][] t = new float[in][out];
-        for (int o = 0; o < out; o++) {
-            for (int i = 0; i < in; i++) {
-                t[i][o] = values[o * in + i];
-            }
-        }
         Double scale = model.loraScale(name);
         if (scale != null) {
             NDArray aArray = model.parameters().get(name + Gpt.LORA + "A"); // (rank, in)
@@ -560,14 +666,23 @@ public final class CpuDecoder {
             int rank = Math.toIntExact(aArray.getShape().get(0));
             float[] a = aArray.toFloatArray();
             float[] b = bArray.toFloatArray();
-            for (int i = 0; i < in; i++) {
-                for (int o = 0; o < out; o++) {
+            for (int o = 0; o < out; o++) {
+                for (int i = 0; i < in; i++) {
                     double sum = 0;
                     for (int k = 0; k < rank; k++) {
                         sum += (double) b[o * rank + k] * a[k * in + i];
                     }
-                    t[i][o] += (float) (scale * sum);
+                    values[o * in + i] += (float) (scale * sum);
                 }
+            }
+        }
+        if (asIs) {
+            return rowsOf(values, out, in);
+        }
+        float[][] t = new float[in][out];
+        for (int o = 0; o < out; o++) {
+            for (int i = 0; i < in; i++) {
+                t[i][o] = values[o * in + i];
             }
         }
         return t;

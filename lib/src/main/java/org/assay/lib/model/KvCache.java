@@ -55,6 +55,27 @@ public final class KvCache implements AutoCloseable {
         return new NDArray[] {allK, allV};
     }
 
+    /**
+     * Repeats every cached row {@code n} times in place: row r becomes rows r·n to r·n + n − 1 (a prompt read once,
+     * continued by n samples).
+     */
+    public void repeatRows(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("KvCache.repeatRows: n must be >= 1, got " + n);
+        }
+        for (int layer = 0; layer < keys.length && n > 1 && keys[layer] != null; layer++) {
+            NDArray k = keys[layer].repeat(0, n);
+            NDArray v = values[layer].repeat(0, n);
+            NDScope.unregister(k, v);
+            k.attach(manager);
+            v.attach(manager);
+            keys[layer].close();
+            values[layer].close();
+            keys[layer] = k;
+            values[layer] = v;
+        }
+    }
+
     /** A layer's cached keys and values, (B, KV, S, hd). */
     NDArray keys(int layer) {
         return keys[layer];

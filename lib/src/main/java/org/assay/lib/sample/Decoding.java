@@ -36,21 +36,21 @@ final class Decoding {
     }
 
     /**
-     * The decoder for {@code rows} rows after a prompt of {@code promptLength} tokens: libtorch without a cache when
-     * {@code params.kvCache()} is off, the Java decoder after the prompt when the cost model (or ASSAY_DECODER) says
-     * so, else libtorch with the cache.
+     * The decoder for {@code rows} rows, {@code n} per prompt, after prompts of {@code promptLength} tokens: libtorch
+     * without a cache when {@code params.kvCache()} is off, the Java decoder after the prompt when the cost model (or
+     * ASSAY_DECODER) says so, else libtorch with the cache. With the cache each prompt is read once for its n rows.
      */
-    static StepDecoder open(Gpt model, SamplingParams params, int rows, int promptLength) {
+    static StepDecoder open(Gpt model, SamplingParams params, int rows, int n, int promptLength) {
         GptConfig c = model.config();
         if (!params.kvCache()) {
-            return new StepDecoder.Libtorch(model, null, rows, false);
+            return new StepDecoder.Libtorch(model, null, rows, 1, false, false);
         }
         if (java(c, model.device(), rows, params.maxTokens() - 1)) {
-            return new StepDecoder.Java(model, new KvCache(model), rows, promptLength + params.maxTokens() - 1,
+            return new StepDecoder.Java(model, new KvCache(model), rows, n, promptLength + params.maxTokens() - 1,
                     groups(c, rows, org.assay.lib.engine.Torch.threads()));
         }
         boolean oneThread = (long) rows * c.dModel() < 16_384 && org.assay.lib.engine.Torch.threads() > 1;
-        return new StepDecoder.Libtorch(model, new KvCache(model), rows, oneThread);
+        return new StepDecoder.Libtorch(model, new KvCache(model), rows, n, true, oneThread);
     }
 
     /** ASSAY_DECODER: let the cost model choose, or force one decoder. */

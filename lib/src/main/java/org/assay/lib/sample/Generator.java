@@ -32,7 +32,7 @@ public final class Generator {
                                             int n, TokenListener listener) {
         validate(model, prompts, seeds, params, n);
         Rows rows = new Rows(prompts, seeds, params, n);
-        try (StepDecoder decoder = Decoding.open(model, params, rows.count, rows.promptLength)) {
+        try (StepDecoder decoder = Decoding.open(model, params, rows.count, n, rows.promptLength)) {
             int v = model.config().vocabSize();
             for (int s = 0; s < params.maxTokens() && !rows.allStopped(); s++) {
                 float[] logits = decoder.next(rows.sequence, rows.width, rows.length()); // (rows, V)
@@ -109,6 +109,8 @@ public final class Generator {
         private final int[] continuations;
         private final int[][] forced;         // tokens a row must write next (the end, or the continuation), or null
         private final int[] forcedAt;
+        private Sampling.Scratch scratch;
+        private int drawnRow;                 // the row the last draw was from
         private int steps;
 
         Rows(List<int[]> prompts, long[] seeds, SamplingParams params, int n) {
@@ -144,16 +146,21 @@ public final class Generator {
         /** One step: a token for each row still going, drawn from its logits (rows, V) or forced by the budget. */
         void append(float[] logits, int v, SamplingParams params, TokenListener listener) {
             int len = length();
+            if (scratch == null) {
+                scratch = new Sampling.Scratch(v);
+            }
             for (int i = 0; i < count; i++) {
                 if (stopped[i]) {
                     sequence[i * width + len] = sequence[i * width + len - 1]; // padding, never read back
                     continue;
                 }
-                float[] row = Arrays.copyOfRange(logits, i * v, (i + 1) * v);
-                int token = next(i, row, params);
+                drawnRow = -1;
+                int token = next(i, logits, i * v, v, params);
                 sequence[i * width + len] = token;
                 tokens[i][lengths[i]] = token;
-                logprobs[i][lengths[i]] = (float) Sampling.logSoftmaxAt(row, token);
+                logprobs[i][lengths[i]] = (float) (drawnRow == i && params.temperature() == 1
+                        ? scratch.logSoftmaxOfLastDraw(logits, i * v, token)
+                        : Sampling.logSoftmaxAt(logits, i * v, v, token));
                 lengths[i]++;
                 if (listener != null) {
                     listener.onToken(i, token);
@@ -170,7 +177,7 @@ public final class Generator {
         }
 
         /** Row i's next token: a forced one, else a draw, an early end of thinking replaced by the continuation. */
-        private int next(int i, float[] row, SamplingParams params) {
+        private int next(int i, float[] logits, int from, int v, SamplingParams params) {
             if (thinking[i] && lengths[i] >= budget.maxThinkingTokens() && forced[i] != end) {
                 forced[i] = end;    // the budget is spent: end the thinking now, even inside a continuation,
                 forcedAt[i] = Sampling.prefixAtEnd(tokens[i], lengths[i], end); // finishing an end begun
@@ -182,7 +189,8 @@ public final class Generator {
                 }
                 return token;
             }
-            int token = Sampling.draw(row, params, rngs[i]);
+            int token = Sampling.draw(logits, from, v, params, rngs[i], scratch);
+            drawnRow = i;
             if (thinking[i] && token == end[0] && lengths[i] < budget.minThinkingTokens()
                     && continuations[i] < budget.maxContinuations()) {
                 continuations[i]++;

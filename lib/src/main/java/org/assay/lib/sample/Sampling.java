@@ -9,33 +9,61 @@ final class Sampling {
     private Sampling() {
     }
 
-    static int draw(float[] logits, SamplingParams p, SplittableRandom rng) {
+    /**
+     * Work arrays for drawing from rows of {@code v} logits, made once per sampling run, and the maximum and the sum
+     * of exponentials of the last row drawn from at a temperature above 0.
+     */
+    static final class Scratch {
+        private final double[] prob;
+        private final int[] order;
+        private final int[] buffer;
+        private double max;
+        private double total;
+
+        Scratch(int v) {
+            prob = new double[v];
+            order = new int[v];
+            buffer = new int[v];
+        }
+
+        /**
+         * log softmax at {@code token} of the row last drawn from, read off that draw's sums: at temperature 1 they
+         * are {@link #logSoftmaxAt}'s, to the bit, so its second pass of exponentials is saved.
+         */
+        double logSoftmaxOfLastDraw(float[] logits, int from, int token) {
+            return logits[from + token] - max - Math.log(total);
+        }
+    }
+
+    /** A token drawn from {@code logits[from, from + v)}, with {@code s}'s work arrays. */
+    static int draw(float[] logits, int from, int v, SamplingParams p, SplittableRandom rng, Scratch s) {
         if (p.temperature() == 0) {
             int best = 0;
-            for (int i = 1; i < logits.length; i++) {
-                if (logits[i] > logits[best]) {
+            for (int i = 1; i < v; i++) {
+                if (logits[from + i] > logits[from + best]) {
                     best = i;
                 }
             }
             return best;
         }
-        int v = logits.length;
         double max = Double.NEGATIVE_INFINITY;
-        for (float x : logits) {
-            max = Math.max(max, x);
+        for (int i = 0; i < v; i++) {
+            max = Math.max(max, logits[from + i]);
         }
-        double[] prob = new double[v];
+        double[] prob = s.prob;
         double total = 0;
         for (int i = 0; i < v; i++) {
-            prob[i] = Math.exp((logits[i] - max) / p.temperature());
+            prob[i] = Math.exp((logits[from + i] - max) / p.temperature());
             total += prob[i];
         }
-        int[] order = new int[v];
+        s.max = max;
+        s.total = total;
+        int[] order = s.order;
         for (int i = 0; i < v; i++) {
             order[i] = i;
             prob[i] /= total;
         }
-        sortByProbability(order, prob); // most likely first; ties by id
+        sortByProbability(order, prob, s.buffer); // most likely first; ties by id
         int keep = p.topK() > 0 ? Math.min(p.topK(), v) : v;
         if (p.topP() < 1) {
             double cumulative = 0;
@@ -66,7 +94,11 @@ final class Sampling {
      * stable sort of boxed ids gives, without boxing (a merge sort; the sampling loop calls this once per token).
      */
     static void sortByProbability(int[] ids, double[] prob) {
-        int[] buffer = new int[ids.length];
+        sortByProbability(ids, prob, new int[ids.length]);
+    }
+
+    /** As above, with a work array of at least {@code ids.length}. */
+    static void sortByProbability(int[] ids, double[] prob, int[] buffer) {
         for (int width = 1; width < ids.length; width *= 2) {
             for (int lo = 0; lo < ids.length - width; lo += 2 * width) {
                 int mid = lo + width;
@@ -93,17 +125,17 @@ final class Sampling {
         return c < 0 || c == 0 && a < b;
     }
 
-    /** log softmax(logits)[token], at temperature 1. */
-    static double logSoftmaxAt(float[] logits, int token) {
+    /** log softmax(logits[from, from + v))[token], at temperature 1. */
+    static double logSoftmaxAt(float[] logits, int from, int v, int token) {
         double max = Double.NEGATIVE_INFINITY;
-        for (float x : logits) {
-            max = Math.max(max, x);
+        for (int i = 0; i < v; i++) {
+            max = Math.max(max, logits[from + i]);
         }
         double sum = 0;
-        for (float x : logits) {
-            sum += Math.exp(x - max);
+        for (int i = 0; i < v; i++) {
+            sum += Math.exp(logits[from + i] - max);
         }
-        return logits[token] - max - Math.log(sum);
+        return logits[from + token] - max - Math.log(sum);
     }
 
     /** Whether {@code tokens[from, length)} ends with one of the stop sequences (all of it inside that range). */

@@ -22,22 +22,28 @@ interface StepDecoder extends AutoCloseable {
 
     /**
      * The model's forward pass in libtorch. With a cache each step feeds only the positions not yet in it; without,
-     * the whole sequence is recomputed (the slow reference). With {@code oneThread}, steps after the prompt run on
-     * one intra-op thread: for a few rows a second thread costs more than it gains (measured: 4.5 against 2.0 ms per
-     * token for the reference model on 2 cores).
+     * the whole sequence is recomputed (the slow reference). With a cache and {@code n} rows per prompt, the prompt is
+     * read once per prompt — rows 0, n, 2n, … — and its keys, values and last logits copied to the prompt's other
+     * rows (when {@code branch}; else the cache keeps one row per prompt, for the Java decoder to branch). With
+     * {@code oneThread}, steps after the prompt run on one intra-op thread: for a few rows a second thread costs more
+     * than it gains (measured: 4.5 against 2.0 ms per token for the reference model on 2 cores).
      */
     final class Libtorch implements StepDecoder {
         private final Gpt model;
         private final KvCache cache;
         private final int rows;
+        private final int n;
+        private final boolean branch;
         private final boolean oneThread;
         private int fed; // positions already in the cache
         private int steps;
 
-        Libtorch(Gpt model, KvCache cache, int rows, boolean oneThread) {
+        Libtorch(Gpt model, KvCache cache, int rows, int n, boolean branch, boolean oneThread) {
             this.model = model;
             this.cache = cache;
             this.rows = rows;
+            this.n = cache == null ? 1 : n;
+            this.branch = branch;
             this.oneThread = oneThread;
         }
 
@@ -54,14 +60,27 @@ interface StepDecoder extends AutoCloseable {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 int from = cache != null ? fed : 0;
-                int[] feed = new int[rows * (len - from)];
-                for (int i = 0; i < rows; i++) {
-                    System.arraycopy(sequence, i * width + from, feed, i * (len - from), len - from);
+                int every = fed == 0 ? n : 1; // the prompt: one row per prompt
+                int fedRows = rows / every;
+                int[] feed = new int[fedRows * (len - from)];
+                for (int i = 0; i < fedRows; i++) {
+                    System.arraycopy(sequence, i * every * width + from, feed, i * (len - from), len - from);
                 }
-                NDArray all = model.forward(model.tokens(feed, rows), cache, null); // (rows, len - from, V)
-                float[] logits = (len - from == 1 ? all : all.get(":, -1, :")).toFloatArray(); // (rows, V)
+                NDArray all = model.forward(model.tokens(feed, fedRows), cache, null); // (fedRows, len - from, V)
+                float[] logits = (len - from == 1 ? all : all.get(":, -1, :")).toFloatArray(); // (fedRows, V)
                 fed = len;
-                return logits;
+                if (every == 1) {
+                    return logits;
+                }
+                if (branch) {
+                    cache.repeatRows(every);
+                }
+                int v = logits.length / fedRows;
+                float[] copied = new float[rows * v];
+                for (int i = 0; i < rows; i++) {
+                    System.arraycopy(logits, i / every * v, copied, i * v, v);
+                }
+                return copied;
             }
         }
 
@@ -88,15 +107,18 @@ interface StepDecoder extends AutoCloseable {
         private final Libtorch prompt;
         private final Gpt model;
         private final int rows;
+        private final int n;
         private final int capacity;
         private final int groups;
         private final int[] last;
         private CpuDecoder decoder;
 
-        Java(Gpt model, KvCache cache, int rows, int capacity, int groups) {
-            this.prompt = new Libtorch(model, cache, rows, false);
+        /** {@code rows}: n per prompt, whose prompt is read once and branched by the Java decoder. */
+        Java(Gpt model, KvCache cache, int rows, int n, int capacity, int groups) {
+            this.prompt = new Libtorch(model, cache, rows, n, false, false);
             this.model = model;
             this.rows = rows;
+            this.n = n;
             this.capacity = capacity;
             this.groups = groups;
             this.last = new int[rows];
@@ -105,10 +127,15 @@ interface StepDecoder extends AutoCloseable {
         @Override
         public float[] next(int[] sequence, int width, int len) {
             if (decoder == null && prompt.fed == 0) {
-                return prompt.next(sequence, width, len);
+                JniUtils.setNumThreads(1);
+                try {
+                    return prompt.next(sequence, width, len);
+                } finally {
+                    JniUtils.setNumThreads(Torch.threads());
+                }
             }
             if (decoder == null) { // the prompt is in the cache: Java from here on
-                decoder = CpuDecoder.continuing(model, prompt.cache(), rows, capacity, groups);
+                decoder = CpuDecoder.branching(model, prompt.cache(), n, capacity, groups);
             }
             for (int i = 0; i < rows; i++) {
                 last[i] = sequence[i * width + len - 1];
@@ -118,7 +145,13 @@ interface StepDecoder extends AutoCloseable {
 
         @Override
         public void close() {
-            prompt.close();
+            try {
+                if (decoder != null) {
+                    decoder.close();
+                }
+            } finally {
+                prompt.close();
+            }
         }
     }
 }
