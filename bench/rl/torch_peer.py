@@ -2,7 +2,7 @@
 """bench/rl peer: the rollout phase of RlBench in PyTorch eager — the same tiny GPT (nanoGPT layout, as
 bench/train/torch_peer.py), 16 prompts × 16 samples of exactly NEW_TOKENS tokens each, all 256 rows decoded together
 with a KV cache as Assay's Rollouts does for prompts of one length, prompts of the Java side's mean length — timed per
-step after warm-up. Prints JSON.
+step after warm-up (at least WARMUP steps and at least 10 s, the Java side's rule). Prints JSON.
 Usage: torch_peer.py VOCAB PROMPT_TOKENS NEW_TOKENS STEPS WARMUP THREADS"""
 import json
 import pathlib
@@ -12,6 +12,9 @@ import time
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "train"))
 import torch_peer as peer  # noqa: E402  (re-executes once with the OpenMP OpenBLAS, as bench/train)
 import torch  # noqa: E402
+
+
+WARMUP_SECONDS = 10
 
 
 @torch.no_grad()
@@ -37,14 +40,18 @@ def main():
     model = peer.Gpt(vocab, 64, 2, 64, 4).eval()  # GptConfig.tiny(vocab)
     gen = torch.Generator().manual_seed(2)
     prompts = [torch.randint(0, vocab, (1, prompt_tokens), generator=gen) for _ in range(16)]
+    start, warmed = time.perf_counter(), 0
+    while warmed < warmup or time.perf_counter() - start < WARMUP_SECONDS:
+        rollouts(model, prompts, new_tokens, 16)
+        warmed += 1
     times = []
-    for i in range(warmup + steps):
+    for _ in range(steps):
         t0 = time.perf_counter()
         produced = rollouts(model, prompts, new_tokens, 16)
-        if i >= warmup:
-            times.append(time.perf_counter() - t0)
+        times.append(time.perf_counter() - t0)
     per_step = sum(times) / len(times)
     print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(),
+                      "warmup_steps": warmed, "warmup_seconds": WARMUP_SECONDS,
                       "sampling_seconds_per_step": round(per_step, 4),
                       "rollout_tokens_per_sec": round(produced / per_step, 1), "blas": peer.blas(1e12)["name"]}))
 

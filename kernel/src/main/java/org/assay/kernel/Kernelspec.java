@@ -172,7 +172,7 @@ public final class Kernelspec {
         spec.addProperty("language", "java");
         spec.addProperty("interrupt_mode", "message");
         com.google.gson.JsonObject env = new com.google.gson.JsonObject(); // glibc reads these at process start
-        org.assay.lib.engine.LaunchEnv.MALLOC.forEach((k, v) -> env.addProperty(k, System.getenv().getOrDefault(k, v)));
+        org.assay.lib.engine.LaunchEnv.SETTINGS.forEach((k, v) -> env.addProperty(k, System.getenv().getOrDefault(k, v)));
         spec.add("env", env);
         com.google.gson.JsonObject metadata = new com.google.gson.JsonObject();
         metadata.addProperty("debugger", false);

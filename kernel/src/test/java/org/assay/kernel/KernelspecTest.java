@@ -40,8 +40,8 @@ class KernelspecTest {
         assertEquals("Java (Assay)", spec.get("display_name").getAsString());
         assertEquals("message", spec.get("interrupt_mode").getAsString());
         assertEquals("java", spec.get("language").getAsString());
-        JsonObject env = spec.getAsJsonObject("env"); // glibc malloc settings for libtorch (LaunchEnv)
-        org.assay.lib.engine.LaunchEnv.MALLOC.forEach((k, v) ->
+        JsonObject env = spec.getAsJsonObject("env"); // glibc malloc and libgomp settings for libtorch (LaunchEnv)
+        org.assay.lib.engine.LaunchEnv.SETTINGS.forEach((k, v) ->
                 assertEquals(System.getenv().getOrDefault(k, v), env.get(k).getAsString(), k));
         var argv = spec.getAsJsonArray("argv");
         Path javaBin = Path.of(argv.get(0).getAsString());

@@ -1,14 +1,13 @@
 package org.assay.lib.model;
 
 import ai.djl.ndarray.NDArray;
-import java.util.ArrayList;
+import java.lang.ref.SoftReference;
+import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.List;
+import java.util.Deque;
+import java.util.Iterator;
+import org.assay.lib.engine.Helper;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Decoding steps of a {@link Gpt} computed in plain Java on the CPU, in the spirit of llama2.c and llama3.java: one
@@ -25,59 +24,54 @@ import java.util.concurrent.Future;
  * <p>Layouts: a weight W (out, in) is kept transposed as {@code in} rows of {@code out}, so that {@code y = W·x} is
  * a sum of rows scaled by x's entries — a loop over whole arrays that the JIT vectorises (a dot product, a float
  * reduction, it does not). Keys are kept transposed per head ({@code hd} rows of positions) for the same reason.
+ * Every loop of a step vectorises, so the activations are computed in float arithmetic without {@code Math.exp}
+ * ({@link #erf}, {@link #exp}): a loop that calls it does not, and GELU and the softmax took as long as the products.
+ *
+ * <p>Many samples of one prompt ({@link #branching}) share the prompt's cache, read once. Rows are split into groups,
+ * one per thread, the caller's and its {@link Helper}'s, which waits on its core between steps. A closed decoder's
+ * cache arrays go to the next decoder of the same shape.
  */
 public final class CpuDecoder implements AutoCloseable {
-    /**
-     * Rows per group from which the group is computed rows-innermost ({@link WideGroup}): measured with
-     * {@code GptConfig.tiny}, 8 rows take the same time either way and 128 rows 5× less that way.
-     */
-    static final int WIDE_ROWS = 8;
-
-    final GptConfig c;
+    private final GptConfig c;
     private final int rows;
     private final int capacity;
-    private final boolean wide;        // the groups are WideGroups, and the weights are kept (out)(in)
-    final float[][] wte;               // (V)(d): token embeddings
-    final float[][] wpe;               // (T)(d) or null with RoPE
-    final float[][] head;              // the output projection: (d)(V), transposed, or (V)(d) when wide
-    final float[] lnfW;
-    final float[] lnfB;
-    final Block[] blocks;
-    final float[][] ropeCos;           // (T)(hd/2) or null
-    final float[][] ropeSin;
-    final float queryScale;
-    final double eps;                  // the norms' epsilon
-    private final float[][][][] keysT; // [layer][row·KV + g][hd][position], row by row only
+    private final float[][] wte;       // (V)(d): token embeddings
+    private final float[][] wpe;       // (T)(d) or null with RoPE
+    private final float[][] head;      // (d)(V): the output projection, transposed
+    private final float[] lnfW;
+    private final float[] lnfB;
+    private final Block[] blocks;
+    private final float[][] ropeCos;   // (T)(hd/2) or null
+    private final float[][] ropeSin;
+    private final float queryScale;
+    private final double eps;          // the norms' epsilon
+    private final float[][][][] keysT; // [layer][row·KV + g][hd][position]
     private final float[][][][] vals;  // [layer][row·KV + g][position][hd]
     private final Scratch[] groups;    // the rows split into one group per thread, each with its own work arrays
-    private final WideGroup[] wideGroups; // or, when wide, these, each with its rows' cache
+    private Helper[] helpers;          // the starting thread's, for the groups after the first (it does that one)
     private int length;                // positions cached
     private boolean closed;
 
-    /**
-     * A block's weights, transposed (or as the model keeps them, when wide), and biases (null where none);
-     * {@code experts}: one MLP, or one per expert.
-     */
-    record Block(float[] ln1W, float[] ln1B, float[][] qkv, float[] qkvB, float[][] proj, float[] projB,
+    /** A block's weights, transposed, and biases (null where none); {@code experts}: one MLP, or one per expert. */
+    private record Block(float[] ln1W, float[] ln1B, float[][] qkv, float[] qkvB, float[][] proj, float[] projB,
                          float[] ln2W, float[] ln2B, float[][] router, Mlp[] experts) {
     }
 
-    /** fc (GELU) or gate (SwiGLU), up (SwiGLU only, else null), proj — each as Block's, with its bias or null. */
-    record Mlp(float[][] in, float[] inB, float[][] up, float[] upB, float[][] proj, float[] projB,
+    /** fc (GELU) or gate (SwiGLU), up (SwiGLU only, else null), proj — each transposed, with its bias or null. */
+    private record Mlp(float[][] in, float[] inB, float[][] up, float[] upB, float[][] proj, float[] projB,
                        boolean tanh) {
     }
 
-    private CpuDecoder(Gpt model, int rows, int capacity, int groupCount, boolean wide) {
+    private CpuDecoder(Gpt model, int rows, int capacity, int groupCount) {
         this.c = model.config();
         this.rows = rows;
         this.capacity = capacity;
-        this.wide = wide;
         Map<String, NDArray> p = model.parameters();
         int d = c.dModel();
         wte = rowsOf(p.get("wte").toFloatArray(), c.vocabSize(), d);
         wpe = c.positions() == GptConfig.Positions.LEARNED ? rowsOf(p.get("wpe").toFloatArray(), c.contextLength(), d)
                 : null;
-        head = weight(model, c.tiedEmbeddings() ? "wte" : "lm_head", wide);
+        head = transposed(model, c.tiedEmbeddings() ? "wte" : "lm_head");
         lnfW = p.get("ln_f.weight").toFloatArray();
         lnfB = c.norm() == GptConfig.Norm.LAYER_NORM ? p.get("ln_f.bias").toFloatArray() : null;
         blocks = new Block[c.layers()];
@@ -86,16 +80,16 @@ public final class CpuDecoder implements AutoCloseable {
             Mlp[] experts;
             float[][] router = null;
             if (c.experts() > 0) {
-                router = weight(model, b + "moe.router", wide);
+                router = transposed(model, b + "moe.router");
                 experts = new Mlp[c.experts()];
                 for (int e = 0; e < c.experts(); e++) {
-                    experts[e] = mlp(model, b + "moe." + e + ".", wide);
+                    experts[e] = mlp(model, b + "moe." + e + ".");
                 }
             } else {
-                experts = new Mlp[] {mlp(model, b + "mlp.", wide)};
+                experts = new Mlp[] {mlp(model, b + "mlp.")};
             }
             blocks[l] = new Block(p.get(b + "ln1.weight").toFloatArray(), bias(p, b + "ln1"),
-                    weight(model, b + "attn.qkv", wide), bias(p, b + "attn.qkv"), weight(model, b + "attn.proj", wide),
+                    transposed(model, b + "attn.qkv"), bias(p, b + "attn.qkv"), transposed(model, b + "attn.proj"),
                     bias(p, b + "attn.proj"), p.get(b + "ln2.weight").toFloatArray(), bias(p, b + "ln2"), router,
                     experts);
         }
@@ -109,20 +103,10 @@ public final class CpuDecoder implements AutoCloseable {
         }
         queryScale = model.queryScale().getFloat();
         eps = c.normEps();
-        int parts = Math.min(rows, groupCount);
-        keysT = wide ? null : new float[c.layers()][rows * c.kvHeads()][hd][capacity];
-        vals = wide ? null : new float[c.layers()][rows * c.kvHeads()][capacity][hd];
-        groups = wide ? null : new Scratch[parts];
-        wideGroups = wide ? new WideGroup[parts] : null;
-        for (int g = 0; g < parts; g++) {
-            int from = rows * g / parts;
-            int count = rows * (g + 1) / parts - from;
-            if (wide) {
-                wideGroups[g] = new WideGroup(this, c, from, count, capacity);
-            } else {
-                groups[g] = new Scratch(c, from, count, capacity);
-            }
-        }
+        Buffers b = Buffers.take(c, rows, capacity, Math.min(rows, groupCount));
+        keysT = b.keysT();
+        vals = b.vals();
+        groups = b.groups();
     }
 
     /**
@@ -139,7 +123,10 @@ public final class CpuDecoder implements AutoCloseable {
      * ~0.13 ms here, so a split pays only for steps longer than that ({@code sample} decides: sample.Decoding).
      */
     public static CpuDecoder continuing(Gpt model, KvCache cache, int rows, int capacity, int groups) {
-        return open("CpuDecoder.continuing", model, cache, rows, 1, capacity, groups, null);
+        String fn = "CpuDecoder.continuing";
+        CpuDecoder decoder = forRows(fn, model, rows, capacity, groups);
+        decoder.start(fn, cache, 1);
+        return decoder;
     }
 
     /**
@@ -153,75 +140,165 @@ public final class CpuDecoder implements AutoCloseable {
             throw new IllegalArgumentException(fn + ": samplesPerRow must be >= 1, got " + samplesPerRow);
         }
         long cached = cache.length() == 0 ? 0 : cache.keys(0).getShape().get(0);
-        return open(fn, model, cache, Math.toIntExact(cached * samplesPerRow), samplesPerRow, capacity, groups,
-                null);
+        CpuDecoder decoder = forRows(fn, model, Math.toIntExact(Math.max(1, cached) * samplesPerRow), capacity,
+                groups);
+        decoder.start(fn, cache, samplesPerRow);
+        return decoder;
     }
 
     /**
-     * As {@link #branching}, the groups computed row by row ({@code wide} false) or rows-innermost (true) whatever
-     * their size, or as {@link #WIDE_ROWS} decides (null): for tests, which compare the two.
+     * A decoder for {@code rows} rows, not yet started: its weights copied and its memory made, which can be done
+     * while libtorch reads the prompt; {@link #start} then reads the prompt's cache.
      */
-    static CpuDecoder open(String fn, Gpt model, KvCache cache, int rows, int repeat, int capacity, int groups,
-                           Boolean wide) {
+    public static CpuDecoder forRows(Gpt model, int rows, int capacity, int groups) {
+        return forRows("CpuDecoder.forRows", model, rows, capacity, groups);
+    }
+
+    private static CpuDecoder forRows(String fn, Gpt model, int rows, int capacity, int groups) {
         if (!ai.djl.Device.Type.CPU.equals(model.device().getDeviceType())) {
             throw new IllegalArgumentException(fn + ": the model must be on the CPU, got " + model.device());
         }
-        if (cache.length() == 0 || rows < 1 || cache.keys(0).getShape().get(0) * repeat != rows) {
-            throw new IllegalArgumentException(fn + ": the cache must hold the prompt of each of the " + rows / repeat
-                    + " rows, got " + cache.length() + " positions of "
-                    + (cache.length() == 0 ? 0 : cache.keys(0).getShape().get(0)) + " rows");
+        if (rows < 1) {
+            throw new IllegalArgumentException(fn + ": rows must be >= 1, got " + rows);
         }
-        if (capacity < cache.length() || capacity > model.config().contextLength()) {
-            throw new IllegalArgumentException(fn + ": capacity must be in [" + cache.length() + " cached, "
-                    + model.config().contextLength() + " contextLength], got " + capacity);
+        if (capacity < 1 || capacity > model.config().contextLength()) {
+            throw new IllegalArgumentException(fn + ": capacity must be in [1, " + model.config().contextLength()
+                    + " contextLength], got " + capacity);
         }
         if (groups < 1) {
             throw new IllegalArgumentException(fn + ": groups must be >= 1, got " + groups);
         }
-        boolean layout = wide != null ? wide && model.config().experts() == 0
-                : model.config().experts() == 0 && rows / Math.min(rows, groups) >= WIDE_ROWS;
-        CpuDecoder decoder = new CpuDecoder(model, rows, capacity, groups, layout);
-        decoder.load(cache, repeat);
-        return decoder;
+        return new CpuDecoder(model, rows, capacity, groups);
     }
 
-    /** The cache's positions, each cached row r continuing as rows {@code r·repeat} to {@code r·repeat + repeat − 1}. */
+    /**
+     * Reads the prompts in {@code cache} (filled by {@link Gpt#forward}): rows {@code g·n} to {@code g·n + n − 1}
+     * continue cached row g, n = {@code samplesPerRow}. Once.
+     */
+    public void start(KvCache cache, int samplesPerRow) {
+        start("CpuDecoder.start", cache, samplesPerRow);
+    }
+
+    private void start(String fn, KvCache cache, int repeat) {
+        if (length > 0 || closed) {
+            throw new IllegalStateException(fn + ": the decoder has started already" + (closed ? " and is closed" : ""));
+        }
+        if (cache.length() == 0 || cache.keys(0).getShape().get(0) * repeat != rows) {
+            throw new IllegalArgumentException(fn + ": the cache must hold the prompt of each of the " + rows / repeat
+                    + " rows, got " + cache.length() + " positions of "
+                    + (cache.length() == 0 ? 0 : cache.keys(0).getShape().get(0)) + " rows");
+        }
+        if (capacity < cache.length()) {
+            throw new IllegalArgumentException(fn + ": capacity must be in [" + cache.length() + " cached, "
+                    + c.contextLength() + " contextLength], got " + capacity);
+        }
+        load(cache, repeat);
+    }
+
+    /**
+     * The cache's positions, each cached row r continuing as rows {@code r·repeat} to {@code r·repeat + repeat − 1}:
+     * the first of them read from the cache, the others copied from it.
+     */
     private void load(KvCache cache, int repeat) {
         int cached = cache.length();
-        int kv = c.kvHeads();
-        int hd = c.headDim();
+        float[][] k = new float[c.layers()][];
+        float[][] v = new float[c.layers()][];
         for (int l = 0; l < c.layers(); l++) {
-            float[] k = cache.keys(l).toFloatArray(); // (B, KV, S, hd)
-            float[] v = cache.values(l).toFloatArray();
-            if (wide) {
-                for (WideGroup group : wideGroups) {
-                    group.load(l, k, v, cached, repeat);
-                }
-                continue;
-            }
-            for (int rg = 0; rg < rows * kv; rg++) {
-                int source = (rg / kv / repeat) * kv + rg % kv;
-                for (int t = 0; t < cached; t++) {
-                    int at = (source * cached + t) * hd;
-                    System.arraycopy(v, at, vals[l][rg][t], 0, hd);
-                    for (int i = 0; i < hd; i++) {
-                        keysT[l][rg][i][t] = k[at + i];
-                    }
-                }
-            }
+            k[l] = cache.keys(l).toFloatArray(); // (B, KV, S, hd)
+            v[l] = cache.values(l).toFloatArray();
+        }
+        helpers = Helper.team(groups.length - 1);
+        for (int g = 1; g < groups.length; g++) { // each group its own rows, on its own thread
+            Scratch group = groups[g];
+            helpers[g - 1].start(() -> load(k, v, cached, repeat, group.from, group.from + group.rows));
+        }
+        load(k, v, cached, repeat, 0, groups[0].rows);
+        for (Helper helper : helpers) {
+            helper.await("CpuDecoder.start");
         }
         length = cached;
     }
 
-    /** Gives the cache's memory back for the next decoder (its arrays are reused); the decoder is done. */
-    @Override
-    public void close() {
-        if (wideGroups != null) {
-            for (WideGroup group : wideGroups) {
-                group.release();
+    /** Rows {@code from} to {@code to − 1} of every layer's cache, from the cached keys k and values v. */
+    private void load(float[][] k, float[][] v, int cached, int repeat, int from, int to) {
+        int kv = c.kvHeads();
+        int hd = c.headDim();
+        for (int l = 0; l < c.layers(); l++) {
+            for (int rg = from * kv; rg < to * kv; rg++) {
+                int row = rg / kv;
+                if (row % repeat != 0 && row != from) { // a copy of the first of its prompt's rows in this range
+                    int first = Math.max(from, row - row % repeat) * kv + rg % kv;
+                    for (int i = 0; i < hd; i++) {
+                        System.arraycopy(keysT[l][first][i], 0, keysT[l][rg][i], 0, cached);
+                    }
+                    for (int t = 0; t < cached; t++) {
+                        System.arraycopy(vals[l][first][t], 0, vals[l][rg][t], 0, hd);
+                    }
+                    continue;
+                }
+                int source = (row / repeat) * kv + rg % kv;
+                for (int t = 0; t < cached; t++) {
+                    int at = (source * cached + t) * hd;
+                    System.arraycopy(v[l], at, vals[l][rg][t], 0, hd);
+                    for (int i = 0; i < hd; i++) {
+                        keysT[l][rg][i][t] = k[l][at + i];
+                    }
+                }
             }
         }
-        closed = true;
+    }
+
+    /** Gives the decoder's memory to the next decoder of the same shape; the decoder is done. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            Buffers.give(new Buffers(c, rows, capacity, keysT, vals, groups));
+        }
+    }
+
+    /**
+     * A decoder's memory: its cache and its groups' work arrays, kept when it closes for the next decoder of the same
+     * shape. An RL loop samples the same shape every step, and making these anew for 256 rows (85,000 small arrays,
+     * 7.5 MB) took 5 ms there, most of it page faults of a heap still growing. Soft references, so that the collector
+     * may take them back; at most {@link #MAX} kept. Contents are stale: each position and each work array is written
+     * before it is read.
+     */
+    private record Buffers(GptConfig c, int rows, int capacity, float[][][][] keysT, float[][][][] vals,
+                           Scratch[] groups) {
+        private static final Deque<SoftReference<Buffers>> SPARE = new ArrayDeque<>();
+        private static final int MAX = 4;
+
+        static Buffers take(GptConfig c, int rows, int capacity, int parts) {
+            synchronized (SPARE) {
+                for (Iterator<SoftReference<Buffers>> it = SPARE.iterator(); it.hasNext(); ) {
+                    Buffers b = it.next().get();
+                    if (b == null) {
+                        it.remove();
+                    } else if (b.c.equals(c) && b.rows == rows && b.capacity == capacity && b.groups.length == parts) {
+                        it.remove();
+                        return b;
+                    }
+                }
+            }
+            int hd = c.headDim();
+            Scratch[] groups = new Scratch[parts];
+            for (int g = 0; g < parts; g++) {
+                int from = rows * g / parts;
+                groups[g] = new Scratch(c, from, rows * (g + 1) / parts - from, capacity);
+            }
+            return new Buffers(c, rows, capacity, new float[c.layers()][rows * c.kvHeads()][hd][capacity],
+                    new float[c.layers()][rows * c.kvHeads()][capacity][hd], groups);
+        }
+
+        static void give(Buffers b) {
+            synchronized (SPARE) {
+                while (SPARE.size() >= MAX) {
+                    SPARE.removeLast();
+                }
+                SPARE.addFirst(new SoftReference<>(b));
+            }
+        }
     }
 
     /** Positions read so far (cached). */
@@ -238,6 +315,9 @@ public final class CpuDecoder implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException(fn + ": the decoder is closed");
         }
+        if (length == 0) {
+            throw new IllegalStateException(fn + ": start the decoder from a cache first");
+        }
         if (length >= capacity) {
             throw new IllegalStateException(fn + ": the decoder holds " + capacity + " positions, all used");
         }
@@ -249,25 +329,13 @@ public final class CpuDecoder implements AutoCloseable {
             }
         }
         float[] logits = new float[rows * v];
-        List<Future<?>> others = new ArrayList<>();
-        int parts = wide ? wideGroups.length : groups.length;
-        for (int g = 1; g < parts; g++) {
+        for (int g = 1; g < groups.length; g++) {
             int group = g;
-            others.add(POOL.submit(() -> step(group, tokens, logits)));
+            helpers[g - 1].start(() -> step(group, tokens, logits));
         }
         step(0, tokens, logits);
-        for (Future<?> f : others) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(fn + ": interrupted", e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof Error error) {
-                    throw error;
-                }
-                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-            }
+        for (Helper helper : helpers) {
+            helper.await(fn);
         }
         length++;
         return logits;
@@ -275,10 +343,6 @@ public final class CpuDecoder implements AutoCloseable {
 
     /** Group g's rows through every block at position {@code length}; their logits into {@code logits}. */
     private void step(int g, int[] tokens, float[] logits) {
-        if (wide) {
-            wideGroups[g].step(tokens, length, logits);
-            return;
-        }
         Scratch group = groups[g];
         step(group, tokens);
         int v = c.vocabSize();
@@ -286,13 +350,6 @@ public final class CpuDecoder implements AutoCloseable {
             System.arraycopy(group.logits[r], 0, logits, (group.from + r) * v, v);
         }
     }
-
-    /** Threads for the row groups after the first, which the caller computes itself; idle ones end after a minute. */
-    private static final ExecutorService POOL = Executors.newCachedThreadPool(task -> {
-        Thread t = new Thread(task, "assay-cpu-decoder");
-        t.setDaemon(true);
-        return t;
-    });
 
     /** One group's rows through every block, at position {@code length}. */
     private void step(Scratch s, int[] tokens) {
@@ -397,7 +454,21 @@ public final class CpuDecoder implements AutoCloseable {
                 int rg = row * kv + head / (h / kv); // grouped-query attention: H/KV query heads share a KV head
                 Arrays.fill(scores, 0, n, 0f);
                 float[][] kT = keysT[layer][rg];
-                for (int i = 0; i < hd; i++) { // scores = Kᵀq, as hd scaled rows of positions
+                int i = 0;
+                for (; i + 4 <= hd; i += 4) { // scores = Kᵀq, as hd scaled rows of positions, four per pass
+                    float q0 = q[i];
+                    float q1 = q[i + 1];
+                    float q2 = q[i + 2];
+                    float q3 = q[i + 3];
+                    float[] k0 = kT[i];
+                    float[] k1 = kT[i + 1];
+                    float[] k2 = kT[i + 2];
+                    float[] k3 = kT[i + 3];
+                    for (int t = 0; t < n; t++) { // left to right: the roundings of four passes
+                        scores[t] = scores[t] + q0 * k0[t] + q1 * k1[t] + q2 * k2[t] + q3 * k3[t];
+                    }
+                }
+                for (; i < hd; i++) {
                     float qi = q[i];
                     float[] keyRow = kT[i];
                     for (int t = 0; t < n; t++) {
@@ -408,11 +479,25 @@ public final class CpuDecoder implements AutoCloseable {
                 float[] y = s.headOut;
                 Arrays.fill(y, 0f);
                 float[][] vRows = vals[layer][rg];
-                for (int t = 0; t < n; t++) { // y = Σ_t p_t · v_t
+                int t = 0;
+                for (; t + 4 <= n; t += 4) { // y = Σ_t p_t · v_t, four positions per pass
+                    float p0 = scores[t];
+                    float p1 = scores[t + 1];
+                    float p2 = scores[t + 2];
+                    float p3 = scores[t + 3];
+                    float[] v0 = vRows[t];
+                    float[] v1 = vRows[t + 1];
+                    float[] v2 = vRows[t + 2];
+                    float[] v3 = vRows[t + 3];
+                    for (int j = 0; j < hd; j++) {
+                        y[j] = y[j] + p0 * v0[j] + p1 * v1[j] + p2 * v2[j] + p3 * v3[j];
+                    }
+                }
+                for (; t < n; t++) {
                     float pt = scores[t];
                     float[] value = vRows[t];
-                    for (int i = 0; i < hd; i++) {
-                        y[i] += pt * value[i];
+                    for (int j = 0; j < hd; j++) {
+                        y[j] += pt * value[j];
                     }
                 }
                 System.arraycopy(y, 0, s.att[r], head * hd, hd);
@@ -450,7 +535,7 @@ public final class CpuDecoder implements AutoCloseable {
                 float[] u = up[r];
                 for (int i = 0; i < gate.length; i++) {
                     float g = gate[i];
-                    gate[i] = (float) (g / (1 + Math.exp(-g))) * u[i]; // SiLU(gate) · up
+                    gate[i] = silu(g) * u[i]; // SiLU(gate) · up
                 }
             }
         }
@@ -495,8 +580,31 @@ public final class CpuDecoder implements AutoCloseable {
 
     /** GELU's tanh approximation (GPT-2's {@code gelu_new}), as libtorch's {@code approximate='tanh'}. */
     static float geluTanh(float x) {
-        double inner = 0.7978845608028654 * (x + 0.044715 * x * x * x); // √(2/π)
-        return (float) (0.5 * x * (1 + Math.tanh(inner)));
+        float inner = 0.7978846f * (x + 0.044715f * x * x * x); // √(2/π)
+        return 0.5f * x * (2f - 2f / (1f + exp(2f * inner))); // 1 + tanh(u) = 2 − 2/(1 + e^2u)
+    }
+
+    /** SiLU, x·σ(x) (SwiGLU's gate). */
+    static float silu(float x) {
+        return x / (1f + exp(-x));
+    }
+
+    /**
+     * e^x in float arithmetic, for the decoder's softmax and activations: {@code Math.exp} costs ~12 ns here and a
+     * decoding step of 256 rows over 100 positions needs ~135,000 of them, while this costs ~2.5 ns. x = k·ln2 + r with
+     * |r| ≤ ln2/2 (ln2 split in two for an exact product), e^r = 1 + r + r²·q(r) with q of degree 4 fitted by
+     * iteratively reweighted least squares (bench/rl/README.md), times 2^k built from its bits. Relative error under
+     * 1e-7 in float evaluation on [−87, 20] (float's spacing is 6e-8 to 1.2e-7 of a number); x clamped to [−87, 88],
+     * where float's range ends; e^0 is exactly 1.
+     */
+    static float exp(float x) {
+        float z = Math.max(-87f, Math.min(88f, x));
+        float kf = (z * 1.44269504f + 12582912f) - 12582912f; // round(z/ln2): 1.5·2²³ leaves no fraction bits
+        int k = (int) kf;                                      // (Math.round took a tenth of a decoding step)
+        float r = z - kf * 0.693145751953125f - kf * 1.4286068e-6f;
+        float q = (((1.38118989e-3f * r + 8.36874613e-3f) * r + 4.16684309e-2f) * r + 1.66665202e-1f) * r
+                + 4.99999933e-1f;
+        return (q * (r * r) + r + 1f) * Float.intBitsToFloat((k + 127) << 23);
     }
 
     /**
@@ -556,11 +664,12 @@ public final class CpuDecoder implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             max = Math.max(max, x[i]);
         }
+        for (int i = 0; i < n; i++) { // apart from the sum, so that it vectorises
+            x[i] = exp(x[i] - max);
+        }
         double total = 0;
         for (int i = 0; i < n; i++) {
-            float e = (float) Math.exp(x[i] - max);
-            x[i] = e;
-            total += e;
+            total += x[i];
         }
         float inv = (float) (1 / total);
         for (int i = 0; i < n; i++) {
@@ -572,7 +681,7 @@ public final class CpuDecoder implements AutoCloseable {
      * y = W·x + b for every row, with W kept as its transpose: {@code wT[i]} is column i of W and each y row has W's
      * row count; b may be null. Rows in tiles of {@link #TILE}, whose outputs stay in the L1 cache while W's columns
      * pass four at a time, each read once per tile. Every output is summed in W's column order, each product fused
-     * into the sum ({@code Math.fma}: one rounding, as WideGroup's), so the tiling and the unrolling change no bit.
+     * into the sum ({@code Math.fma}: one rounding), so the tiling and the unrolling change no bit of it.
      */
     private static void matVec(float[][] x, float[][] wT, float[] b, float[][] y) {
         for (float[] row : y) {
@@ -638,23 +747,20 @@ public final class CpuDecoder implements AutoCloseable {
         return b == null ? null : b.toFloatArray();
     }
 
-    private static Mlp mlp(Gpt model, String prefix, boolean wide) {
+    private static Mlp mlp(Gpt model, String prefix) {
         Map<String, NDArray> p = model.parameters();
         GptConfig.Mlp kind = model.config().mlp();
         if (kind.isGelu()) {
-            return new Mlp(weight(model, prefix + "fc", wide), bias(p, prefix + "fc"), null, null,
-                    weight(model, prefix + "proj", wide), bias(p, prefix + "proj"), kind == GptConfig.Mlp.GELU_TANH);
+            return new Mlp(transposed(model, prefix + "fc"), bias(p, prefix + "fc"), null, null,
+                    transposed(model, prefix + "proj"), bias(p, prefix + "proj"), kind == GptConfig.Mlp.GELU_TANH);
         }
-        return new Mlp(weight(model, prefix + "gate", wide), bias(p, prefix + "gate"),
-                weight(model, prefix + "up", wide), bias(p, prefix + "up"), weight(model, prefix + "proj", wide),
+        return new Mlp(transposed(model, prefix + "gate"), bias(p, prefix + "gate"),
+                transposed(model, prefix + "up"), bias(p, prefix + "up"), transposed(model, prefix + "proj"),
                 bias(p, prefix + "proj"), false);
     }
 
-    /**
-     * Weight {@code name} (out, in), with its LoRA update (alpha/rank)·B·A added when it has adapters: as the model
-     * keeps it, (out)(in), when {@code asIs}, else transposed, (in)(out).
-     */
-    private static float[][] weight(Gpt model, String name, boolean asIs) {
+    /** Weight {@code name} (out, in), with its LoRA update (alpha/rank)·B·A added when it has adapters, as (in)(out). */
+    private static float[][] transposed(Gpt model, String name) {
         NDArray w = model.parameters().get(name);
         int out = Math.toIntExact(w.getShape().get(0));
         int in = Math.toIntExact(w.getShape().get(1));
@@ -675,9 +781,6 @@ public final class CpuDecoder implements AutoCloseable {
                     values[o * in + i] += (float) (scale * sum);
                 }
             }
-        }
-        if (asIs) {
-            return rowsOf(values, out, in);
         }
         float[][] t = new float[in][out];
         for (int o = 0; o < out; o++) {

@@ -13,19 +13,25 @@ import org.assay.lib.model.KvCache;
  * force one.
  *
  * <p>The model, in µs per step, P the parameters a token passes through (active non-embedding + output projection),
- * fitted to {@code ./assay bench train --decoders} on 2 AMD EPYC cores (bench/train's sampling model, P = 0.82M, and
- * {@code GptConfig.tiny(64)}, P = 0.10M, 1–64 rows) and to bench/train's larger model (P = 4.8M):
+ * fitted to {@code ./assay bench train --decoders} on 2 AMD EPYC cores (2026-12-07: bench/train's sampling model,
+ * P = 0.82M, and {@code GptConfig.tiny(64)}, P = 0.10M, 1–256 rows; bench/train's larger model, P = 4.8M, 1–64 rows):
  * <ul>
- *   <li>Java, one row: 15 + 0.15·P/1000 (0.14 ms for the sampling model, 0.03 for tiny, 0.78 for the larger one);
+ *   <li>Java, one row: 9.5 + 0.11·P/1000 (0.10 ms for the sampling model, 0.02 for tiny, 0.54 for the larger one);
  *   rows split into groups, one per thread, when a step of one group would take over 0.26 ms, because handing a step
- *   to another thread costs ~0.13 ms here; plus the weight copy, ~1 ns per parameter, spread over the steps.</li>
+ *   to another thread can cost ~0.13 ms; plus the weight copy, ~1 ns per parameter, spread over the steps.</li>
  *   <li>libtorch: 75 per layer (its per-op overhead) + 0.11·P/1000 per row.</li>
- *   <li>Java only up to 32 rows: with more, its work arrays leave the L1 cache (measured: 64 rows of the sampling
- *   model take 7.6 ms either way, where the model says Java would take 4.4).</li>
+ *   <li>Past 32 rows of a model over 2M parameters, libtorch: its products of many rows batch better (measured: 64
+ *   rows of the larger model take 14.7 ms against Java's 19.3, where 32 rows take 9.7 against 8.2). Java took the
+ *   other 24 of the 25 measured cases, up to 256 rows of the smaller models (19.6 against 26.4 ms for the sampling
+ *   model, 3.3 against 6.0 for tiny).</li>
+ *   <li>Over 8M parameters, libtorch: their weights (32 MB and more) leave this CPU's L3 cache, and the fit above,
+ *   made on weights that stay in it, no longer holds (not measured past 4.8M).</li>
  * </ul>
  */
 final class Decoding {
-    static final int MAX_JAVA_ROWS = 32;
+    static final int MAX_JAVA_ROWS_LARGE = 32;
+    static final long LARGE_PARAMETERS = 2_000_000;
+    static final long MAX_JAVA_PARAMETERS = 8_000_000;
 
     private Decoding() {
     }
@@ -79,7 +85,8 @@ final class Decoding {
         return switch (Mode.parse(mode)) {
             case JAVA -> cpu;
             case LIBTORCH -> false;
-            case AUTO -> cpu && steps >= 1 && rows <= MAX_JAVA_ROWS
+            case AUTO -> cpu && steps >= 1 && c.parametersPerToken() <= MAX_JAVA_PARAMETERS
+                    && (rows <= MAX_JAVA_ROWS_LARGE || c.parametersPerToken() <= LARGE_PARAMETERS)
                     && javaMicros(c, rows, steps, threads) < libtorchMicros(c, rows);
         };
     }
@@ -102,6 +109,6 @@ final class Decoding {
     private static final double HANDOFF_MICROS = 130;
 
     private static double rowMicros(GptConfig c) {
-        return 15 + 1.5e-4 * c.parametersPerToken();
+        return 9.5 + 1.1e-4 * c.parametersPerToken();
     }
 }

@@ -4,11 +4,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.assay.lib.engine.Helper;
+import org.assay.lib.engine.Torch;
 import org.assay.lib.model.Gpt;
 
 /**
- * The sampling loop that {@code TrainingClient.sample} runs: validate → open a decoder (the prompt is its first step)
- * → one step per new token, each row drawn with its own generator and stopped when it ends in a stop sequence → the
+ * The sampling loop that {@code TrainingClient.sample} runs: validate → open a decoder (the prompt is its first step,
+ * read once per prompt however many samples it has) → one step per new token, each row drawn with its own generator and stopped when it ends in a stop sequence → the
  * samples, grouped by prompt. Row i of prompt g draws from {@code SplittableRandom(seeds[g]·φ + i)}, so a prompt's
  * samples do not depend on what else is in the batch.
  */
@@ -41,6 +43,9 @@ public final class Generator {
         }
         return rows.samples(prompts.size(), n);
     }
+
+    /** Rows from which a step's draws are split between the caller and its helper. */
+    private static final int PARALLEL_ROWS = 64;
 
     private static void validate(Gpt model, List<int[]> prompts, long[] seeds, SamplingParams params, int n) {
         String fn = "sample";
@@ -109,8 +114,7 @@ public final class Generator {
         private final int[] continuations;
         private final int[][] forced;         // tokens a row must write next (the end, or the continuation), or null
         private final int[] forcedAt;
-        private Sampling.Scratch scratch;
-        private int drawnRow;                 // the row the last draw was from
+        private Sampling.Scratch[] scratch;   // the caller's and the helper's
         private int steps;
 
         Rows(List<int[]> prompts, long[] seeds, SamplingParams params, int n) {
@@ -143,23 +147,43 @@ public final class Generator {
             return promptLength + steps;
         }
 
-        /** One step: a token for each row still going, drawn from its logits (rows, V) or forced by the budget. */
+        /**
+         * One step: a token for each row still going, drawn from its logits (rows, V) or forced by the budget. Many
+         * rows (without a listener, which hears the tokens in order) are drawn half by the caller and half by its
+         * {@link Helper}, the one a Java decoder's second row group ran on: each row has its own generator and
+         * state, so the split changes nothing but the time (0.21 ms a step for 256 rows on one thread).
+         */
         void append(float[] logits, int v, SamplingParams params, TokenListener listener) {
-            int len = length();
             if (scratch == null) {
-                scratch = new Sampling.Scratch(v);
+                scratch = new Sampling.Scratch[] {new Sampling.Scratch(v), new Sampling.Scratch(v)};
             }
-            for (int i = 0; i < count; i++) {
+            if (listener == null && count >= PARALLEL_ROWS && Torch.threads() > 1) {
+                int half = count / 2;
+                Helper helper = Helper.team(1)[0];
+                helper.start(() -> append(half, count, logits, v, params, null, scratch[1]));
+                append(0, half, logits, v, params, null, scratch[0]);
+                helper.await("sample");
+            } else {
+                append(0, count, logits, v, params, listener, scratch[0]);
+            }
+            steps++;
+        }
+
+        /** Rows {@code from} to {@code to − 1} of a step. */
+        private void append(int from, int to, float[] logits, int v, SamplingParams params, TokenListener listener,
+                            Sampling.Scratch s) {
+            int len = length();
+            for (int i = from; i < to; i++) {
                 if (stopped[i]) {
                     sequence[i * width + len] = sequence[i * width + len - 1]; // padding, never read back
                     continue;
                 }
-                drawnRow = -1;
-                int token = next(i, logits, i * v, v, params);
+                s.drew(-1);
+                int token = next(i, logits, i * v, v, params, s);
                 sequence[i * width + len] = token;
                 tokens[i][lengths[i]] = token;
-                logprobs[i][lengths[i]] = (float) (drawnRow == i && params.temperature() == 1
-                        ? scratch.logSoftmaxOfLastDraw(logits, i * v, token)
+                logprobs[i][lengths[i]] = (float) (s.drewRow(i) && params.temperature() == 1
+                        ? s.logSoftmaxOfLastDraw(logits, i * v, token)
                         : Sampling.logSoftmaxAt(logits, i * v, v, token));
                 lengths[i]++;
                 if (listener != null) {
@@ -173,11 +197,10 @@ public final class Generator {
                     forced[i] = null;
                 }
             }
-            steps++;
         }
 
         /** Row i's next token: a forced one, else a draw, an early end of thinking replaced by the continuation. */
-        private int next(int i, float[] logits, int from, int v, SamplingParams params) {
+        private int next(int i, float[] logits, int from, int v, SamplingParams params, Sampling.Scratch s) {
             if (thinking[i] && lengths[i] >= budget.maxThinkingTokens() && forced[i] != end) {
                 forced[i] = end;    // the budget is spent: end the thinking now, even inside a continuation,
                 forcedAt[i] = Sampling.prefixAtEnd(tokens[i], lengths[i], end); // finishing an end begun
@@ -189,8 +212,8 @@ public final class Generator {
                 }
                 return token;
             }
-            int token = Sampling.draw(logits, from, v, params, rngs[i], scratch);
-            drawnRow = i;
+            int token = Sampling.draw(logits, from, v, params, rngs[i], s);
+            s.drew(i);
             if (thinking[i] && token == end[0] && lengths[i] < budget.minThinkingTokens()
                     && continuations[i] < budget.maxContinuations()) {
                 continuations[i]++;

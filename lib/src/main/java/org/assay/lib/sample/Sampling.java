@@ -19,11 +19,22 @@ final class Sampling {
         private final int[] buffer;
         private double max;
         private double total;
+        private int row = -1;  // the row the caller said the last draw was for
 
         Scratch(int v) {
             prob = new double[v];
             order = new int[v];
             buffer = new int[v];
+        }
+
+        /** Marks the last draw as row i's. */
+        void drew(int i) {
+            row = i;
+        }
+
+        /** Whether the last draw was row i's (so its sums are that row's). */
+        boolean drewRow(int i) {
+            return row == i;
         }
 
         /**

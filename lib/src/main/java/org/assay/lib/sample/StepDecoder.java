@@ -3,6 +3,7 @@ package org.assay.lib.sample;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.jni.JniUtils;
+import org.assay.lib.engine.Helper;
 import org.assay.lib.engine.Torch;
 import org.assay.lib.model.CpuDecoder;
 import org.assay.lib.model.Gpt;
@@ -111,9 +112,15 @@ interface StepDecoder extends AutoCloseable {
         private final int capacity;
         private final int groups;
         private final int[] last;
+        private final Helper helper;
+        private volatile CpuDecoder opened; // made by the helper while libtorch reads the prompt
         private CpuDecoder decoder;
 
-        /** {@code rows}: n per prompt, whose prompt is read once and branched by the Java decoder. */
+        /**
+         * {@code rows}: n per prompt, whose prompt is read once and branched by the Java decoder. The decoder's
+         * weights are copied and its memory made on the caller's helper thread while libtorch reads the prompt on
+         * one thread of its own.
+         */
         Java(Gpt model, KvCache cache, int rows, int n, int capacity, int groups) {
             this.prompt = new Libtorch(model, cache, rows, n, false, false);
             this.model = model;
@@ -122,6 +129,8 @@ interface StepDecoder extends AutoCloseable {
             this.capacity = capacity;
             this.groups = groups;
             this.last = new int[rows];
+            this.helper = Helper.team(1)[0];
+            helper.start(() -> opened = CpuDecoder.forRows(model, rows, capacity, groups));
         }
 
         @Override
@@ -135,7 +144,9 @@ interface StepDecoder extends AutoCloseable {
                 }
             }
             if (decoder == null) { // the prompt is in the cache: Java from here on
-                decoder = CpuDecoder.branching(model, prompt.cache(), n, capacity, groups);
+                helper.await("sample");
+                decoder = opened;
+                decoder.start(prompt.cache(), n);
             }
             for (int i = 0; i < rows; i++) {
                 last[i] = sequence[i * width + len - 1];
@@ -146,8 +157,11 @@ interface StepDecoder extends AutoCloseable {
         @Override
         public void close() {
             try {
-                if (decoder != null) {
-                    decoder.close();
+                if (decoder == null) {
+                    helper.await("sample"); // sampled the prompt's token only, or failed first: the opening ends
+                }
+                if (opened != null) {
+                    opened.close();
                 }
             } finally {
                 prompt.close();

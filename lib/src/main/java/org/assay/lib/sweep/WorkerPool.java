@@ -162,7 +162,7 @@ final class WorkerPool {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("ASSAY_THREADS",
                 String.valueOf(Math.max(1, Runtime.getRuntime().availableProcessors() / workers)));
-        org.assay.lib.engine.LaunchEnv.addTo(pb.environment()); // malloc settings for libtorch
+        org.assay.lib.engine.LaunchEnv.addTo(pb.environment()); // malloc and libgomp settings for libtorch
         Process p = pb.start();
         synchronized (this) {
             processes.add(p);

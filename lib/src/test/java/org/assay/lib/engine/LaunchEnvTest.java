@@ -15,13 +15,13 @@ import org.junit.jupiter.api.Test;
 class LaunchEnvTest {
     @Test
     void statusSaysWhichSettingsTheProcessStartedWith() {
-        Map<String, String> all = new HashMap<>(LaunchEnv.MALLOC);
-        assertEquals("glibc malloc: MALLOC_ARENA_MAX=1, MALLOC_MMAP_THRESHOLD_=33554432, "
-                + "MALLOC_TRIM_THRESHOLD_=1073741824", LaunchEnv.status(all));
+        Map<String, String> all = new HashMap<>(LaunchEnv.SETTINGS);
+        assertEquals("glibc malloc and libgomp: MALLOC_ARENA_MAX=1, MALLOC_MMAP_THRESHOLD_=33554432, "
+                + "MALLOC_TRIM_THRESHOLD_=1073741824, GOMP_SPINCOUNT=10000", LaunchEnv.status(all));
         String none = LaunchEnv.status(Map.of());
-        assertTrue(none.startsWith("glibc malloc defaults (") && none.contains(LaunchEnv.words()), none);
+        assertTrue(none.startsWith("glibc malloc and libgomp defaults (") && none.contains(LaunchEnv.words()), none);
         String some = LaunchEnv.status(Map.of("MALLOC_ARENA_MAX", "2"));
-        assertTrue(some.startsWith("glibc malloc defaults but MALLOC_ARENA_MAX=2 ("), some);
+        assertTrue(some.startsWith("glibc malloc and libgomp defaults but MALLOC_ARENA_MAX=2 ("), some);
     }
 
     @Test
@@ -31,6 +31,7 @@ class LaunchEnvTest {
         assertEquals("4", env.get("MALLOC_ARENA_MAX"));
         assertEquals("33554432", env.get("MALLOC_MMAP_THRESHOLD_"));
         assertEquals("1073741824", env.get("MALLOC_TRIM_THRESHOLD_"));
+        assertEquals("10000", env.get("GOMP_SPINCOUNT"));
         assertEquals("/bin", env.get("PATH"));
     }
 
@@ -40,10 +41,10 @@ class LaunchEnvTest {
         Path script = Path.of("..", "assay");
         String text = Files.readString(script);
         Map<String, String> exported = new HashMap<>();
-        Matcher m = Pattern.compile("export (MALLOC_\\w+)=\"\\$\\{\\1:-([^}]*)}\"").matcher(text);
+        Matcher m = Pattern.compile("export ((?:MALLOC|GOMP)_\\w+)=\"\\$\\{\\1:-([^}]*)}\"").matcher(text);
         while (m.find()) {
             exported.put(m.group(1), m.group(2));
         }
-        assertEquals(LaunchEnv.MALLOC, exported);
+        assertEquals(LaunchEnv.SETTINGS, exported);
     }
 }

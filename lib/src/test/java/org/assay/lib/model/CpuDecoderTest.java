@@ -72,12 +72,12 @@ class CpuDecoderTest {
     }
 
     /**
-     * Rows-innermost groups (WideGroup, for many rows) give the bits of row-by-row groups, one group or two; and a
-     * decoder branching each of 2 cached rows into 3 gives the logits of one reading 6 rows, prompt repeated.
+     * A decoder branching each of 2 cached rows into 3 gives the logits of one reading the 6 rows, prompts repeated;
+     * split over threads (even where a group boundary cuts a prompt's rows), the same bits; closed, it refuses to step.
      */
     @ParameterizedTest
     @MethodSource("variants")
-    void bothLayoutsAndBranchingGiveTheSameNumbers(GptConfig c) {
+    void branchingGivesTheLogitsOfReadingEveryRow(GptConfig c) {
         int[] prompt = {3, 1, 4, 1, 5, 9, 2, 6, 5, 3};
         int[] repeated = new int[prompt.length * 3];
         for (int r = 0; r < 6; r++) {
@@ -89,31 +89,45 @@ class CpuDecoderTest {
             sharpenAttention(model);
             model.forward(model.tokens(prompt, 2), cache, null);
             model.forward(model.tokens(repeated, 6), all, null);
-            String fn = "test";
-            CpuDecoder rowByRow = CpuDecoder.open(fn, model, cache, 6, 3, 9, 1, false);
-            CpuDecoder wide = CpuDecoder.open(fn, model, cache, 6, 3, 9, 1, true);
-            CpuDecoder wideTwo = CpuDecoder.open(fn, model, cache, 6, 3, 9, 2, true);
+            CpuDecoder branching = CpuDecoder.branching(model, cache, 3, 9, 1);
+            CpuDecoder twoThreads = CpuDecoder.branching(model, cache, 3, 9, 2);
+            CpuDecoder fourThreads = CpuDecoder.branching(model, cache, 3, 9, 4); // groups cut a prompt's rows
             CpuDecoder unshared = CpuDecoder.continuing(model, all, 6, 9, 1);
             for (int[] tokens : new int[][] {{7, 8, 9, 1, 2, 3}, {1, 2, 3, 4, 5, 6}, {0, 0, 36, 36, 0, 1}}) {
-                float[] expected = rowByRow.step(tokens);
-                org.junit.jupiter.api.Assertions.assertArrayEquals(expected, wide.step(tokens));
-                org.junit.jupiter.api.Assertions.assertArrayEquals(expected, wideTwo.step(tokens));
-                float[] reference = unshared.step(tokens);
+                float[] got = branching.step(tokens);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(got, twoThreads.step(tokens));
+                org.junit.jupiter.api.Assertions.assertArrayEquals(got, fourThreads.step(tokens));
+                float[] expected = unshared.step(tokens);
                 for (int i = 0; i < expected.length; i++) {
-                    assertEquals(reference[i], expected[i], 1e-5 * Math.max(1, Math.abs(reference[i])), "logit " + i);
+                    assertEquals(expected[i], got[i], 1e-5 * Math.max(1, Math.abs(expected[i])), "logit " + i);
                 }
             }
-            wide.close();
-            IllegalStateException closed = assertThrows(IllegalStateException.class, () -> wide.step(new int[6]));
+            branching.close();
+            IllegalStateException closed = assertThrows(IllegalStateException.class,
+                    () -> branching.step(new int[6]));
             assertEquals("CpuDecoder.step: the decoder is closed", closed.getMessage());
-            try (CpuDecoder reusing = CpuDecoder.open(fn, model, cache, 6, 3, 9, 1, true)) { // takes wide's arrays
-                float[] first = CpuDecoder.open(fn, model, cache, 6, 3, 9, 1, false).step(new int[] {1, 2, 3, 4, 5, 6});
-                org.junit.jupiter.api.Assertions.assertArrayEquals(first, reusing.step(new int[] {1, 2, 3, 4, 5, 6}));
-            }
             IllegalArgumentException n = assertThrows(IllegalArgumentException.class,
                     () -> CpuDecoder.branching(model, cache, 0, 9, 1));
             assertEquals("CpuDecoder.branching: samplesPerRow must be >= 1, got 0", n.getMessage());
         }
+    }
+
+    @Test
+    void expAndTheActivationsMatchTheirDoublePrecisionDefinitions() {
+        assertEquals(1f, CpuDecoder.exp(0f));
+        for (int i = -87_000; i <= 20_000; i += 7) {
+            float x = i / 1000f;
+            double expected = Math.exp(x);
+            assertEquals(expected, CpuDecoder.exp(x), 1e-7 * expected, "exp(" + x + ")"); // float's spacing: 6e-8–1.2e-7
+            double silu = x / (1 + Math.exp(-x));
+            assertEquals(silu, CpuDecoder.silu(x), 2e-7 * Math.max(1, Math.abs(silu)), "silu(" + x + ")");
+            double tanhGelu = 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+            assertEquals(tanhGelu, CpuDecoder.geluTanh(x), 3e-7 * Math.max(1, Math.abs(tanhGelu)), "geluTanh(" + x + ")");
+        }
+        assertEquals(CpuDecoder.exp(-87f), CpuDecoder.exp(-1000f)); // clamped where float's range ends
+        assertEquals(CpuDecoder.exp(88f), CpuDecoder.exp(1000f));
+        assertEquals(0f, CpuDecoder.silu(-1000f), 1e-30);
+        assertEquals(1000f, CpuDecoder.silu(1000f));
     }
 
     @Test
