@@ -131,7 +131,7 @@ def main():
 
 
 def decoders(classpath, threads, load):
-    """ms per cached decoding step for 1-64 rows of three models, each decoder forced in turn, and auto's pick."""
+    """ms per cached decoding step for 1-256 rows of three models, each decoder forced in turn, and auto's pick."""
     sides = {}
     for mode in ("java", "libtorch"):
         env = dict(os.environ, ASSAY_DECODER=mode, ASSAY_THREADS=str(threads))

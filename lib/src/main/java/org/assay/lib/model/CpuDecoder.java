@@ -454,57 +454,44 @@ public final class CpuDecoder implements AutoCloseable {
                 int rg = row * kv + head / (h / kv); // grouped-query attention: H/KV query heads share a KV head
                 Arrays.fill(scores, 0, n, 0f);
                 float[][] kT = keysT[layer][rg];
-                int i = 0;
-                for (; i + 4 <= hd; i += 4) { // scores = Kᵀq, as hd scaled rows of positions, four per pass
-                    float q0 = q[i];
-                    float q1 = q[i + 1];
-                    float q2 = q[i + 2];
-                    float q3 = q[i + 3];
-                    float[] k0 = kT[i];
-                    float[] k1 = kT[i + 1];
-                    float[] k2 = kT[i + 2];
-                    float[] k3 = kT[i + 3];
-                    for (int t = 0; t < n; t++) { // left to right: the roundings of four passes
-                        scores[t] = scores[t] + q0 * k0[t] + q1 * k1[t] + q2 * k2[t] + q3 * k3[t];
-                    }
-                }
-                for (; i < hd; i++) {
-                    float qi = q[i];
-                    float[] keyRow = kT[i];
-                    for (int t = 0; t < n; t++) {
-                        scores[t] += qi * keyRow[t];
-                    }
-                }
+                addScaledRows(scores, n, q, kT, hd); // scores = Kᵀq, as hd scaled rows of positions
                 softmax(scores, n);
                 float[] y = s.headOut;
                 Arrays.fill(y, 0f);
-                float[][] vRows = vals[layer][rg];
-                int t = 0;
-                for (; t + 4 <= n; t += 4) { // y = Σ_t p_t · v_t, four positions per pass
-                    float p0 = scores[t];
-                    float p1 = scores[t + 1];
-                    float p2 = scores[t + 2];
-                    float p3 = scores[t + 3];
-                    float[] v0 = vRows[t];
-                    float[] v1 = vRows[t + 1];
-                    float[] v2 = vRows[t + 2];
-                    float[] v3 = vRows[t + 3];
-                    for (int j = 0; j < hd; j++) {
-                        y[j] = y[j] + p0 * v0[j] + p1 * v1[j] + p2 * v2[j] + p3 * v3[j];
-                    }
-                }
-                for (; t < n; t++) {
-                    float pt = scores[t];
-                    float[] value = vRows[t];
-                    for (int j = 0; j < hd; j++) {
-                        y[j] += pt * value[j];
-                    }
-                }
+                addScaledRows(y, hd, scores, vals[layer][rg], n); // y = Σ_t p_t · v_t
                 System.arraycopy(y, 0, s.att[r], head * hd, hd);
             }
         }
         matVec(s.att, b.proj, b.projB, s.proj);
         return s.proj;
+    }
+
+    /**
+     * y[0, len) += Σ_j c[j]·rows[j][0, len) over j in [0, count), four rows per pass over y; written left to right, so
+     * each y[i] is rounded after each product and each sum as one row at a time would round it.
+     */
+    private static void addScaledRows(float[] y, int len, float[] c, float[][] rows, int count) {
+        int j = 0;
+        for (; j + 4 <= count; j += 4) {
+            float c0 = c[j];
+            float c1 = c[j + 1];
+            float c2 = c[j + 2];
+            float c3 = c[j + 3];
+            float[] r0 = rows[j];
+            float[] r1 = rows[j + 1];
+            float[] r2 = rows[j + 2];
+            float[] r3 = rows[j + 3];
+            for (int i = 0; i < len; i++) {
+                y[i] = y[i] + c0 * r0[i] + c1 * r1[i] + c2 * r2[i] + c3 * r3[i];
+            }
+        }
+        for (; j < count; j++) {
+            float cj = c[j];
+            float[] row = rows[j];
+            for (int i = 0; i < len; i++) {
+                y[i] += cj * row[i];
+            }
+        }
     }
 
     /** RoPE on one head (hd values at {@code at}) at position {@code pos}: rotates its two halves (GPT-NeoX). */
