@@ -1,25 +1,25 @@
 package org.assay.lib.engine;
 
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A thread that runs one part of each step of a loop beside the caller (a decoding step's rows, a step's draws) and
- * stays on its core between steps: after a part it spins ({@link Thread#onSpinWait}) up to {@link #SPIN_NANOS} for the next one before it goes back to the pool,
- * and the caller spins for the part's end. Why: a pooled thread parked between steps and woken for each was often
- * placed by the Linux scheduler on the waking thread's own core (an affine wake-up), so both halves of a step ran on
- * one core while the other idled — measured in bench/rl, a 256-row step took 2.0 ms instead of 1.05 in half the
- * rollouts. A step's gap (drawing the tokens) is a fraction of a millisecond, so the spin bridges it; a helper left
- * idle spins for at most {@link #SPIN_NANOS}.
+ * stays on its core between steps: after a part it spins ({@link Thread#onSpinWait}) up to {@link #SPIN_NANOS} for the
+ * next one before it goes back to the pool, and the caller spins for the part's end. Why: a pooled thread parked
+ * between steps and woken for each was often placed by the Linux scheduler on the waking thread's own core (an affine
+ * wake-up), so both halves of a step ran on one core while the other idled — measured in bench/rl, a 256-row step took
+ * 2.0 ms instead of 1.05 in half the rollouts. A step's gap (drawing the tokens) is a fraction of a millisecond, so the
+ * spin bridges it; a helper left idle spins for at most {@link #SPIN_NANOS}.
  */
 public final class Helper {
     /** How long an idle helper waits on its core for the next part before it returns to the pool. */
     static final long SPIN_NANOS = 2_000_000;
 
     private static final ExecutorService POOL = Executors.newCachedThreadPool(task -> {
-        Thread t = new Thread(task, "assay-cpu-decoder");
+        Thread t = new Thread(task, "assay-helper");
         t.setDaemon(true);
         return t;
     });

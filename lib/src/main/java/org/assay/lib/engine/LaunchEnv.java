@@ -24,9 +24,10 @@ import java.util.StringJoiner;
  * waiting between the operations of one step, microseconds apart, and frees the core soon after: measured with
  * {@code ./assay bench train}, training 42,731 → 43,434 tokens/s (reference model) and 10,331 → 10,780 (larger).
  *
- * <p>glibc and libgomp read these only when the process starts, so the launchers set them: {@code ./assay}, the installed
- * kernelspec's {@code env}, and the training subprocesses of local and Slurm sweeps ({@link #addTo}). Values already in
- * the environment win. {@link #status()} says which are in effect; run directories record it in {@code env.json}.
+ * <p>glibc and libgomp read these only when the process starts, so the launchers set them: {@code ./assay}, the
+ * installed kernelspec's {@code env}, and the training subprocesses of local and Slurm sweeps ({@link #addTo}). Values
+ * already in the environment win. {@link #status()} says which are in effect; run directories record it in
+ * {@code env.json}.
  */
 public final class LaunchEnv {
     /** Name → value, in the order they are shown. */
@@ -76,7 +77,7 @@ public final class LaunchEnv {
             return "glibc malloc and libgomp: " + set;
         }
         return "glibc malloc and libgomp defaults" + (set.length() > 0 ? " but " + set : "") + " (CPU training steps "
-                + "fault their buffers in again each step, and OpenMP threads hold a core for ~7 ms after each libtorch "
-                + "operation; start the JVM with " + words() + ", as ./assay and the kernel do)";
+                + "fault their buffers in again each step, and OpenMP threads hold a core for ~7 ms after each "
+                + "libtorch operation; start the JVM with " + words() + ", as ./assay and the kernel do)";
     }
 }

@@ -181,7 +181,8 @@ public final class CpuDecoder implements AutoCloseable {
 
     private void start(String fn, KvCache cache, int repeat) {
         if (length > 0 || closed) {
-            throw new IllegalStateException(fn + ": the decoder has started already" + (closed ? " and is closed" : ""));
+            throw new IllegalStateException(fn + ": the decoder has started already"
+                    + (closed ? " and is closed" : ""));
         }
         if (cache.length() == 0 || cache.keys(0).getShape().get(0) * repeat != rows) {
             throw new IllegalArgumentException(fn + ": the cache must hold the prompt of each of the " + rows / repeat

@@ -10,9 +10,9 @@ import org.assay.lib.model.Gpt;
 
 /**
  * The sampling loop that {@code TrainingClient.sample} runs: validate → open a decoder (the prompt is its first step,
- * read once per prompt however many samples it has) → one step per new token, each row drawn with its own generator and stopped when it ends in a stop sequence → the
- * samples, grouped by prompt. Row i of prompt g draws from {@code SplittableRandom(seeds[g]·φ + i)}, so a prompt's
- * samples do not depend on what else is in the batch.
+ * read once per prompt however many samples it has) → one step per new token, each row drawn with its own generator and
+ * stopped when it ends in a stop sequence → the samples, grouped by prompt. Row i of prompt g draws from {@code
+ * SplittableRandom(seeds[g]·φ + i)}, so a prompt's samples do not depend on what else is in the batch.
  */
 public final class Generator {
     private Generator() {

@@ -118,11 +118,13 @@ class CpuDecoderTest {
         for (int i = -87_000; i <= 20_000; i += 7) {
             float x = i / 1000f;
             double expected = Math.exp(x);
-            assertEquals(expected, CpuDecoder.exp(x), 1e-7 * expected, "exp(" + x + ")"); // float's spacing: 6e-8–1.2e-7
+            // float's spacing is 6e-8 to 1.2e-7 of a number
+            assertEquals(expected, CpuDecoder.exp(x), 1e-7 * expected, "exp(" + x + ")");
             double silu = x / (1 + Math.exp(-x));
             assertEquals(silu, CpuDecoder.silu(x), 2e-7 * Math.max(1, Math.abs(silu)), "silu(" + x + ")");
             double tanhGelu = 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
-            assertEquals(tanhGelu, CpuDecoder.geluTanh(x), 3e-7 * Math.max(1, Math.abs(tanhGelu)), "geluTanh(" + x + ")");
+            assertEquals(tanhGelu, CpuDecoder.geluTanh(x), 3e-7 * Math.max(1, Math.abs(tanhGelu)),
+                    "geluTanh(" + x + ")");
         }
         assertEquals(CpuDecoder.exp(-87f), CpuDecoder.exp(-1000f)); // clamped where float's range ends
         assertEquals(CpuDecoder.exp(88f), CpuDecoder.exp(1000f));
