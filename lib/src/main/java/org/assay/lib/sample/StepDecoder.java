@@ -106,11 +106,8 @@ interface StepDecoder extends AutoCloseable {
      */
     final class Java implements StepDecoder {
         private final Libtorch prompt;
-        private final Gpt model;
         private final int rows;
         private final int n;
-        private final int capacity;
-        private final int groups;
         private final int[] last;
         private final Helper helper;
         private volatile CpuDecoder opened; // made by the helper while libtorch reads the prompt
@@ -123,11 +120,8 @@ interface StepDecoder extends AutoCloseable {
          */
         Java(Gpt model, KvCache cache, int rows, int n, int capacity, int groups) {
             this.prompt = new Libtorch(model, cache, rows, n, false, false);
-            this.model = model;
             this.rows = rows;
             this.n = n;
-            this.capacity = capacity;
-            this.groups = groups;
             this.last = new int[rows];
             this.helper = Helper.team(1)[0];
             helper.start(() -> opened = CpuDecoder.forRows(model, rows, capacity, groups));
