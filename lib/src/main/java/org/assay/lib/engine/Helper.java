@@ -1,5 +1,6 @@
 package org.assay.lib.engine;
 
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,14 +41,14 @@ public final class Helper {
     public static Helper[] team(int n) {
         Helper[] team = TEAM.get();
         if (team.length < n) {
-            Helper[] more = java.util.Arrays.copyOf(team, n);
+            Helper[] more = Arrays.copyOf(team, n);
             for (int i = team.length; i < n; i++) {
                 more[i] = new Helper();
             }
             TEAM.set(more);
             team = more;
         }
-        return java.util.Arrays.copyOf(team, n);
+        return Arrays.copyOf(team, n);
     }
 
     /**

@@ -6,8 +6,8 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.Iterator;
-import org.assay.lib.engine.Helper;
 import java.util.Map;
+import org.assay.lib.engine.Helper;
 
 /**
  * Decoding steps of a {@link Gpt} computed in plain Java on the CPU, in the spirit of llama2.c and llama3.java: one

@@ -327,8 +327,8 @@ public final class Ppo implements AutoCloseable {
             }
         }
         int n = batch.samples().size();
-        return new StepMetrics(step, batch.meanReward(), batch.rewardStd(), batch.accuracy(), -config.klCoef() * klSum / n,
-                klSum / n, surrogate / count, vLoss / count,
+        return new StepMetrics(step, batch.meanReward(), batch.rewardStd(), batch.accuracy(),
+                -config.klCoef() * klSum / n, klSum / n, surrogate / count, vLoss / count,
                 PolicyLoss.clipFraction(logp, sampling, adv, w, eps, eps), vClipped / count, approxKl / count,
                 varReturns > 0 ? 1 - varResidual / varReturns : Double.NaN, entropy / count, valueSum / count,
                 meanReturn, (double) batch.completionTokens() / n, tokens, flops, batch.samplingSeconds()

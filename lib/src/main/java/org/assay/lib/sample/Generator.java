@@ -173,18 +173,16 @@ public final class Generator {
         private void append(int from, int to, float[] logits, int v, SamplingParams params, TokenListener listener,
                             Sampling.Scratch s) {
             int len = length();
+            s.forget();
             for (int i = from; i < to; i++) {
                 if (stopped[i]) {
                     sequence[i * width + len] = sequence[i * width + len - 1]; // padding, never read back
                     continue;
                 }
-                s.drew(-1);
                 int token = next(i, logits, i * v, v, params, s);
                 sequence[i * width + len] = token;
                 tokens[i][lengths[i]] = token;
-                logprobs[i][lengths[i]] = (float) (s.drewRow(i) && params.temperature() == 1
-                        ? s.logSoftmaxOfLastDraw(logits, i * v, token)
-                        : Sampling.logSoftmaxAt(logits, i * v, v, token));
+                logprobs[i][lengths[i]] = (float) s.logSoftmaxAt(logits, i * v, v, token);
                 lengths[i]++;
                 if (listener != null) {
                     listener.onToken(i, token);
@@ -213,7 +211,6 @@ public final class Generator {
                 return token;
             }
             int token = Sampling.draw(logits, from, v, params, rngs[i], s);
-            s.drew(i);
             if (thinking[i] && token == end[0] && lengths[i] < budget.minThinkingTokens()
                     && continuations[i] < budget.maxContinuations()) {
                 continuations[i]++;

@@ -11,7 +11,8 @@ final class Sampling {
 
     /**
      * Work arrays for drawing from rows of {@code v} logits, made once per sampling run, and the maximum and the sum
-     * of exponentials of the last row drawn from at a temperature above 0.
+     * of exponentials of the last row drawn from at temperature 1, which are {@link Sampling#logSoftmaxAt}'s to the
+     * bit: its second pass of exponentials is saved for a row just drawn.
      */
     static final class Scratch {
         private final double[] prob;
@@ -19,7 +20,7 @@ final class Sampling {
         private final int[] buffer;
         private double max;
         private double total;
-        private int row = -1;  // the row the caller said the last draw was for
+        private int drawnFrom = -1; // where in the logits the row of those sums starts, or -1
 
         Scratch(int v) {
             prob = new double[v];
@@ -27,22 +28,15 @@ final class Sampling {
             buffer = new int[v];
         }
 
-        /** Marks the last draw as row i's. */
-        void drew(int i) {
-            row = i;
+        /** Forgets the last draw's sums: a new step's logits are coming. */
+        void forget() {
+            drawnFrom = -1;
         }
 
-        /** Whether the last draw was row i's (so its sums are that row's). */
-        boolean drewRow(int i) {
-            return row == i;
-        }
-
-        /**
-         * log softmax at {@code token} of the row last drawn from, read off that draw's sums: at temperature 1 they
-         * are {@link #logSoftmaxAt}'s, to the bit, so its second pass of exponentials is saved.
-         */
-        double logSoftmaxOfLastDraw(float[] logits, int from, int token) {
-            return logits[from + token] - max - Math.log(total);
+        /** log softmax(logits[from, from + v))[token] at temperature 1: the last draw's sums if it drew this row. */
+        double logSoftmaxAt(float[] logits, int from, int v, int token) {
+            return drawnFrom == from ? logits[from + token] - max - Math.log(total)
+                    : Sampling.logSoftmaxAt(logits, from, v, token);
         }
     }
 
@@ -69,6 +63,7 @@ final class Sampling {
         }
         s.max = max;
         s.total = total;
+        s.drawnFrom = p.temperature() == 1 ? from : -1;
         int[] order = s.order;
         for (int i = 0; i < v; i++) {
             order[i] = i;
