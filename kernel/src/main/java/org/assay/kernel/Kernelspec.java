@@ -94,6 +94,7 @@ public final class Kernelspec {
         cmd.addAll(org.assay.base.JvmFlags.quiet());
         List<String> userOpts = userJavaOpts(System.getenv("ASSAY_JAVA_OPTS"));
         cmd.addAll(collector(userOpts)); // the archive is made by the JVM the kernel will be
+        cmd.addAll(JitPolicy.jvmOptions(userOpts));
         cmd.addAll(List.of("-cp", classPath(jars), Main.class.getName(), "--warm-up"));
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -159,6 +160,7 @@ public final class Kernelspec {
         argv.addAll(org.assay.base.JvmFlags.quiet()); // the kernel runs on this java, javaPath()
         List<String> userOpts = userJavaOpts(System.getenv("ASSAY_JAVA_OPTS"));
         argv.addAll(collector(userOpts));
+        argv.addAll(JitPolicy.jvmOptions(userOpts));
         argv.addAll(userOpts);
         argv.add("-cp");
         argv.add(classPath(jars));

@@ -46,6 +46,7 @@ public final class Main {
     /** Runs typical cells once, so that a class-data-sharing dump (see {@link Kernelspec}) sees their classes. */
     static void warmUp() {
         PrintStream err = System.err;
+        JitPolicy.apply(); // its classes (JMX) join the archive too
         try (Session s = new Session(new SessionOutput() {
             @Override
             public void stream(String name, String text) {

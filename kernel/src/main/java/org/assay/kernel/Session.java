@@ -174,21 +174,34 @@ public final class Session implements AutoCloseable {
     public ExecutionResult evalJava(String text, int codeStart, String code, String label) {
         Object value = null;
         boolean hasValue = false;
-        List<Chunk> chunks = StatementRuns.merge(code, split(code));
+        List<Chunk> snippets = split(code);
+        List<Chunk> chunks = StatementRuns.merge(code, snippets);
+        Chunk runWithValue = StatementRuns.runWithValue(code, snippets); // replaces the last two chunks
         for (int k = 0; k < chunks.size(); k++) {
             Chunk chunk = chunks.get(k);
             if (interrupted) {
                 return ExecutionResult.failed(interruptedError());
             }
-            int start = codeStart + chunk.start();
-            int firstLine = Errors.lineOf(text, start);
-            boolean asStatement = k == chunks.size() - 1 && chunk.prefix() == 0 && chunk.end() >= 0
-                    && StatementRuns.isValue(chunk.source());
-            List<SnippetEvent> events = asStatement ? evalKeepingValue(chunk.source()) : null;
-            asStatement = events != null;
+            List<SnippetEvent> events = null;
+            boolean asStatement = false;
+            if (runWithValue != null && k == chunks.size() - 2) {
+                events = evalIfItCompiles(runWithValue.source());
+                if (events != null) {
+                    chunk = runWithValue;
+                    asStatement = true;
+                    k++;
+                }
+            }
+            if (events == null && k == chunks.size() - 1 && chunk.prefix() == 0 && chunk.end() >= 0
+                    && StatementRuns.isValue(chunk.source())) {
+                events = evalIfItCompiles(CellValue.wrap(chunk.source()));
+                asStatement = events != null;
+            }
             if (events == null) {
                 events = shell.eval(chunk.source());
             }
+            int start = codeStart + chunk.start();
+            int firstLine = Errors.lineOf(text, start);
             hasValue = false;
             value = null;
             for (SnippetEvent event : events) {
@@ -229,12 +242,12 @@ public final class Session implements AutoCloseable {
     }
 
     /**
-     * Runs the cell's last expression as {@code CellValue.set(expr);} (see {@link CellValue}); null when that does not
-     * compile, so that the expression runs as written and any error is JShell's own, about the user's code.
+     * Runs a block that ends in {@code CellValue.set(expr);} (see {@link CellValue}); null when it does not compile,
+     * so that the code runs as written and any error is JShell's own, about the user's code.
      */
-    private List<SnippetEvent> evalKeepingValue(String expression) {
+    private List<SnippetEvent> evalIfItCompiles(String block) {
         CellValue.take();
-        List<SnippetEvent> events = shell.eval(CellValue.wrap(expression));
+        List<SnippetEvent> events = shell.eval(block);
         boolean rejected = events.stream().anyMatch(e -> e.causeSnippet() == null
                 && e.status() == Snippet.Status.REJECTED);
         return rejected ? null : events;

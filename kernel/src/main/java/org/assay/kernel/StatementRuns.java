@@ -90,6 +90,35 @@ final class StatementRuns {
         return out;
     }
 
+    /**
+     * The cell's last run of statements and its value as one block, {@code { a(); b(); CellValue.set(v); }}: one
+     * snippet where {@link #merge} gives two. Null unless the cell ends in statements that complete normally
+     * ({@link Kind#CONTINUES}) followed by an expression that surely has a value ({@link #isValue}). The block keeps
+     * the cell's text between them, so stack traces give the cell's lines; {@code start} and {@code prefix} as in
+     * {@link #merge}. If it does not compile, the kernel runs {@link #merge}'s two snippets instead, so that errors are
+     * JShell's own about the code as written.
+     */
+    static Session.Chunk runWithValue(String code, List<Session.Chunk> chunks) {
+        int n = chunks.size();
+        Session.Chunk value = n < 2 ? null : chunks.get(n - 1);
+        if (value == null || value.end() < 0 || value.prefix() != 0 || !isValue(value.source())) {
+            return null;
+        }
+        int i = n - 1;
+        while (i > 0 && chunks.get(i - 1).end() >= 0 && kindOf(chunks.get(i - 1).source()) == Kind.CONTINUES) {
+            i--;
+        }
+        if (i == n - 1) {
+            return null;
+        }
+        Session.Chunk first = chunks.get(i);
+        Session.Chunk last = chunks.get(n - 2);
+        String block = "{" + code.substring(first.start(), last.end()) + (last.semicolonAdded() ? ";" : "")
+                + code.substring(last.end(), value.start())
+                + org.assay.kernel.exec.CellValue.call(code.substring(value.start(), value.end())) + "; }";
+        return new Session.Chunk(block, first.start(), value.end(), false, 1);
+    }
+
     /** How the snippet {@code source} (one complete snippet, as JShell's analysis cut it) may take part in a run. */
     static Kind kindOf(String source) {
         List<String> t = tokens(source);

@@ -51,6 +51,9 @@ class KernelspecTest {
         if (System.getenv("ASSAY_JAVA_OPTS") == null) {
             assertTrue(argv.contains(new com.google.gson.JsonPrimitive("-XX:+UseParallelGC"))
                     && argv.contains(new com.google.gson.JsonPrimitive("-Xmn64m")), argv.toString());
+            for (String jit : JitPolicy.jvmOptions(List.of())) { // JitPolicy.apply reads these at start
+                assertTrue(argv.contains(new com.google.gson.JsonPrimitive(jit)), jit + " in " + argv);
+            }
         }
         String classPath = argv.get(argv.size() - 3).getAsString();
         for (String jar : classPath.split(java.io.File.pathSeparator)) {

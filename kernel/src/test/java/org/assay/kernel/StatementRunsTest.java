@@ -230,4 +230,46 @@ class StatementRunsTest {
         assertTrue(shown.contains("line 4"), shown);
         assertEquals("before\n", out.stdout.toString());
     }
+
+    @Test
+    void theLastRunAndTheValueBecomeOneBlockThatKeepsTheCellsLines() {
+        String code = """
+                double[] xs = new double[3];
+                for (int i = 0; i < 3; i++) { xs[i] = i; }
+                System.out.println(xs[2]); // a comment
+                xs.length
+                """;
+        Session.Chunk both = StatementRuns.runWithValue(code, session.split(code));
+        assertEquals(1, both.prefix());
+        String run = code.substring(both.start());
+        assertTrue(run.strip().startsWith("for (int i"), both.toString());
+        assertEquals(session.split(code).get(3).end(), both.end()); // the value's end
+        assertEquals(run.lines().toList().indexOf("xs.length"), both.source().lines().toList().indexOf("xs.length"),
+                both.source()); // the value on the same line of the block as of the cell's text from the run on
+        // JShell's last snippet starts at the comment, which the call's argument then holds: still the same lines
+        assertTrue(both.source().contains("System.out.println(xs[2]);")
+                && both.source().contains(org.assay.kernel.exec.CellValue.class.getName() + ".set(// a comment\n")
+                && both.source().endsWith("\nxs.length\n); }"), both.source());
+        assertEquals(3, Cells.ok(session, code).value());
+        for (String none : List.of("int a = 1;\na", "f();\nint b = 2;", "x = 1;\ng()", "1 + 1",
+                "while (n > 0) n--;\nn")) {
+            assertEquals(null, StatementRuns.runWithValue(none, session.split(none)), none);
+        }
+    }
+
+    @Test
+    void aValueAfterARunShowsAndItsErrorsAreTheCodesAsWritten() {
+        assertEquals(12, Cells.ok(session, "int[] w = {5};\nw[0] += 1;\nw[0] *= 2;\nw[0]").value());
+        CellError e = Cells.fails(session, "w[0] = 1;\nw[0] + undefinedName");
+        String shown = String.join("\n", e.traceback());
+        assertTrue(shown.contains("cannot find symbol") && shown.contains("line 2, column 8"), shown);
+        assertTrue(!shown.contains("CellValue"), shown);
+        assertEquals(1, Cells.ok(session, "w[0]").value()); // the run before the value ran once
+        CellError r = Cells.fails(session, "System.out.println(\"a\");\nw[0] = w[3];\nw[0]");
+        assertEquals("java.lang.ArrayIndexOutOfBoundsException", r.ename());
+        assertTrue(String.join("\n", r.traceback()).contains("line 2"), r.toString());
+        CellError c = Cells.fails(session, "w[0] = 2;\nw[0] = \"x\";\nw[0]");
+        assertTrue(String.join("\n", c.traceback()).contains("line 2"), c.toString());
+        assertEquals(1, Cells.ok(session, "w[0]").value()); // a compile error runs nothing of the run
+    }
 }

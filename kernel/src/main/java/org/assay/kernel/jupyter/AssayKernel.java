@@ -77,6 +77,7 @@ public final class AssayKernel extends BaseKernel {
     void startSession() {
         Thread t = new Thread(() -> {
             try {
+                org.assay.kernel.JitPolicy.apply(); // before JShell's javac runs
                 session.complete(new Session(output, SessionOptions.defaults()));
             } catch (Throwable e) {
                 LOG.error("the Java session failed to start", e);
