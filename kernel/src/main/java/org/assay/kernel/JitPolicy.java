@@ -14,20 +14,21 @@ import javax.management.ObjectName;
  *
  * <p>Every cell runs javac several times (through JShell), and javac is a large program: the JVM's default tiered
  * policy first runs its methods in profiled C1 code, then compiles the hot ones again with C2. On a 2-core machine
- * the C2 compiler thread spent 1.55 s of CPU in a notebook's first 200 trivial cells (2.2 s of wall time), the
- * transport's I/O thread ran slowly in profiled code meanwhile, and with the cell's own thread and the front end all
- * wanting a core, each hand-off between threads waited for the scheduler's next 4 ms tick: the round trip of
- * {@code 1 + 1} stayed at ~12 ms for those cells, where it is ~4 ms once the JIT is done. A session runs hundreds of
- * cells, not the hundreds of thousands of calls C2 pays back on, so the kernel's own machinery — javac and JShell,
- * the ZeroMQ transport, the Jupyter protocol and the kernel — is compiled by C1 only, and early: a
- * {@code CompileThresholdScaling} of 0.01 for those packages ({@link #jvmOptions}, on the kernel's command line), so
- * that their methods ask for C2 after 1% of the usual calls, and a compiler directive ({@link #apply}, at start) that
+ * the C2 compiler thread spent 1.8 s of CPU in a session's cells 21–220 of {@code 1 + 1} (2.3–2.6 s of wall time),
+ * the transport's I/O thread ran slowly in profiled code meanwhile, and with the cell's own thread and the front end
+ * all wanting a core, each hand-off between threads waited for the scheduler's next 4 ms tick: the round trip stayed
+ * at ~12 ms for those cells, where it is ~4 ms once the JIT is done. A session runs hundreds of cells, not the
+ * hundreds of thousands of calls C2 pays back on, so the kernel's own machinery — javac and JShell, the ZeroMQ
+ * transport, the Jupyter protocol and the kernel — is compiled by C1 only, and early: a
+ * {@code CompileThresholdScaling} of 0.05 for those packages ({@link #jvmOptions}, on the kernel's command line), so
+ * that their methods ask for C2 after 5% of the usual calls, and a compiler directive ({@link #apply}, at start) that
  * refuses C2 for them, after which the JVM compiles them with plain C1. Code in cells, the JDK's own classes and
  * every library (DJL, Assay's decoders, the fits) are untouched and still reach C2.
  *
- * <p>Measured with {@code ./assay bench kernel}'s cells (2-core EPYC, Java 17): trivial cell 10.8 → 5.2 ms median over
- * cells 21–220, C2's CPU over those cells 1550 → 300 ms; after 1,500 cells 4.5 ms without, 5.8 ms with (javac's
- * symbol table grows with the snippets, and C1's code walks it more slowly), so the policy is a trade for the cells
+ * <p>Measured with {@code ./assay bench kernel}'s cells (2-core EPYC, Java 17; kernel/README.md has the details):
+ * cells 21–220 11.9–12.3 → 6.2–6.8 ms median; the first cell, which waits for JShell to start, 0.37 → 0.6 s (a lower
+ * scaling, 0.01, gave 5.9 ms and 0.9 s); cells 1,200–1,500 of one session 4.1–4.5 → 6.3–6.9 ms (JShell walks all
+ * earlier snippets for each new one, and C1's code does so more slowly), so the policy is a trade for the cells
  * a person runs. JIT options of the user's own in {@code ASSAY_JAVA_OPTS} ({@code -XX:TieredStopAtLevel=},
  * {@code -XX:-TieredCompilation}, {@code -XX:CompileCommand=...}) replace the policy, as a collector there replaces the
  * kernel's ({@code Kernelspec.collector}).
@@ -39,6 +40,7 @@ public final class JitPolicy {
             "org.assay.kernel");
     /** How much sooner than usual those packages' methods are compiled (and ask for C2, which refuses them). */
     static final String THRESHOLD_SCALING = "0.05";
+
     private JitPolicy() {
     }
 
