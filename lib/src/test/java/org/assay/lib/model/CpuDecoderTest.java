@@ -50,7 +50,10 @@ class CpuDecoderTest {
         });
     }
 
-    /** Rows split into groups on threads give the numbers of one group, exactly: each row is computed alone. */
+    /**
+     * Rows split into groups on threads give the numbers of one group, exactly: each row is computed alone, whether
+     * the products take it with another row (rows 0 and 1 of one group, 1 and 2 of two) or on its own.
+     */
     @ParameterizedTest
     @MethodSource("variants")
     void threadsDoNotChangeTheNumbers(GptConfig c) {
