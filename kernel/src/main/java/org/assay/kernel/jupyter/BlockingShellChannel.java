@@ -56,6 +56,10 @@ final class BlockingShellChannel extends ShellChannel {
                 } catch (SecurityException e) {
                     LOG.warn("{}: dropped a message with a bad signature", name());
                 } catch (RuntimeException e) {
+                    if (!running) { // closed (close()) under the poll at shutdown: a closed socket gives no frames
+                        LOG.debug("{}: closed while reading: {}", name(), e.toString());
+                        break;
+                    }
                     LOG.warn("{}: could not read a message: {}", name(), e.toString());
                 }
             }
