@@ -68,8 +68,8 @@ public class RlBench {
                         + "\"share\": {\"sampling\": %.3f, \"scoring\": %.4f, \"training\": %.3f}, "
                         + "\"rollout_tokens_per_sec\": %.1f}",
                 System.getProperty("java.version"), Torch.threads(), chars.vocabSize(), chars.vocabSize(),
-                config.parameters(), newTokens, meanPrompt, steps, warmed, WARMUP_SECONDS, total / steps, sampling / steps,
-                scoring / steps, training / steps, sampling / total, scoring / total, training / total,
-                completion / sampling));
+                config.parameters(), newTokens, meanPrompt, steps, warmed, WARMUP_SECONDS, total / steps,
+                sampling / steps, scoring / steps, training / steps, sampling / total, scoring / total,
+                training / total, completion / sampling));
     }
 }

@@ -57,9 +57,14 @@ public final class JitPolicy {
         }
         List<String> options = new ArrayList<>(List.of("-XX:CompileCommand=quiet"));
         for (String p : PACKAGES) {
-            options.add("-XX:CompileCommand=CompileThresholdScaling," + p + ".*::*," + THRESHOLD_SCALING);
+            options.add(scaling(p) + THRESHOLD_SCALING);
         }
         return options;
+    }
+
+    /** The start of the option that scales the thresholds of package {@code p}'s methods. */
+    private static String scaling(String p) {
+        return "-XX:CompileCommand=CompileThresholdScaling," + p + ".*::*,";
     }
 
     /** The compiler directive that keeps {@link #PACKAGES} out of C2 (HotSpot's JSON directive format). */
@@ -77,7 +82,7 @@ public final class JitPolicy {
      */
     public static boolean apply() {
         boolean scaled = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .anyMatch(a -> a.startsWith("-XX:CompileCommand=CompileThresholdScaling," + PACKAGES.get(0)));
+                .anyMatch(a -> a.startsWith(scaling(PACKAGES.get(0))));
         if (!scaled) {
             return false;
         }

@@ -63,6 +63,21 @@ public final class Helper {
         }
     }
 
+    /**
+     * Runs {@code part} 0 on the calling thread and part k + 1 on {@code team[k]}, each team member's handed over
+     * first; returns when all are done, rethrowing what one threw.
+     */
+    public static void runParts(Helper[] team, String fn, java.util.function.IntConsumer part) {
+        for (int k = 0; k < team.length; k++) {
+            int p = k + 1;
+            team[k].start(() -> part.accept(p));
+        }
+        part.accept(0);
+        for (Helper helper : team) {
+            helper.await(fn);
+        }
+    }
+
     /** Waits, spinning, for the parts handed over; rethrows what one threw. */
     public void await(String fn) {
         while (finished < started) {

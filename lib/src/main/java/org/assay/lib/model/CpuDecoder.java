@@ -209,14 +209,8 @@ public final class CpuDecoder implements AutoCloseable {
             v[l] = cache.values(l).toFloatArray();
         }
         helpers = Helper.team(groups.length - 1);
-        for (int g = 1; g < groups.length; g++) { // each group its own rows, on its own thread
-            Scratch group = groups[g];
-            helpers[g - 1].start(() -> load(k, v, cached, repeat, group.from, group.from + group.rows));
-        }
-        load(k, v, cached, repeat, 0, groups[0].rows);
-        for (Helper helper : helpers) {
-            helper.await("CpuDecoder.start");
-        }
+        Helper.runParts(helpers, "CpuDecoder.start", g -> // each group its own rows, on its own thread
+                load(k, v, cached, repeat, groups[g].from, groups[g].from + groups[g].rows));
         length = cached;
     }
 
@@ -330,14 +324,7 @@ public final class CpuDecoder implements AutoCloseable {
             }
         }
         float[] logits = new float[rows * v];
-        for (int g = 1; g < groups.length; g++) {
-            int group = g;
-            helpers[g - 1].start(() -> step(group, tokens, logits));
-        }
-        step(0, tokens, logits);
-        for (Helper helper : helpers) {
-            helper.await(fn);
-        }
+        Helper.runParts(helpers, fn, g -> step(g, tokens, logits));
         length++;
         return logits;
     }

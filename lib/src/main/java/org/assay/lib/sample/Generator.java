@@ -159,10 +159,8 @@ public final class Generator {
             }
             if (listener == null && count >= PARALLEL_ROWS && Torch.threads() > 1) {
                 int half = count / 2;
-                Helper helper = Helper.team(1)[0];
-                helper.start(() -> append(half, count, logits, v, params, null, scratch[1]));
-                append(0, half, logits, v, params, null, scratch[0]);
-                helper.await("sample");
+                Helper.runParts(Helper.team(1), "sample", p ->
+                        append(p * half, p == 0 ? half : count, logits, v, params, null, scratch[p]));
             } else {
                 append(0, count, logits, v, params, listener, scratch[0]);
             }

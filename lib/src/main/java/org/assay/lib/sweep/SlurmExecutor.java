@@ -80,7 +80,7 @@ public final class SlurmExecutor implements Executor {
         s.append(")\n");
         s.append("export ASSAY_THREADS=\"${SLURM_CPUS_PER_TASK:-").append(r.cpus()).append("}\"\n");
         org.assay.lib.engine.LaunchEnv.SETTINGS.forEach((k, v) -> s.append("export ").append(k).append("=\"${")
-                .append(k).append(":-").append(v).append("}\"\n")); // malloc and libgomp settings for libtorch (LaunchEnv)
+                .append(k).append(":-").append(v).append("}\"\n")); // malloc, libgomp settings for libtorch (LaunchEnv)
         if (r.gpus() == 0) {
             s.append("export ASSAY_DEVICE=cpu\n");
         }
