@@ -18,7 +18,7 @@ from run_specs import TINY_MODEL, text_data
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CLASSPATH = "%s:%s/*" % (ROOT / "kernel/target/assay-kernel.jar", ROOT / "kernel/target/lib")
 TRIALS = int(os.environ.get("ASSAY_KILL_TRIALS", "1"))
-STEPS = 2500  # of each run the kill test kills
+STEPS = 10000  # of each run the kill test kills: about 20 s a run, two at once on 2 cores (2026-12-08)
 
 
 def env():
@@ -111,8 +111,9 @@ def test_killing_the_sweep_stops_its_trainers_and_a_rerun_loses_no_metrics(corpu
     signals = [signal.SIGKILL] * TRIALS + [signal.SIGTERM] * TRIALS
     for trial, sig in enumerate(signals):
         out = tmp_path / ("runs%d" % trial)
-        # long enough (about 10 s a run) that both are still training when the test looks: a run that has finished
-        # has no trainer left, and a warm worker with nothing more to do exits
+        # long enough that both are still training when the test looks: a run that has finished has no trainer left,
+        # and a warm worker with nothing more to do exits. At 2500 steps (5 s a run by then) a loaded CI machine once
+        # started one worker so late that the other run had finished before it logged 30 steps
         base = spec(corpus, "base", steps=STEPS, checkpoint_every=20, eval_every=50)
         sweep_file = write(tmp_path / ("sweep%d.json" % trial), {"name": "kill", "base": base,
                                                                 "grid": {"train.learningRate": [0.01, 0.02]}})
@@ -122,7 +123,7 @@ def test_killing_the_sweep_stops_its_trainers_and_a_rerun_loses_no_metrics(corpu
         runs = [out / "kill-learningRate=0.01", out / "kill-learningRate=0.02"]
         wait_for(lambda: all(lines(r / "metrics.jsonl") >= 30 for r in runs), 120, "both trainers to log 30 steps")
         trainers = trainers_of(out)
-        assert len(trainers) == 2, trainers
+        assert len(trainers) == 2, (trainers, [lines(r / "metrics.jsonl") for r in runs])
         sweep.send_signal(sig)
         sweep.wait(timeout=120)
         wait_for(lambda: not trainers_of(out), 30, "the trainers to stop after their sweep died")
