@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.assay.lib.engine.Bf16;
 import org.assay.lib.engine.Torch;
 
 /**
@@ -36,6 +37,7 @@ public final class Gpt implements AutoCloseable {
     private final NDArray queryScale; // (): 1/√hd, made once by libtorch (see scale) rather than at every call
     private final NDArray ropeCos;    // (T, hd/2)
     private final NDArray ropeSin;    // (T, hd/2)
+    private volatile Precision precision = Precision.FLOAT32;
 
     private Gpt(GptConfig config, Device device) {
         this.config = config;
@@ -270,9 +272,28 @@ public final class Gpt implements AutoCloseable {
         return !loraScale.isEmpty();
     }
 
+    /** The precision of the matrix products of {@link #forward} (float32 unless set). */
+    public Precision precision() {
+        return precision;
+    }
+
+    /**
+     * Sets the precision of the matrix products of {@link #forward} from the next call on; the weights stay float32.
+     * {@link Precision#BFLOAT16} loads {@link Bf16}'s module on first use.
+     */
+    public void setPrecision(Precision p) {
+        if (p == null) {
+            throw new IllegalArgumentException("Gpt.setPrecision: precision must be FLOAT32 or BFLOAT16, got null");
+        }
+        if (p == Precision.BFLOAT16) {
+            Bf16.get();
+        }
+        precision = p;
+    }
+
     /** {@code x·Wᵀ + b}, plus the LoRA path {@code (alpha/rank)·x·Aᵀ·Bᵀ} where the weight has adapters. */
     private NDArray project(NDArray x, String name) {
-        NDArray y = x.getNDArrayInternal().linear(x, params.get(name), params.get(name + ".bias")).singletonOrThrow();
+        NDArray y = linear(x, params.get(name), params.get(name + ".bias"));
         Double s = loraScale.get(name);
         if (s != null) {
             y = y.add(scale(linear(linear(x, params.get(name + LORA + "A")), params.get(name + LORA + "B")), s));
@@ -403,8 +424,7 @@ public final class Gpt implements AutoCloseable {
         if (!hasValueHead()) {
             throw new IllegalStateException("Gpt.values: the model has no value head; call addValueHead first");
         }
-        return hidden.getNDArrayInternal().linear(hidden, params.get(VALUE_HEAD + "weight"),
-                params.get(VALUE_HEAD + "bias")).singletonOrThrow().squeeze(2);
+        return linear(hidden, params.get(VALUE_HEAD + "weight"), params.get(VALUE_HEAD + "bias")).squeeze(2);
     }
 
     private NDArray attention(NDArray x, int layer, long b, long t, int start, KvCache cache, Dropout dropout) {
@@ -442,12 +462,12 @@ public final class Gpt implements AutoCloseable {
             k = repeatHeads(k, b, kv, h / kv, s, hd);
             v = repeatHeads(v, b, kv, h / kv, s, hd);
         }
-        NDArray att = q.matMul(k.transpose(0, 1, 3, 2)); // (B, H, T, S), scaled by 1/√hd through q
+        NDArray att = matMul(q, k.transpose(0, 1, 3, 2)); // (B, H, T, S), scaled by 1/√hd through q
         if (t > 1) { // one new query sees every key: no mask to add
             att = att.add(causalMask((int) s).get(new NDIndex().addSliceDim(start, start + t).addSliceDim(0, s)));
         }
         att = drop(att.softmax(-1), dropout);
-        NDArray y = att.matMul(v); // (B, H, T, hd)
+        NDArray y = matMul(att, v); // (B, H, T, hd)
         y = t == 1 ? y.reshape(b, 1, (long) h * hd) : y.transpose(0, 2, 1, 3).reshape(b, t, (long) h * hd); // (B, T, d)
         return project(y, p + "proj");
     }
@@ -554,8 +574,20 @@ public final class Gpt implements AutoCloseable {
         }
     }
 
-    private static NDArray linear(NDArray x, NDArray weight) {
-        return x.getNDArrayInternal().linear(x, weight, null).singletonOrThrow(); // x · Wᵀ, W (out, in)
+    private NDArray linear(NDArray x, NDArray weight) {
+        return linear(x, weight, null);
+    }
+
+    /** {@code x·Wᵀ + b}, W (out, in), b (out) or null; in bfloat16 when {@link #precision} says so. */
+    private NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+        if (precision == Precision.BFLOAT16) {
+            return Bf16.get().linear(x, weight, bias);
+        }
+        return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
+    }
+
+    private NDArray matMul(NDArray a, NDArray b) {
+        return precision == Precision.BFLOAT16 ? Bf16.get().matMul(a, b) : a.matMul(b);
     }
 
     private static NDArray drop(NDArray x, Dropout dropout) {

@@ -36,9 +36,13 @@ final class Decoding {
     private Decoding() {
     }
 
-    /** For {@code rows} rows and {@code steps} decoding steps after the prompt (maxTokens − 1). */
-    static boolean java(GptConfig c, Device device, int rows, int steps) {
-        return java(System.getenv("ASSAY_DECODER"), c, device, rows, steps, org.assay.lib.engine.Torch.threads());
+    /**
+     * For {@code rows} rows and {@code steps} decoding steps after the prompt (maxTokens − 1). A bfloat16 model
+     * ({@link org.assay.lib.model.Precision}) always samples with libtorch: the Java decoder multiplies in float32.
+     */
+    static boolean java(Gpt model, int rows, int steps) {
+        return model.precision() == org.assay.lib.model.Precision.FLOAT32 && java(System.getenv("ASSAY_DECODER"),
+                model.config(), model.device(), rows, steps, org.assay.lib.engine.Torch.threads());
     }
 
     /**
@@ -51,7 +55,7 @@ final class Decoding {
         if (!params.kvCache()) {
             return new StepDecoder.Libtorch(model, null, rows, 1, false, false);
         }
-        if (java(c, model.device(), rows, params.maxTokens() - 1)) {
+        if (java(model, rows, params.maxTokens() - 1)) {
             return new StepDecoder.Java(model, new KvCache(model), rows, n, promptLength + params.maxTokens() - 1,
                     groups(c, rows, org.assay.lib.engine.Torch.threads()));
         }

@@ -20,7 +20,7 @@ public final class Generator {
 
     /** Which code runs the cached steps of sampling {@code rows} rows of {@code maxTokens} new tokens. */
     public static Decoder decoderFor(Gpt model, int rows, int maxTokens) {
-        return Decoding.java(model.config(), model.device(), rows, maxTokens - 1) ? Decoder.JAVA : Decoder.LIBTORCH;
+        return Decoding.java(model, rows, maxTokens - 1) ? Decoder.JAVA : Decoder.LIBTORCH;
     }
 
     /** {@code n} continuations of each prompt (all of one length), sampled together as one batch. */

@@ -21,6 +21,7 @@ import org.assay.lib.model.CpuDecoder;
 import org.assay.lib.model.Dropout;
 import org.assay.lib.model.Gpt;
 import org.assay.lib.model.GptConfig;
+import org.assay.lib.model.Precision;
 import org.assay.lib.sample.Decoder;
 import org.assay.lib.sample.Generator;
 import org.assay.lib.sample.Sample;
@@ -62,6 +63,7 @@ public final class TrainingClient implements AutoCloseable {
     public TrainingClient copy() {
         TrainingClient c = create(model.config(), seed);
         c.model().restore(model.snapshot());
+        c.setPrecision(precision());
         return c;
     }
 
@@ -104,6 +106,20 @@ public final class TrainingClient implements AutoCloseable {
 
     public Gpt model() {
         return model;
+    }
+
+    /**
+     * The precision of the model's matrix products in every call from now on: {@link Precision#BFLOAT16} is mixed
+     * precision as under {@code torch.autocast(dtype=torch.bfloat16)}, float32 master weights, gradients and AdamW
+     * moments; checkpoints are float32 either way.
+     */
+    public TrainingClient setPrecision(Precision p) {
+        model.setPrecision(p);
+        return this;
+    }
+
+    public Precision precision() {
+        return model.precision();
     }
 
     public GptConfig config() {
