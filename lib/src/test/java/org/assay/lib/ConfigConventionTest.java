@@ -107,6 +107,7 @@ class ConfigConventionTest {
                 call(PRETRAIN, "withCheckpointEvery", Set.of("checkpointEvery"), 7),
                 call(PRETRAIN, "withKeepCheckpoints", Set.of("keepCheckpoints"), 9),
                 call(PRETRAIN, "withSeed", Set.of("seed"), 9L),
+                call(PRETRAIN, "withPrecision", Set.of("precision"), org.assay.lib.model.Precision.BFLOAT16),
                 call(GRPO, "withGroups", Set.of("promptsPerStep", "groupSize"), 3, 5),
                 call(GRPO, "withSampling", Set.of("sampling"), SamplingParams.defaults().withTopK(3)),
                 call(GRPO, "withAdvantages", Set.of("advantages"), Advantages.Config.rloo()),

@@ -15,6 +15,7 @@ import org.assay.display.Display;
 import org.assay.display.Progress;
 import org.assay.lib.engine.Torch;
 import org.assay.lib.model.GptConfig;
+import org.assay.lib.model.Precision;
 import org.assay.lib.runs.RunDir;
 import org.assay.lib.runs.RunLock;
 import org.assay.lib.runs.Metrics;
@@ -61,10 +62,12 @@ public final class Pretrain {
      *                         (older ones are deleted as new ones are written); 0 (or absent from a spec's JSON) keeps
      *                         all
      * @param seed             model initialisation and dropout
+     * @param precision        of the matrix products: float32, or bfloat16 with float32 master weights ({@link
+     *                         Precision}; {@code "precision": "bfloat16"} in a spec, float32 when absent)
      */
     public record Config(long steps, int gradAccumulation, AdamW optimizer, LrSchedule.Kind schedule,
                          double warmupFraction, double minLrRatio, int evalEvery, int evalBatches, int checkpointEvery,
-                         int keepCheckpoints, long seed) {
+                         int keepCheckpoints, long seed, Precision precision) {
         public Config {
             require(steps >= 1, "steps must be >= 1", String.valueOf(steps));
             require(gradAccumulation >= 1, "gradAccumulation must be >= 1", String.valueOf(gradAccumulation));
@@ -78,6 +81,7 @@ public final class Pretrain {
                     "evalEvery and checkpointEvery must be >= 0 and evalBatches >= 1",
                     "evalEvery=" + evalEvery + ", evalBatches=" + evalBatches + ", checkpointEvery=" + checkpointEvery);
             require(keepCheckpoints >= 0, "keepCheckpoints must be >= 0 (0 keeps all)", String.valueOf(keepCheckpoints));
+            require(precision != null, "precision must be FLOAT32 or BFLOAT16", "null");
         }
 
         private static void require(boolean ok, String constraint, String got) {
@@ -91,7 +95,7 @@ public final class Pretrain {
         public static Config of(long steps) {
             int tenth = (int) Math.max(1, steps / 10);
             return new Config(steps, 1, AdamW.defaults(), LrSchedule.Kind.COSINE, 0.05, 0.1, tenth, 4, tenth,
-                    KEEP_CHECKPOINTS, 0);
+                    KEEP_CHECKPOINTS, 0, Precision.FLOAT32);
         }
 
         /** The newest checkpoints {@link #of} keeps besides the best. */
@@ -104,7 +108,7 @@ public final class Pretrain {
 
         public Config withKeepCheckpoints(int k) {
             return new Config(steps, gradAccumulation, optimizer, schedule, warmupFraction, minLrRatio, evalEvery,
-                    evalBatches, checkpointEvery, k, seed);
+                    evalBatches, checkpointEvery, k, seed, precision);
         }
 
         /**
@@ -113,37 +117,43 @@ public final class Pretrain {
          */
         public Config withSteps(long n) {
             return new Config(n, gradAccumulation, optimizer, schedule, warmupFraction, minLrRatio, evalEvery,
-                    evalBatches, checkpointEvery, keepCheckpoints, seed);
+                    evalBatches, checkpointEvery, keepCheckpoints, seed, precision);
         }
 
         public Config withOptimizer(AdamW a) {
             return new Config(steps, gradAccumulation, a, schedule, warmupFraction, minLrRatio, evalEvery,
-                    evalBatches, checkpointEvery, keepCheckpoints, seed);
+                    evalBatches, checkpointEvery, keepCheckpoints, seed, precision);
         }
 
         public Config withSchedule(LrSchedule.Kind s, double warmup, double minRatio) {
             return new Config(steps, gradAccumulation, optimizer, s, warmup, minRatio, evalEvery, evalBatches,
-                    checkpointEvery, keepCheckpoints, seed);
+                    checkpointEvery, keepCheckpoints, seed, precision);
         }
 
         public Config withGradAccumulation(int k) {
             return new Config(steps, k, optimizer, schedule, warmupFraction, minLrRatio, evalEvery, evalBatches,
-                    checkpointEvery, keepCheckpoints, seed);
+                    checkpointEvery, keepCheckpoints, seed, precision);
         }
 
         public Config withEvaluation(int every, int batches) {
             return new Config(steps, gradAccumulation, optimizer, schedule, warmupFraction, minLrRatio, every,
-                    batches, checkpointEvery, keepCheckpoints, seed);
+                    batches, checkpointEvery, keepCheckpoints, seed, precision);
         }
 
         public Config withCheckpointEvery(int every) {
             return new Config(steps, gradAccumulation, optimizer, schedule, warmupFraction, minLrRatio, evalEvery,
-                    evalBatches, every, keepCheckpoints, seed);
+                    evalBatches, every, keepCheckpoints, seed, precision);
+        }
+
+        /** Matrix products in bfloat16 with float32 master weights, or float32 ({@link Precision}). */
+        public Config withPrecision(Precision p) {
+            return new Config(steps, gradAccumulation, optimizer, schedule, warmupFraction, minLrRatio, evalEvery,
+                    evalBatches, checkpointEvery, keepCheckpoints, seed, p);
         }
 
         public Config withSeed(long s) {
             return new Config(steps, gradAccumulation, optimizer, schedule, warmupFraction, minLrRatio, evalEvery,
-                    evalBatches, checkpointEvery, keepCheckpoints, s);
+                    evalBatches, checkpointEvery, keepCheckpoints, s, precision);
         }
 
         LrSchedule lrSchedule() {
@@ -182,6 +192,7 @@ public final class Pretrain {
         Checks.require(model != null, "Pretrain.run", "model must be set", "null");
         try (RunDir run = RunDir.create(runsRoot, name, configJson(model, config, data.rows()), config.seed());
              TrainingClient client = TrainingClient.create(model, config.seed())) {
+            client.setPrecision(config.precision());
             return loop(model, config, data, run, client);
         }
     }
@@ -195,6 +206,7 @@ public final class Pretrain {
         Checks.require(model != null, "Pretrain.resume", "model must be set", "null");
         try (RunLock lock = RunLock.acquire("Pretrain.resume", runDir);
              TrainingClient client = TrainingClient.create(model, config.seed())) {
+            client.setPrecision(config.precision());
             newestValidCheckpoint(runDir, client::loadState);
             try (RunDir run = RunDir.resume(runDir, client.step())) {
                 return loop(model, config, data, run, client);

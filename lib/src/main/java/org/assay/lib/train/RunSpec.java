@@ -38,7 +38,10 @@ import java.nio.file.Path;
  */
 public record RunSpec(String name, GptConfig model, Data data, Pretrain.Config train) {
 
-    /** Reads {@code "train": {"learningRate": r, ...}} as {@code "optimizer": AdamW's defaults at r, gradAccumulation 1}. */
+    /**
+     * Reads {@code "train": {"learningRate": r, ...}} as {@code "optimizer": AdamW's defaults at r, gradAccumulation 1},
+     * a missing {@code "precision"} as float32, and refuses a precision it does not know.
+     */
     private static final TypeAdapterFactory OLDER_TRAIN_FORM = GptConfigJson.upgrading(Pretrain.Config.class,
             (gson, t) -> {
                 if (t.has("learningRate") && !t.has("optimizer")) {
@@ -47,6 +50,14 @@ public record RunSpec(String name, GptConfig model, Data data, Pretrain.Config t
                 }
                 if (!t.has("gradAccumulation")) {
                     t.addProperty("gradAccumulation", 1);
+                }
+                if (!t.has("precision")) { // specs written before 2026-12-08
+                    t.addProperty("precision", "float32");
+                }
+                com.google.gson.JsonElement p = t.get("precision");
+                if (!p.isJsonPrimitive() || !java.util.Set.of("float32", "bfloat16").contains(p.getAsString())) {
+                    throw new IllegalArgumentException("RunSpec: train.precision must be \"float32\" or \"bfloat16\","
+                            + " got " + p);
                 }
             });
 

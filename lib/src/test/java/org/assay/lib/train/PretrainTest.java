@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.assay.lib.model.GptConfig;
+import org.assay.lib.model.Precision;
 import org.assay.lib.runs.Runs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,11 +73,11 @@ class PretrainTest {
     void theTwoFactoriesDifferOnlyInWhenTheyEvaluateAndCheckpoint() {
         Pretrain.Config of = Pretrain.Config.of(500);
         assertEquals(new Pretrain.Config(500, 1, AdamW.defaults(), LrSchedule.Kind.COSINE, 0.05, 0.1, 50, 4, 50,
-                Pretrain.Config.KEEP_CHECKPOINTS, 0), of);
+                Pretrain.Config.KEEP_CHECKPOINTS, 0, Precision.FLOAT32), of);
         assertEquals(25, of.warmupSteps());
         // a spec's training: the same schedule at a peak rate, one evaluation of 8 batches and one checkpoint at the end
         assertEquals(new Pretrain.Config(500, 1, AdamW.defaults().withLearningRate(3e-3), LrSchedule.Kind.COSINE, 0.05,
-                0.1, 0, 8, 0, Pretrain.Config.KEEP_CHECKPOINTS, 7), RunSpec.training(500, 3e-3, 7));
+                0.1, 0, 8, 0, Pretrain.Config.KEEP_CHECKPOINTS, 7, Precision.FLOAT32), RunSpec.training(500, 3e-3, 7));
     }
 
     @Test
