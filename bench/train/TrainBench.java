@@ -7,13 +7,17 @@ import org.assay.lib.engine.Torch;
 import ai.djl.ndarray.NDScope;
 import org.assay.lib.model.GptConfig;
 import org.assay.lib.model.KvCache;
+import org.assay.lib.model.Precision;
+import org.assay.lib.data.SyntheticLanguage;
+import org.assay.lib.engine.Bf16;
 import org.assay.lib.train.AdamW;
 import org.assay.lib.sample.SamplingParams;
 import org.assay.lib.train.TrainingClient;
 
 /**
  * The Java side of bench/train: training tokens/s, median step time and MFU for two configurations, then sampling
- * tokens/s with and without the KV cache. Run through bench.py, which also runs the PyTorch peer (torch_peer.py) with
+ * tokens/s with and without the KV cache. Then the same two configurations trained with bfloat16 products (float32
+ * master weights), and the loss gap between bfloat16 and float32 after the same steps on a synthetic language. Run through bench.py, which also runs the PyTorch peer (torch_peer.py) with
  * the same shapes, steps and threads, and compares. Prints one JSON object.
  * Usage: java -cp CLASSPATH TrainBench.java [STEPS=30] [WARMUP=10]   (threads: ASSAY_THREADS, else one per core)
  */
@@ -42,9 +46,16 @@ public class TrainBench {
                 System.getProperty("java.version"), info.djlVersion(), info.engine(), info.engineVersion(),
                 info.device(), Torch.threads(), peak, peak / 1e9, info.cpuBlas(), info.allocator(),
                 TRAIN_WARMUP_SECONDS));
-        json.append("\"reference\": ").append(train("small(256)", GptConfig.small(256), steps, warmup, peak));
-        json.append(", \"larger\": ").append(train("small(256).withLayers(6).withWidth(256, 8)",
-                GptConfig.small(256).withLayers(6).withWidth(256, 8), steps, warmup, peak));
+        GptConfig reference = GptConfig.small(256);
+        GptConfig larger = GptConfig.small(256).withLayers(6).withWidth(256, 8);
+        json.append("\"reference\": ").append(train("small(256)", reference, steps, warmup, peak, Precision.FLOAT32));
+        json.append(", \"larger\": ").append(train("small(256).withLayers(6).withWidth(256, 8)", larger, steps,
+                warmup, peak, Precision.FLOAT32));
+        json.append(String.format(Locale.ROOT, ", \"bf16\": {\"native\": \"%s\", \"reference\": %s, \"larger\": %s, "
+                + "\"loss_gap\": %s}", Bf16.nativeSupport(),
+                train("small(256)", reference, steps, warmup, peak, Precision.BFLOAT16),
+                train("small(256).withLayers(6).withWidth(256, 8)", larger, steps, warmup, peak, Precision.BFLOAT16),
+                lossGap()));
         json.append(", \"sampling\": ").append(sampling());
         json.append(", \"long_generation\": ").append(longGeneration()).append('}');
         System.out.println(json);
@@ -55,13 +66,13 @@ public class TrainBench {
      * Java code in the first seconds, on the cores the step runs on), then {@code steps} timed ones; each step:
      * forwardBackward + optimStep. The peer warms up by the same rule.
      */
-    static String train(String name, GptConfig c, int steps, int warmup, double peak) {
+    static String train(String name, GptConfig c, int steps, int warmup, double peak, Precision precision) {
         int t = c.contextLength();
         SplittableRandom rng = new SplittableRandom(1);
         double[] ms = new double[steps];
         double loss = Double.NaN;
         int warmed = 0;
-        try (TrainingClient client = TrainingClient.create(c, 0)) {
+        try (TrainingClient client = TrainingClient.create(c, 0).setPrecision(precision)) {
             long started = System.nanoTime();
             for (int i = 0; i < steps; ) {
                 // Random bytes: (B, T+1) rows, inputs are the first T, targets the last T (untimed)
@@ -87,14 +98,69 @@ public class TrainBench {
         double tokensPerSec = (double) BATCH * t * steps / seconds;
         double[] sorted = ms.clone();
         Arrays.sort(sorted);
-        return String.format(Locale.ROOT, "{\"config\": \"%s\", \"layers\": %d, \"d_model\": %d, \"heads\": %d, "
+        return String.format(Locale.ROOT, "{\"config\": \"%s\", \"precision\": \"%s\", \"layers\": %d, \"d_model\": %d, \"heads\": %d, "
                         + "\"context\": %d, \"batch\": %d, \"parameters\": %d, \"non_embedding_parameters\": %d, "
                         + "\"flops_per_token\": %.0f, \"steps\": %d, \"warmup\": %d, \"seconds\": %.3f, "
                         + "\"tokens_per_sec\": %.1f, \"step_ms_median\": %.2f, \"step_ms_min\": %.2f, \"step_ms_max\": %.2f, "
                         + "\"mfu\": %.4f, \"last_loss\": %.4f}",
-                name, c.layers(), c.dModel(), c.heads(), t, BATCH, c.parameters(), c.nonEmbeddingParameters(),
+                name, precision.name().toLowerCase(Locale.ROOT), c.layers(), c.dModel(), c.heads(), t, BATCH, c.parameters(), c.nonEmbeddingParameters(),
                 c.trainingFlopsPerToken(), steps, warmed, seconds, tokensPerSec, median(sorted), sorted[0], sorted[steps - 1],
                 tokensPerSec * c.trainingFlopsPerToken() / peak, loss);
+    }
+
+    static final int GAP_STEPS = 300;
+    static final int GAP_TAIL = 50;
+
+    /**
+     * The reference model trained {@link #GAP_STEPS} steps on SyntheticLanguage.small(1) (8 symbols, order 2, its
+     * entropy rate known) from one seed and one stream of batches, once in float32 and once with bfloat16 products: the
+     * mean training loss of the last {@link #GAP_TAIL} steps of each, and the validation loss on 8 held-out batches.
+     */
+    static String lossGap() {
+        SyntheticLanguage language = SyntheticLanguage.small(1);
+        GptConfig c = GptConfig.small(language.config().alphabetSize());
+        int t = c.contextLength();
+        int[] stream = language.generateSymbols(GAP_STEPS * BATCH * (t + 1) + 8 * BATCH * (t + 1), 2);
+        int heldOut = GAP_STEPS * BATCH * (t + 1);
+        List<String> parts = new ArrayList<>();
+        double[] tails = new double[2];
+        double[] vals = new double[2];
+        Precision[] precisions = {Precision.FLOAT32, Precision.BFLOAT16};
+        for (int k = 0; k < 2; k++) {
+            try (TrainingClient client = TrainingClient.create(c, 0).setPrecision(precisions[k])) {
+                double tail = 0;
+                for (int step = 0; step < GAP_STEPS; step++) {
+                    int[][] b = rows(stream, step * BATCH * (t + 1), t);
+                    double loss = client.forwardBackward(b[0], b[1], BATCH).loss();
+                    client.optimStep(AdamW.defaults().withLearningRate(3e-3));
+                    tail += step >= GAP_STEPS - GAP_TAIL ? loss / GAP_TAIL : 0;
+                }
+                double val = 0;
+                for (int i = 0; i < 8; i++) {
+                    int[][] b = rows(stream, heldOut + i * BATCH * (t + 1), t);
+                    val += client.forwardBackward(b[0], b[1], BATCH).loss() / 8; // gradients dropped with the client
+                }
+                tails[k] = tail;
+                vals[k] = val;
+                parts.add(String.format(Locale.ROOT, "\"%s\": {\"train_loss_last_%d\": %.4f, \"val_loss\": %.4f}",
+                        precisions[k].name().toLowerCase(Locale.ROOT), GAP_TAIL, tail, val));
+            }
+        }
+        return String.format(Locale.ROOT, "{\"data\": \"SyntheticLanguage.small(1)\", \"entropy_rate_nats\": %.4f, "
+                + "\"config\": \"small(8)\", \"steps\": %d, \"learning_rate\": 3e-3, %s, "
+                + "\"train_gap_bf16_minus_f32\": %.4f, \"val_gap_bf16_minus_f32\": %.4f}", language.entropyRateNats(),
+                GAP_STEPS, String.join(", ", parts), tails[1] - tails[0], vals[1] - vals[0]);
+    }
+
+    /** BATCH rows of (T + 1) symbols from {@code stream} at {@code from}: inputs the first T, targets the last T. */
+    static int[][] rows(int[] stream, int from, int t) {
+        int[] in = new int[BATCH * t];
+        int[] out = new int[BATCH * t];
+        for (int r = 0; r < BATCH; r++) {
+            System.arraycopy(stream, from + r * (t + 1), in, r * t, t);
+            System.arraycopy(stream, from + r * (t + 1) + 1, out, r * t, t);
+        }
+        return new int[][] {in, out};
     }
 
     static double median(double[] sorted) {

@@ -2,7 +2,10 @@
 """bench/train: training and sampling throughput, Assay against a PyTorch eager peer, printed as one JSON object.
 Training: tokens/s, median step time and MFU (against each side's measured matmul peak) for the reference GPT
 (GptConfig.small(256): 4 layers, width 128, 4 heads, context 128, batch 16, random bytes) and a larger one (6 layers,
-width 256, 8 heads). Sampling: tokens/s with and without a KV cache (16-token prompt, 256 new tokens, 1 and 8 samples).
+width 256, 8 heads). Sampling: tokens/s with and without a KV cache (16-token prompt, 256 new tokens, 1 and 8
+samples). bfloat16: both training configurations again with bfloat16 matrix products and float32 master weights (the
+peer under torch.autocast), and Assay's loss gap between bfloat16 and float32 after the same 300 steps on a synthetic
+language.
 Both sides use the same shapes, optimizer, steps and thread count, in the same run. Builds nothing: run ./assay build
 first (./assay bench train builds when needed).
 Run: ./assay bench train [--steps S] [--warmup W] [--threads T]
@@ -73,6 +76,12 @@ def main():
         "long_generation_tokens_per_sec_assay_over_pytorch": {
             n: round(assay["long_generation"][n]["tokens_per_sec"] / pytorch["long_generation"][n]["tokens_per_sec"], 3)
             for n in ("n1", "n16")},
+        "bf16_over_f32_tokens_per_sec_assay": {
+            k: round(assay["bf16"][k]["tokens_per_sec"] / assay[k]["tokens_per_sec"], 3) for k in configs},
+        "bf16_over_f32_tokens_per_sec_pytorch": {
+            k: round(pytorch["bf16"][k]["tokens_per_sec"] / pytorch[k]["tokens_per_sec"], 3) for k in configs},
+        "bf16_train_tokens_per_sec_assay_over_pytorch": {
+            k: round(assay["bf16"][k]["tokens_per_sec"] / pytorch["bf16"][k]["tokens_per_sec"], 3) for k in configs},
     }
     # Each side's MFU is against its own BLAS's peak; the same hardware can do the higher of the two
     best_peak = max(assay["matmul_peak_flops"], pytorch["matmul_peak_flops"])
@@ -94,6 +103,10 @@ def main():
         "same_warmup": assay["train_warmup_seconds"] == pytorch["train_warmup_seconds"]
         and all(assay["sampling"][k] == pytorch["sampling"][k] for k in ("warmup_seconds", "timed_seconds")),
         "last_losses_agree": all(abs(assay[k]["last_loss"] - pytorch[k]["last_loss"]) < 0.05 for k in configs),
+        "bf16_last_losses_agree": all(abs(assay["bf16"][k]["last_loss"] - pytorch["bf16"][k]["last_loss"]) < 0.05
+                                      for k in configs),
+        # bfloat16 products run natively only with AVX-512 BF16 or AMX (or on a GPU); elsewhere they are converted
+        "bf16_native": assay["bf16"]["native"],
         # 2 (keys, values) · layers · kvHeads · headDim · 4 bytes, against what a filled cache holds
         "kv_cache_bytes_per_token_match_formula": assay["long_generation"]["kv_cache_bytes_per_token"]
         == assay["long_generation"]["kv_cache_bytes_per_token_formula"],

@@ -119,7 +119,8 @@ def flops_per_token(model, vocab, context, layers, d):
     return 6 * (n + vocab * d) + 12 * layers * context * d, n
 
 
-def train(name, layers, d, heads, steps, warmup, peak, context=128, vocab=256):
+def train(name, layers, d, heads, steps, warmup, peak, context=128, vocab=256, bf16=False):
+    """bf16: the forward and the loss under torch.autocast("cpu", dtype=torch.bfloat16), float32 master weights."""
     torch.manual_seed(0)
     model = Gpt(vocab, context, layers, d, heads)
     decay = [p for p in model.parameters() if p.dim() >= 2]
@@ -133,8 +134,9 @@ def train(name, layers, d, heads, steps, warmup, peak, context=128, vocab=256):
         seq = torch.randint(0, vocab, (BATCH, context + 1), generator=gen)  # random bytes, untimed
         x, y = seq[:, :-1], seq[:, 1:]  # (B, T) each
         t0 = time.perf_counter()
-        logits = model(x)
-        loss = F.cross_entropy(logits.view(-1, vocab), y.reshape(-1))  # mean over B·T tokens
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            logits = model(x)
+            loss = F.cross_entropy(logits.view(-1, vocab).float(), y.reshape(-1))  # mean over B·T tokens
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
@@ -153,7 +155,7 @@ def train(name, layers, d, heads, steps, warmup, peak, context=128, vocab=256):
     tps = BATCH * context * steps / sum(times)
     ms = sorted(t * 1e3 for t in times)
     median = ms[len(ms) // 2] if len(ms) % 2 else (ms[len(ms) // 2 - 1] + ms[len(ms) // 2]) / 2
-    return {"config": name, "layers": layers, "d_model": d, "heads": heads, "context": context, "batch": BATCH,
+    return {"config": name, "precision": "bfloat16" if bf16 else "float32", "layers": layers, "d_model": d, "heads": heads, "context": context, "batch": BATCH,
             "parameters": sum(p.numel() for p in model.parameters()), "non_embedding_parameters": non_embedding,
             "flops_per_token": fpt, "steps": steps, "warmup": warmed, "seconds": round(sum(times), 3),
             "tokens_per_sec": round(tps, 1), "step_ms_median": round(median, 2), "step_ms_min": round(ms[0], 2), "step_ms_max": round(ms[-1], 2),
@@ -309,6 +311,9 @@ def main():
         "larger": train("small(256).withLayers(6).withWidth(256, 8)", 6, 256, 8, steps, warmup, peak),
         "sampling": sampling(),
         "long_generation": long_generation(),
+        "bf16": {"reference": train("small(256)", 4, 128, 4, steps, warmup, peak, bf16=True),
+                 "larger": train("small(256).withLayers(6).withWidth(256, 8)", 6, 256, 8, steps, warmup, peak,
+                                 bf16=True)},
     }))
 
 
