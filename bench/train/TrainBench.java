@@ -17,7 +17,8 @@ import org.assay.lib.train.TrainingClient;
 /**
  * The Java side of bench/train: training tokens/s, median step time and MFU for two configurations, then sampling
  * tokens/s with and without the KV cache. Then the same two configurations trained with bfloat16 products (float32
- * master weights), and the loss gap between bfloat16 and float32 after the same steps on a synthetic language. Run through bench.py, which also runs the PyTorch peer (torch_peer.py) with
+ * master weights), and the loss gap between bfloat16 and float32 after the same steps on a synthetic language. Run
+ * through bench.py, which also runs the PyTorch peer (torch_peer.py) with
  * the same shapes, steps and threads, and compares. Prints one JSON object.
  * Usage: java -cp CLASSPATH TrainBench.java [STEPS=30] [WARMUP=10]   (threads: ASSAY_THREADS, else one per core)
  */
@@ -98,12 +99,14 @@ public class TrainBench {
         double tokensPerSec = (double) BATCH * t * steps / seconds;
         double[] sorted = ms.clone();
         Arrays.sort(sorted);
-        return String.format(Locale.ROOT, "{\"config\": \"%s\", \"precision\": \"%s\", \"layers\": %d, \"d_model\": %d, \"heads\": %d, "
+        return String.format(Locale.ROOT, "{\"config\": \"%s\", \"precision\": \"%s\", \"layers\": %d, "
+                        + "\"d_model\": %d, \"heads\": %d, "
                         + "\"context\": %d, \"batch\": %d, \"parameters\": %d, \"non_embedding_parameters\": %d, "
                         + "\"flops_per_token\": %.0f, \"steps\": %d, \"warmup\": %d, \"seconds\": %.3f, "
                         + "\"tokens_per_sec\": %.1f, \"step_ms_median\": %.2f, \"step_ms_min\": %.2f, \"step_ms_max\": %.2f, "
                         + "\"mfu\": %.4f, \"last_loss\": %.4f}",
-                name, precision.name().toLowerCase(Locale.ROOT), c.layers(), c.dModel(), c.heads(), t, BATCH, c.parameters(), c.nonEmbeddingParameters(),
+                name, precision.name().toLowerCase(Locale.ROOT), c.layers(), c.dModel(), c.heads(), t, BATCH,
+                c.parameters(), c.nonEmbeddingParameters(),
                 c.trainingFlopsPerToken(), steps, warmed, seconds, tokensPerSec, median(sorted), sorted[0], sorted[steps - 1],
                 tokensPerSec * c.trainingFlopsPerToken() / peak, loss);
     }

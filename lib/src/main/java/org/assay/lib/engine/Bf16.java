@@ -115,7 +115,8 @@ public final class Bf16 {
         }
         PtNDManager manager = (PtNDManager) Torch.engine().newBaseManager(); // held for the JVM's life
         try {
-            return new Bf16(JniUtils.loadModule(manager, new ByteArrayInputStream(archive()), true, false), run, ivalue);
+            PtSymbolBlock module = JniUtils.loadModule(manager, new ByteArrayInputStream(archive()), true, false);
+            return new Bf16(module, run, ivalue);
         } catch (IOException e) {
             throw new UncheckedIOException("Bf16: loading its TorchScript module: " + e, e);
         }

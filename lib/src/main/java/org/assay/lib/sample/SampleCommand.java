@@ -10,17 +10,18 @@ import org.assay.lib.data.Message;
 import org.assay.lib.data.PretrainedTokenizer;
 import org.assay.lib.data.Tokenizer;
 import org.assay.lib.model.Gpt;
+import org.assay.lib.model.Precision;
 import org.assay.lib.model.Pretrained;
 
 /**
  * {@code ./assay sample --model DIR --prompt TEXT [--max-tokens N] [--temperature T] [--top-p P] [--top-k K]
- * [--seed S] [--n K] [--chat FORMAT] [--system TEXT]}: text from a model folder in Hugging Face's layout (from
+ * [--seed S] [--n K] [--chat FORMAT] [--system TEXT] [--dtype float32|bfloat16]}: text from a model folder in Hugging Face's layout (from
  * {@code savePretrained} or the Hub), as nanoGPT's {@code sample.py}. The first sample is printed as it is generated;
  * the others (with {@code --n}) follow it, each after a line of dashes. Without {@code --chat} the prompt is encoded as
  * transformers would (a BOS first when the tokenizer adds one) and a sample ends at an end-of-sequence token; with
  * {@code --chat plain|chatml|llama3} the prompt is a user message in that format and the reply ends with the turn.
- * Timings go to standard error. Exit status 0, 1 when the model or prompt is refused (the reason on stderr), 2 for a
- * usage error.
+ * {@code --dtype bfloat16} runs the model's matrix products in bfloat16 ({@link Precision}). Timings go to standard
+ * error. Exit status 0, 1 when the model or prompt is refused (the reason on stderr), 2 for a usage error.
  */
 public final class SampleCommand {
     private SampleCommand() {
@@ -34,7 +35,7 @@ public final class SampleCommand {
 
     /** What the command was asked. */
     record Options(Path model, String prompt, int maxTokens, double temperature, double topP, int topK, long seed,
-                   int n, ChatFormat chat, String system) {
+                   int n, ChatFormat chat, String system, Precision precision) {
     }
 
     /** The command in this JVM, for tests: its exit status, without exiting. */
@@ -57,7 +58,8 @@ public final class SampleCommand {
     }
 
     static final String USAGE = "usage: ./assay sample --model DIR --prompt TEXT [--max-tokens N] [--temperature T]"
-            + " [--top-p P] [--top-k K] [--seed S] [--n K] [--chat plain|chatml|llama3] [--system TEXT]";
+            + " [--top-p P] [--top-k K] [--seed S] [--n K] [--chat plain|chatml|llama3] [--system TEXT]"
+            + " [--dtype float32|bfloat16]";
 
     static Options parse(String[] args) {
         Path model = null;
@@ -70,6 +72,7 @@ public final class SampleCommand {
         int n = 1;
         ChatFormat chat = null;
         String system = null;
+        Precision precision = Precision.FLOAT32;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (i + 1 >= args.length) {
@@ -88,6 +91,12 @@ public final class SampleCommand {
                 case "--n" -> n = (int) number(flag, v, 1, 1024, true);
                 case "--chat" -> chat = ChatFormat.named(v);
                 case "--system" -> system = v;
+                case "--dtype" -> precision = switch (v) {
+                    case "float32" -> Precision.FLOAT32;
+                    case "bfloat16" -> Precision.BFLOAT16;
+                    default -> throw new IllegalArgumentException("--dtype must be float32 or bfloat16, got '" + v
+                            + "'");
+                };
                 default -> throw new IllegalArgumentException("unknown argument '" + flag + "'");
             }
         }
@@ -97,7 +106,7 @@ public final class SampleCommand {
         if (system != null && chat == null) {
             throw new IllegalArgumentException("--system needs --chat");
         }
-        return new Options(model, prompt, maxTokens, temperature, topP, topK, seed, n, chat, system);
+        return new Options(model, prompt, maxTokens, temperature, topP, topK, seed, n, chat, system, precision);
     }
 
     private static double number(String flag, String v, double min, double max, boolean integer) {
@@ -119,6 +128,7 @@ public final class SampleCommand {
         long t0 = System.nanoTime();
         PretrainedTokenizer tokenizer = Tokenizer.fromPretrained(o.model());
         try (tokenizer; Gpt model = Pretrained.load(o.model())) {
+            model.setPrecision(o.precision());
             if (tokenizer.vocabSize() > model.config().vocabSize()) {
                 throw new IllegalArgumentException("the tokenizer of " + o.model() + " has " + tokenizer.vocabSize()
                         + " tokens, more than the model's vocab_size " + model.config().vocabSize());

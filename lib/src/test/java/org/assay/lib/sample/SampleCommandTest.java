@@ -50,6 +50,13 @@ class SampleCommandTest {
                 + bytes.decode(expected.get(2).tokens()) + "\n";
         assertEquals(want, r.out(), "the streamed first sample and the others");
         assertTrue(r.err().contains("9 prompt tokens; 120 tokens sampled"), r.err());
+
+        client.setPrecision(org.assay.lib.model.Precision.BFLOAT16);
+        List<Sample> bf16 = client.sample(bytes.encode("Once upon"), params, 1);
+        r = run("--model", dir.toString(), "--prompt", "Once upon", "--max-tokens", "40", "--temperature", "0.9",
+                "--top-p", "0.95", "--seed", "5", "--dtype", "bfloat16");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(bytes.decode(bf16.get(0).tokens()) + "\n", r.out(), "--dtype bfloat16 samples as a bfloat16 client");
     }
 
     @Test
@@ -111,6 +118,9 @@ class SampleCommandTest {
         r = run("--model", dir.toString(), "--prompt", "x", "--chat", "zephyr");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("name must be plain, chatml or llama3"), r.err());
+        r = run("--model", dir.toString(), "--prompt", "x", "--dtype", "fp16");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--dtype must be float32 or bfloat16, got 'fp16'"), r.err());
 
         ByteTokenizer bytes = new ByteTokenizer();
         TrainingClient.create(GptConfig.tiny(bytes.vocabSize()), 1).savePretrained(dir, bytes);
