@@ -162,14 +162,15 @@ public final class Torch {
      *
      * @param cpuBlas   how the CPU's matrix products run ({@link MklDispatch})
      * @param allocator the native allocator settings the JVM started with ({@link LaunchEnv})
+     * @param bf16      whether bfloat16 products run natively here ({@link Bf16#nativeSupport})
      */
     public record Info(String djlVersion, String engine, String engineVersion, String device, int threads,
-                       String cpuBlas, String allocator) {
+                       String cpuBlas, String allocator, String bf16) {
     }
 
     public static Info info() {
         Engine e = engine();
         return new Info(DJL_VERSION, e.getEngineName(), e.getVersion(), device().toString(), threads,
-                MklDispatch.status(), LaunchEnv.status());
+                MklDispatch.status(), LaunchEnv.status(), Bf16.nativeSupport());
     }
 }

@@ -258,6 +258,7 @@ public final class RunDir implements AutoCloseable {
         env.put("threads", info.threads());
         env.put("cpu_blas", info.cpuBlas());
         env.put("allocator", info.allocator());
+        env.put("bf16", info.bf16());
         env.put("seed", seed);
         env.put("git_commit", gitCommit(Path.of("").toAbsolutePath()));
         return env;

@@ -92,6 +92,8 @@ class PretrainTest {
             assertTrue(Files.exists(dir.resolve(f)), f);
         }
         assertEquals(6, Files.readAllLines(dir.resolve("metrics.jsonl")).size());
+        String env = Files.readString(dir.resolve("env.json"));
+        assertTrue(env.contains("\"bf16\": \"" + org.assay.lib.engine.Bf16.nativeSupport() + "\""), env);
         Table runs = Runs.load(root);
         assertEquals(1, runs.rowCount());
         assertEquals(r.valLoss(), runs.doubleColumn("val_loss").get(0), 1e-12);
