@@ -12,6 +12,7 @@ import org.assay.lib.data.SyntheticLanguage;
 import org.assay.lib.engine.Bf16;
 import org.assay.lib.train.AdamW;
 import org.assay.lib.sample.SamplingParams;
+import org.assay.lib.train.TokenBatch;
 import org.assay.lib.train.TrainingClient;
 
 /**
@@ -77,16 +78,10 @@ public class TrainBench {
             long started = System.nanoTime();
             for (int i = 0; i < steps; ) {
                 // Random bytes: (B, T+1) rows, inputs are the first T, targets the last T (untimed)
-                int[] seq = rng.ints((long) BATCH * (t + 1), 0, c.vocabSize()).toArray();
-                int[] in = new int[BATCH * t];   // (B, T) row-major
-                int[] out = new int[BATCH * t];  // (B, T)
-                for (int r = 0; r < BATCH; r++) {
-                    System.arraycopy(seq, r * (t + 1), in, r * t, t);
-                    System.arraycopy(seq, r * (t + 1) + 1, out, r * t, t);
-                }
+                int[][] b = rows(rng.ints((long) BATCH * (t + 1), 0, c.vocabSize()).toArray(), 0, t);
                 boolean timed = warmed >= warmup && System.nanoTime() - started >= TRAIN_WARMUP_SECONDS * 1e9;
                 long t0 = System.nanoTime();
-                loss = client.forwardBackward(in, out, BATCH).loss();
+                loss = client.forwardBackward(b[0], b[1], BATCH).loss();
                 client.optimStep(AdamW.defaults());
                 if (timed) {
                     ms[i++] = (System.nanoTime() - t0) / 1e6;
@@ -105,7 +100,7 @@ public class TrainBench {
                         + "\"flops_per_token\": %.0f, \"steps\": %d, \"warmup\": %d, \"seconds\": %.3f, "
                         + "\"tokens_per_sec\": %.1f, \"step_ms_median\": %.2f, \"step_ms_min\": %.2f, \"step_ms_max\": %.2f, "
                         + "\"mfu\": %.4f, \"last_loss\": %.4f}",
-                name, precision.name().toLowerCase(Locale.ROOT), c.layers(), c.dModel(), c.heads(), t, BATCH,
+                name, precision.id(), c.layers(), c.dModel(), c.heads(), t, BATCH,
                 c.parameters(), c.nonEmbeddingParameters(),
                 c.trainingFlopsPerToken(), steps, warmed, seconds, tokensPerSec, median(sorted), sorted[0], sorted[steps - 1],
                 tokensPerSec * c.trainingFlopsPerToken() / peak, loss);
@@ -138,15 +133,16 @@ public class TrainBench {
                     client.optimStep(AdamW.defaults().withLearningRate(3e-3));
                     tail += step >= GAP_STEPS - GAP_TAIL ? loss / GAP_TAIL : 0;
                 }
-                double val = 0;
+                List<TokenBatch> validation = new ArrayList<>();
                 for (int i = 0; i < 8; i++) {
                     int[][] b = rows(stream, heldOut + i * BATCH * (t + 1), t);
-                    val += client.forwardBackward(b[0], b[1], BATCH).loss() / 8; // gradients dropped with the client
+                    validation.add(TokenBatch.of(b[0], b[1], BATCH));
                 }
+                double val = client.evaluate(validation, 1.0).loss();
                 tails[k] = tail;
                 vals[k] = val;
                 parts.add(String.format(Locale.ROOT, "\"%s\": {\"train_loss_last_%d\": %.4f, \"val_loss\": %.4f}",
-                        precisions[k].name().toLowerCase(Locale.ROOT), GAP_TAIL, tail, val));
+                        precisions[k].id(), GAP_TAIL, tail, val));
             }
         }
         return String.format(Locale.ROOT, "{\"data\": \"SyntheticLanguage.small(1)\", \"entropy_rate_nats\": %.4f, "
@@ -155,7 +151,10 @@ public class TrainBench {
                 GAP_STEPS, String.join(", ", parts), tails[1] - tails[0], vals[1] - vals[0]);
     }
 
-    /** BATCH rows of (T + 1) symbols from {@code stream} at {@code from}: inputs the first T, targets the last T. */
+    /**
+     * BATCH rows of (T + 1) tokens from {@code stream} at {@code from}: inputs the first T of each, targets the last T,
+     * each (B, T) row-major.
+     */
     static int[][] rows(int[] stream, int from, int t) {
         int[] in = new int[BATCH * t];
         int[] out = new int[BATCH * t];

@@ -14,9 +14,8 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -38,8 +37,8 @@ import java.util.zip.ZipOutputStream;
  * it is reached by a method handle; a DJL without it fails here with its version named.
  *
  * <p>Speed, measured on 2 cores of an AMD EPYC with AVX-512 BF16 (2026-12-08): a (2048, 768) × (768, 768) product,
- * casts included, at 594 GFLOP/s against float32's 361; whole training steps of bench/train's models 1.18–1.24× as
- * many tokens/s as float32. Without AVX-512 BF16 or AMX ({@link #nativeSupport}) libtorch converts and may be slower
+ * casts included, at 594 GFLOP/s against float32's 361; whole training steps 1.12–1.24× as many tokens/s as float32
+ * on bench/train's larger model (width 256), 0.95–1.18× on its reference model (width 128), over three runs. Without AVX-512 BF16 or AMX ({@link #nativeSupport}) libtorch converts and may be slower
  * than float32. A call costs about 25 µs more than DJL's own {@code linear}, which small models feel.
  */
 public final class Bf16 {
@@ -230,8 +229,7 @@ public final class Bf16 {
             return "cuda";
         }
         try {
-            String flags = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                    .filter(l -> l.startsWith("flags")).findFirst().orElse("").toLowerCase(Locale.ROOT);
+            String flags = Objects.requireNonNullElse(Torch.cpuinfo("flags"), "").toLowerCase(Locale.ROOT);
             for (String f : new String[] {"amx_bf16", "avx512_bf16"}) {
                 if ((" " + flags + " ").contains(" " + f + " ")) {
                     return f;

@@ -130,15 +130,10 @@ final class MklDispatch {
 
     static String cpuVendor() {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8)) {
-                if (line.startsWith("vendor_id")) {
-                    return line.substring(line.indexOf(':') + 1).trim();
-                }
-            }
+            return Torch.cpuinfo("vendor_id");
         } catch (IOException | RuntimeException e) {
             return null;
         }
-        return null;
     }
 
     record Mapping(Path path, long start) {

@@ -105,6 +105,20 @@ public final class Torch {
         throw new IllegalArgumentException("Torch.device: ASSAY_DEVICE must be cpu, gpu or gpu:N, got '" + spec + "'");
     }
 
+    /**
+     * The value of the first {@code /proc/cpuinfo} line whose key is {@code key} ({@code vendor_id}, {@code flags}),
+     * trimmed; null when no line has it.
+     */
+    static String cpuinfo(String key) throws java.io.IOException {
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo"),
+                java.nio.charset.StandardCharsets.UTF_8)) {
+            if (line.startsWith(key)) {
+                return line.substring(line.indexOf(':') + 1).trim();
+            }
+        }
+        return null;
+    }
+
     /** Intra-op threads the engine uses. */
     public static int threads() {
         engine();

@@ -320,7 +320,7 @@ public final class Safetensors implements AutoCloseable {
     }
 
     /** float32 to bfloat16 bits, rounding to nearest with ties to even as torch does; NaN stays a quiet NaN. */
-    static short floatToBf16(float f) {
+    public static short floatToBf16(float f) {
         int bits = Float.floatToRawIntBits(f);
         if (Float.isNaN(f)) {
             return (short) ((bits >>> 16) | 0x40);

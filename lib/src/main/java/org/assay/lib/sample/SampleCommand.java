@@ -91,12 +91,12 @@ public final class SampleCommand {
                 case "--n" -> n = (int) number(flag, v, 1, 1024, true);
                 case "--chat" -> chat = ChatFormat.named(v);
                 case "--system" -> system = v;
-                case "--dtype" -> precision = switch (v) {
-                    case "float32" -> Precision.FLOAT32;
-                    case "bfloat16" -> Precision.BFLOAT16;
-                    default -> throw new IllegalArgumentException("--dtype must be float32 or bfloat16, got '" + v
-                            + "'");
-                };
+                case "--dtype" -> {
+                    precision = Precision.ofId(v);
+                    if (precision == null) {
+                        throw new IllegalArgumentException("--dtype must be float32 or bfloat16, got '" + v + "'");
+                    }
+                }
                 default -> throw new IllegalArgumentException("unknown argument '" + flag + "'");
             }
         }

@@ -55,7 +55,7 @@ public record RunSpec(String name, GptConfig model, Data data, Pretrain.Config t
                     t.addProperty("precision", "float32");
                 }
                 com.google.gson.JsonElement p = t.get("precision");
-                if (!p.isJsonPrimitive() || !java.util.Set.of("float32", "bfloat16").contains(p.getAsString())) {
+                if (!p.isJsonPrimitive() || org.assay.lib.model.Precision.ofId(p.getAsString()) == null) {
                     throw new IllegalArgumentException("RunSpec: train.precision must be \"float32\" or \"bfloat16\","
                             + " got " + p);
                 }

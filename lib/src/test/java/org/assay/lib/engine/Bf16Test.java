@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.SplittableRandom;
+import org.assay.lib.model.Safetensors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -152,11 +153,9 @@ class Bf16Test {
         assertTrue(exact >= 0.9 * ref.length, what + ": only " + exact + " of " + ref.length + " exactly rounded");
     }
 
-    /** float32 → bfloat16 → float32, round to nearest, ties to even (as torch's conversion). */
-    static float round(float f) {
-        int bits = Float.floatToRawIntBits(f);
-        int lsb = (bits >> 16) & 1;
-        return Float.intBitsToFloat((bits + 0x7FFF + lsb) & 0xFFFF0000);
+    /** float32 → bfloat16 → float32, round to nearest, ties to even (as torch's conversion; Safetensors'). */
+    private static float round(float f) {
+        return Float.intBitsToFloat((Safetensors.floatToBf16(f) & 0xFFFF) << 16);
     }
 
     private static float[] gaussian(int n) {

@@ -94,5 +94,10 @@ class PrecisionTest {
         var e = assertThrows(IllegalArgumentException.class, () -> RunSpec.GSON.fromJson(
                 json.replace("\"bfloat16\"", "\"fp8\""), Pretrain.Config.class));
         assertEquals("RunSpec: train.precision must be \"float32\" or \"bfloat16\", got \"fp8\"", e.getMessage());
+        for (Precision p : Precision.values()) { // the spec's name, the --dtype name and Gson's are one
+            assertEquals("\"" + p.id() + "\"", RunSpec.GSON.toJson(p));
+            assertEquals(p, Precision.ofId(p.id()));
+        }
+        assertEquals(null, Precision.ofId("FLOAT32"));
     }
 }
